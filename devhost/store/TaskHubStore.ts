@@ -96,8 +96,9 @@ export interface OrchestrationCheckpoint {
    * row unless it has one that is not terminal (sub-orchestrations). */
   outbound?: readonly OutboundMessage[];
   /** The full event list of `executionId`. Same execution as the work item: only the events past
-   * the stored ones are written; another execution (continue-as-new, restart) rewrites from 0. */
-  history?: { executionId: string; events: readonly HistoryEvent[] };
+   * the stored ones are written; another execution (continue-as-new, restart), or `rewrite`
+   * (a rewind changed stored events), rewrites from index 0. */
+  history?: { executionId: string; events: readonly HistoryEvent[]; rewrite?: boolean };
   /** The instance row to write (replaces the stored one). */
   instance?: InstanceRow;
   /** Messages of the work item to release (visible again after `delayMs`) instead of deleting:
