@@ -4,6 +4,7 @@
  * Continue-as-new starts the next generation in the same work item, as DTF does.
  */
 import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../history';
+import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import { StoreConflictError } from '../../store/errors';
 import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/TaskHubStore';
@@ -20,6 +21,11 @@ export interface ReplayCore {
   buildTrigger(input: EpisodeInput): unknown;
   completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
 }
+
+export const replayCore: ReplayCore = {
+  buildTrigger: buildOrchestrationTrigger,
+  completeEpisode: processEpisode,
+};
 
 export interface EngineLog {
   debug(message: string): void;
@@ -163,20 +169,15 @@ async function runWorkItem(
     );
     const events = [...generation.history, ...result.appended];
     if (result.continueAsNew) {
-      const next: ExecutionStartedEvent = {
-        ...generation.started,
-        Timestamp: now,
-        IsPlayed: false,
-        OrchestrationInstance: { InstanceId: workItem.instanceId, ExecutionId: deps.newExecutionId() },
-        Input: result.continueAsNew.input,
-        Generation: generation.started.Generation + 1,
-      };
-      generation = {
-        started: next,
-        executionId: next.OrchestrationInstance.ExecutionId,
-        history: [],
-        newEvents: [next, ...result.continueAsNew.carryOver],
-      };
+      const executionId = deps.newExecutionId();
+      const newEvents = nextGenerationEvents(generation.started, {
+        executionId,
+        now,
+        ...result.continueAsNew,
+      });
+      const next = findStarted(newEvents);
+      if (!next) throw new Error('The next generation has no ExecutionStarted event.');
+      generation = { started: next, executionId, history: [], newEvents };
       continue;
     }
     if (result.failureReason)

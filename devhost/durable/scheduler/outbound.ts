@@ -11,11 +11,9 @@ import {
   type OrchestrationInstanceRef,
   type RuntimeStatus,
 } from '../history';
+import { HTTP_ACTIVITY_NAME } from '../replay';
 import type { OutboundWork } from '../replay/types';
 import type { OutboundMessage } from '../../store/TaskHubStore';
-
-/** The built-in activity that performs `callHttp` requests (EXT `HttpActivity`). */
-export const HTTP_ACTIVITY = 'BuiltIn::HttpActivity';
 
 export interface EpisodeSource {
   instance: OrchestrationInstanceRef;
@@ -55,7 +53,7 @@ function outboundMessage(work: OutboundWork, source: EpisodeSource): OutboundMes
             ...base,
             EventType: EventType.TaskScheduled,
             EventId: work.taskScheduledId,
-            Name: HTTP_ACTIVITY,
+            Name: HTTP_ACTIVITY_NAME,
             Version: null,
             Input: JSON.stringify([work.request]),
           },
