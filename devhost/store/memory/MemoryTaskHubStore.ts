@@ -93,7 +93,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
       instanceId,
       messages,
       instance: instance && structuredClone(instance),
-      history: history ? structuredClone(history.events) : [],
+      history: history ? [...history.events] : [],
       historyExecutionId: history?.executionId,
       historyEtag: history?.etag,
       lockToken: token,
@@ -118,9 +118,15 @@ export class MemoryTaskHubStore implements TaskHubStore {
       throw new StoreConflictError(instanceId);
     }
     if (checkpoint.history) {
+      const { executionId, events, rewrite } = checkpoint.history;
+      // As on Azure, only the events past the stored ones are written for the same execution.
+      const kept =
+        !rewrite && stored?.executionId === executionId
+          ? stored.events.slice(0, workItem.history.length)
+          : [];
       this.histories.set(instanceId, {
-        executionId: checkpoint.history.executionId,
-        events: structuredClone([...checkpoint.history.events]),
+        executionId,
+        events: [...kept, ...events.slice(kept.length).map(frozenCopy)],
         etag: this.nextEtag(),
       });
     }
@@ -267,9 +273,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
 
   readHistory(instanceId: string): Promise<{ executionId: string; events: HistoryEvent[] } | undefined> {
     const history = this.histories.get(instanceId);
-    return Promise.resolve(
-      history && { executionId: history.executionId, events: structuredClone(history.events) },
-    );
+    return Promise.resolve(history && { executionId: history.executionId, events: [...history.events] });
   }
 
   purgeInstance(instanceId: string): Promise<number> {
@@ -392,6 +396,19 @@ export class MemoryTaskHubStore implements TaskHubStore {
   private assertOpen(): void {
     if (this.closed) throw new Error(`The task hub store '${this.taskHubName}' is closed.`);
   }
+}
+
+/** Stored events are shared with readers, never copied on read, so they are frozen when written. */
+function frozenCopy<T>(value: T): T {
+  return deepFreeze(structuredClone(value));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** Runs synchronous store logic, turning a throw into a rejection as a remote store would. */
