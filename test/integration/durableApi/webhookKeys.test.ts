@@ -140,3 +140,24 @@ function tryConnect(host: string, port: number): Promise<'connected' | 'refused'
     socket.once('error', () => resolve('refused'));
   });
 }
+
+describe('two hosts in one process', () => {
+  it('each hand out their own URLs, whatever WEBSITE_HOSTNAME says', async () => {
+    const saved = process.env.WEBSITE_HOSTNAME;
+    process.env.WEBSITE_HOSTNAME = 'localhost:7071';
+    const [a, b] = await Promise.all([startApiHarness(), startApiHarness()]);
+    try {
+      expect(a.api.payload().baseUrl).toBe(`${a.origin}/runtime/webhooks/durabletask`);
+      expect(b.api.payload().baseUrl).toBe(`${b.origin}/runtime/webhooks/durabletask`);
+      expect(a.api.payload().rpcBaseUrl).not.toBe(b.api.payload().rpcBaseUrl);
+      const links = (await call('POST', `${b.rpcBase}orchestrators/hello/mine`, { body: '1' })).json() as {
+        statusQueryGetUri: string;
+      };
+      expect(links.statusQueryGetUri.startsWith(b.origin)).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.WEBSITE_HOSTNAME;
+      else process.env.WEBSITE_HOSTNAME = saved;
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { checkStatusPayload, checkStatusResponse } from '../../../../../devhost/
 import {
   createDurableClientInputProvider,
   DURABLE_CLIENT_BINDING_TYPES,
+  registerDurableClientInput,
 } from '../../../../../devhost/durable/client/inputProvider';
 
 const base = 'http://localhost:7071/runtime/webhooks/durabletask';
@@ -131,5 +132,24 @@ describe('the check-status response', () => {
     expect(checkStatusPayload({ origin: 'http://x', taskHubName: 'H' }, 'i').terminatePostUri).toBe(
       'http://x/runtime/webhooks/durabletask/instances/i/terminate?reason={text}&taskHub=H&connection=Storage',
     );
+  });
+});
+
+describe('registerDurableClientInput', () => {
+  it('registers the provider for durableClient and orchestrationClient, and undoes both', () => {
+    const registered = new Map<string, unknown>();
+    const host = {
+      registerInputProvider: (type: string, provider: unknown) => {
+        registered.set(type, provider);
+        return { dispose: () => registered.delete(type) };
+      },
+    };
+    const provider = createDurableClientInputProvider(() =>
+      buildDurableClientPayload({ origin: 'http://h:1', taskHubName: 'h', rpcBaseUrl: 'http://r/' }),
+    );
+    const undo = registerDurableClientInput(host, provider);
+    expect([...registered.keys()]).toEqual(['durableClient', 'orchestrationClient']);
+    undo();
+    expect(registered.size).toBe(0);
   });
 });
