@@ -8,8 +8,8 @@ import { timingSafeEqual } from 'node:crypto';
 export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
 
 export interface DurableWebhookKeys {
-  /** Value of the `durabletask_extension` system key. */
-  systemKey: string;
+  /** Value of the `durabletask_extension` system key (absent: only the master key passes). */
+  systemKey?: string;
   masterKey: string;
 }
 
@@ -18,7 +18,10 @@ export function presentedKey(header: string | undefined, code: string | undefine
 }
 
 export function isWebhookKey(keys: DurableWebhookKeys, key: string | undefined): boolean {
-  return key !== undefined && (sameSecret(key, keys.systemKey) || sameSecret(key, keys.masterKey));
+  return (
+    key !== undefined &&
+    ((keys.systemKey !== undefined && sameSecret(key, keys.systemKey)) || sameSecret(key, keys.masterKey))
+  );
 }
 
 function sameSecret(given: string, expected: string): boolean {
