@@ -424,6 +424,21 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       expect(h.fake.callsOf('restart').at(-1)).toEqual([id, false]);
     });
 
+    it('waits for the restarted instance with timeout and pollingInterval', async () => {
+      const id = uid('rewait');
+      h.fake.addInstance(id, 'Completed');
+      const pending = call(
+        'POST',
+        `${base}instances/${id}/restart?restartWithNewInstanceId=false&timeout=5&pollingInterval=1`,
+      );
+      await untilTimerPending(h.clock);
+      h.fake.setStatus(id, 'Completed', 'again');
+      h.clock.advance(1000);
+      const res = await pending;
+      expect(res.status).toBe(200);
+      expect(res.json()).toBe('again');
+    });
+
     it('answers an unknown instance with 400', async () => {
       const res = await call('POST', `${base}instances/${uid('ghost')}/restart`);
       expect(res.status).toBe(400);

@@ -176,7 +176,45 @@ describe('the SDK DurableClient against the Durable HTTP API', () => {
   });
 });
 
-async function clientFor(h: ApiHarness): Promise<df.DurableClient> {
+describe('the SDK DurableClient in legacy mode (no rpcBaseUrl), keys enforced', () => {
+  let h: ApiHarness;
+  let client: df.DurableClient;
+  const savedHostname = process.env.WEBSITE_HOSTNAME;
+
+  beforeAll(async () => {
+    h = await startApiHarness({ keys: { systemKey: 'legacy-key', masterKey: 'master' } });
+    process.env.WEBSITE_HOSTNAME = new URL(h.origin).host;
+    client = await clientFor(h, { dropRpcBaseUrl: true });
+  });
+  afterAll(async () => {
+    if (savedHostname === undefined) delete process.env.WEBSITE_HOSTNAME;
+    else process.env.WEBSITE_HOSTNAME = savedHostname;
+    await h.close();
+  });
+
+  it('drives every operation through the webhook templates and their code', async () => {
+    await expect(client.startNew('hello', { instanceId: 'legacy-1', input: 2 })).resolves.toBe('legacy-1');
+    await expect(client.getStatus('legacy-1')).resolves.toMatchObject({ runtimeStatus: 'Pending', input: 2 });
+    await expect(client.getStatusAll()).resolves.toHaveLength(1);
+    await client.raiseEvent('legacy-1', 'go', { n: 1 });
+    await client.suspend('legacy-1', 'wait');
+    await client.resume('legacy-1', 'go');
+    await client.terminate('legacy-1', 'stop');
+    await client.signalEntity(new df.EntityId('Counter', 'legacy'), 'add', 1);
+    h.fake.addEntity('counter', 'legacy', 1);
+    await expect(client.readEntityState(new df.EntityId('Counter', 'legacy'))).resolves.toMatchObject({
+      entityState: 1,
+    });
+    await expect(client.purgeInstanceHistory('legacy-1')).resolves.toEqual({ instancesDeleted: 1 });
+    expect(h.fake.callsOf('terminate').at(-1)).toEqual(['legacy-1', 'stop']);
+    expect(h.fake.callsOf('signalEntity').at(-1)).toEqual(['counter', 'legacy', 'add', '1']);
+  });
+});
+
+async function clientFor(
+  h: ApiHarness,
+  options: { dropRpcBaseUrl?: boolean } = {},
+): Promise<df.DurableClient> {
   const clientInput = df.input.durableClient();
   const fn: RegisteredFunction = {
     name: 'starter',
@@ -193,6 +231,8 @@ async function clientFor(h: ApiHarness): Promise<df.DurableClient> {
     options: { trigger: { type: 'httpTrigger', name: 'httpTrigger1' }, extraInputs: [clientInput] },
   });
   // What @azure/functions does with a `string` binding value: JSON.parse it.
-  context.extraInputs.set(clientInput, JSON.parse(data!.string!));
+  const payload = JSON.parse(data!.string!) as Record<string, unknown>;
+  if (options.dropRpcBaseUrl) delete payload.rpcBaseUrl;
+  context.extraInputs.set(clientInput, payload);
   return df.getClient(context);
 }
