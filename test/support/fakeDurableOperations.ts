@@ -19,7 +19,6 @@ import {
   type StartRequest,
   type StatusOptions,
 } from '../../devhost/durable/client/operations';
-import type { Clock } from '../../devhost/durable/scheduler/clock';
 
 export interface RecordedCall {
   method: keyof DurableOperations;
@@ -258,41 +257,6 @@ export class FakeDurableOperations implements DurableOperations {
     if (isTerminal(status.runtimeStatus)) return 'gone';
     this.setStatus(instanceId, next(status.runtimeStatus), status.output);
     return 'accepted';
-  }
-}
-
-/** A clock that moves only when the test says so. */
-export class ManualClock implements Clock {
-  private timers: { at: number; callback: () => void }[] = [];
-
-  constructor(private current = Date.UTC(2024, 0, 1)) {}
-
-  now(): number {
-    return this.current;
-  }
-
-  schedule(at: number, callback: () => void): () => void {
-    const timer = { at, callback };
-    this.timers.push(timer);
-    if (at <= this.current) queueMicrotask(() => this.fireDue());
-    return () => {
-      this.timers = this.timers.filter((candidate) => candidate !== timer);
-    };
-  }
-
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-
-  advance(ms: number): void {
-    this.current += ms;
-    this.fireDue();
-  }
-
-  private fireDue(): void {
-    const due = this.timers.filter((timer) => timer.at <= this.current);
-    this.timers = this.timers.filter((timer) => timer.at > this.current);
-    for (const timer of due) timer.callback();
   }
 }
 

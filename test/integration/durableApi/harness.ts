@@ -11,11 +11,12 @@ import {
   type DurableHttpApi,
 } from '../../../devhost/durable/client/durableHttpApi';
 import type { DurableWebhookKeys } from '../../../devhost/durable/client/webhookAuth';
-import { FakeDurableOperations, ManualClock } from '../../support/fakeDurableOperations';
+import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
+import { FakeDurableOperations } from '../../support/fakeDurableOperations';
 
 export interface ApiHarness {
   fake: FakeDurableOperations;
-  clock: ManualClock;
+  clock: VirtualClock;
   api: DurableHttpApi;
   origin: string;
   /** `<origin>/runtime/webhooks/durabletask/` */
@@ -28,7 +29,7 @@ export interface ApiHarness {
 export async function startApiHarness(options: { keys?: DurableWebhookKeys } = {}): Promise<ApiHarness> {
   const fake = new FakeDurableOperations();
   fake.orchestrators.add('hello');
-  const clock = new ManualClock();
+  const clock = new VirtualClock(Date.UTC(2024, 0, 1));
   const logs: string[] = [];
   // The public server exists before the API does: the API needs the server's port for its origin.
   const mounted: { api?: DurableHttpApi } = {};
@@ -100,9 +101,9 @@ export async function call(
 }
 
 /** Lets in-flight requests reach their next clock wait (no real time passes for timers). */
-export async function untilTimerPending(clock: ManualClock): Promise<void> {
-  for (let turn = 0; turn < 1000 && clock.pendingTimers === 0; turn++) {
+export async function untilTimerPending(clock: VirtualClock): Promise<void> {
+  for (let turn = 0; turn < 1000 && clock.nextScheduledAt() === undefined; turn++) {
     await new Promise((resolve) => setImmediate(resolve));
   }
-  if (clock.pendingTimers === 0) throw new Error('no request is waiting on the clock');
+  if (clock.nextScheduledAt() === undefined) throw new Error('no request is waiting on the clock');
 }

@@ -5,7 +5,8 @@ import {
   type DurableApiHostContext,
 } from '../../../devhost/durable/client/mountDurableHttpApi';
 import type { InputBindingProvider } from '../../../devhost/worker/types';
-import { FakeDurableOperations, ManualClock } from '../../support/fakeDurableOperations';
+import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
+import { FakeDurableOperations } from '../../support/fakeDurableOperations';
 import { call } from './harness';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -50,7 +51,7 @@ describe('mountDurableHttpApi', () => {
     fake.addInstance('m1', 'Completed');
     const mounted = await mountDurableHttpApi(host.context, {
       operations: fake,
-      clock: new ManualClock(),
+      clock: new VirtualClock(),
       rpcPort: 0,
     });
     try {
@@ -75,7 +76,7 @@ describe('mountDurableHttpApi', () => {
     fake.addInstance('m2', 'Completed');
     const mounted = await mountDurableHttpApi(host.context, {
       operations: fake,
-      clock: new ManualClock(),
+      clock: new VirtualClock(),
       rpcPort: 0,
     });
     try {

@@ -135,7 +135,7 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       });
       await untilTimerPending(h.clock);
       h.fake.setStatus(id, 'Completed', { done: true });
-      h.clock.advance(2000);
+      await h.clock.advance(2000);
       const res = await pending;
       expect(res.status).toBe(200);
       expect(res.json()).toEqual({ done: true });
@@ -147,9 +147,9 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
         body: '1',
       });
       await untilTimerPending(h.clock);
-      h.clock.advance(2000);
+      await h.clock.advance(2000);
       await untilTimerPending(h.clock);
-      h.clock.advance(1000);
+      await h.clock.advance(1000);
       const res = await pending;
       expect(res.status).toBe(202);
       expect((res.json() as { id: string }).id).toBe(id);
@@ -163,7 +163,7 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       });
       await untilTimerPending(h.clock);
       h.fake.setStatus(id, 'Failed', 'boom');
-      h.clock.advance(1000);
+      await h.clock.advance(1000);
       const res = await pending;
       expect(res.status).toBe(200);
       expect(res.json()).toMatchObject({ instanceId: id, runtimeStatus: 'Failed', output: 'boom' });
@@ -433,7 +433,7 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       );
       await untilTimerPending(h.clock);
       h.fake.setStatus(id, 'Completed', 'again');
-      h.clock.advance(1000);
+      await h.clock.advance(1000);
       const res = await pending;
       expect(res.status).toBe(200);
       expect(res.json()).toBe('again');
