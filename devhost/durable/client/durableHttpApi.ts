@@ -81,6 +81,7 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
     handlePublic: async (req, res) => {
       const method = (req.method ?? 'GET').toUpperCase();
       if (!WEBHOOK_VERBS.has(method)) {
+        req.resume();
         writeApiResponse(res, emptyResponse(404));
         return;
       }
