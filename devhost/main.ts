@@ -4,6 +4,7 @@
  */
 import * as inspector from 'node:inspector';
 import { CliUsageError, parseCliArgs, usage, type StartArgs } from './config/cliArgs';
+import { durablePlugin } from './durable/engine/durablePlugin';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
 
@@ -28,6 +29,7 @@ async function start(args: StartArgs): Promise<void> {
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
       emulators: args.emulators,
+      plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),
     });
   } catch (err) {

@@ -30,7 +30,10 @@ describe('durable engine: callHttp', () => {
 
 describe('durable engine: test hosts side by side', () => {
   it('keeps clocks, overrides and instances apart', async () => {
-    const [a, b] = await Promise.all([startFixtureHost(), startFixtureHost({ startAt: '2031-06-01T00:00:00Z' })]);
+    const [a, b] = await Promise.all([
+      startFixtureHost(),
+      startFixtureHost({ startAt: '2031-06-01T00:00:00Z' }),
+    ]);
     try {
       a.overrideActivity('Hello', (name: string) => `fake ${name}`);
       const id = uniqueInstanceId('shared-id');
