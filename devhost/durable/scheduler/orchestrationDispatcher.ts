@@ -44,6 +44,8 @@ export interface OrchestrationDispatcherDeps {
   newExecutionId: () => string;
   /** Runs work items of entity instances (`@name@key`); until set, their messages wait. */
   dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
+  /** Entities already reported as waiting, so the log says it once per entity. */
+  entitiesWaiting?: Set<string>;
 }
 
 export async function dispatchOrchestration(
@@ -53,9 +55,12 @@ export async function dispatchOrchestration(
   const lockMs = deps.settings.controlQueueVisibilityTimeoutMs;
   if (workItem.instanceId.startsWith('@')) {
     if (deps.dispatchEntity) return deps.dispatchEntity(workItem);
-    deps.log.warn(
-      `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
-    );
+    if (!deps.entitiesWaiting?.has(workItem.instanceId)) {
+      deps.entitiesWaiting?.add(workItem.instanceId);
+      deps.log.warn(
+        `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
+      );
+    }
     await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
     return;
   }
