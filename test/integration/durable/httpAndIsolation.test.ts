@@ -59,6 +59,9 @@ describe('durable engine: test hosts side by side', () => {
   });
 });
 
+/** The shape of the fixture's real `Double` handler, as an app's typed handler would give it. */
+type RealDouble = (n: number) => number;
+
 describe('durable engine: leases under virtual time', () => {
   it('renews the lease of a running activity while time is advanced, so each call runs once', async () => {
     const host = await startFixtureHost();
@@ -66,8 +69,7 @@ describe('durable engine: leases under virtual time', () => {
       let calls = 0;
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
-      const realDouble = (n: number): number => n * 2;
-      host.overrideActivity<typeof realDouble>('Double', async (n) => {
+      host.overrideActivity<RealDouble>('Double', async (n) => {
         calls += 1;
         await gate;
         return n * 3;
