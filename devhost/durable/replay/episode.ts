@@ -10,6 +10,7 @@ import {
   type HistoryEvent,
   type OrchestratorCompletedEvent,
 } from '../history';
+import type { OrchestratorState } from '../actions';
 import { ActionWalk } from './actionWalk';
 import { acceptDeliveredEvents } from './deliveredEvents';
 import { DtfContext } from './dtfContext';
@@ -50,19 +51,6 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   ];
   const failedBy = (reason: string) => `Orchestrator function '${executionStarted.Name}' failed: ${reason}`;
 
-  const terminated = accepted.find((event) => event.EventType === EventType.ExecutionTerminated);
-  if (terminated !== undefined && terminated.EventType === EventType.ExecutionTerminated) {
-    const reason = terminated.Input;
-    return {
-      appended: close([completionEvent(-1, OrchestrationStatus.Terminated, reason, input.now)]),
-      work: [],
-      runtimeStatus: 'Terminated',
-      output: reason,
-      customStatus: null,
-      warnings,
-    };
-  }
-
   const interpreted = interpretSdkReply(reply);
   const failNow = (reason: string, customStatus: string | null): EpisodeResult => ({
     appended: close([completionEvent(nextIdAfter(all), OrchestrationStatus.Failed, reason, input.now)]),
@@ -73,11 +61,14 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
     failureReason: reason,
     warnings,
   });
-  if (interpreted.kind === 'failed') return failNow(failedBy(interpreted.message), null);
-  const state = interpreted.state;
+  // A termination completes the execution whatever the orchestrator replied.
+  const terminating = accepted.some((event) => event.EventType === EventType.ExecutionTerminated);
+  if (interpreted.kind === 'failed' && !terminating) return failNow(failedBy(interpreted.message), null);
+  const state: OrchestratorState =
+    interpreted.kind === 'state' ? interpreted.state : { isDone: false, actions: [[]], schemaVersion: 2 };
 
   const customStatus = serializeInput(state.customStatus);
-  if (customStatus !== null && customStatus.length * 2 > MAX_CUSTOM_STATUS_BYTES) {
+  if (!terminating && customStatus !== null && customStatus.length * 2 > MAX_CUSTOM_STATUS_BYTES) {
     return failNow(
       failedBy(
         `The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ` +
@@ -88,9 +79,14 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   }
 
   let replayingNewEvents = false;
-  const ctx = new DtfContext(input.instanceId, input.executionId, (message) => {
-    if (replayingNewEvents) warnings.push(message);
-  });
+  const ctx = new DtfContext(
+    input.instanceId,
+    input.executionId,
+    (message) => {
+      if (replayingNewEvents) warnings.push(message);
+    },
+    () => walk.start(state.actions[0] ?? []),
+  );
   const walk = new ActionWalk({
     ctx,
     settings: input.settings,
@@ -100,14 +96,8 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   });
 
   try {
-    let walking = false;
     for (const event of all) {
       if (event === started) replayingNewEvents = true;
-      if (event.EventType === EventType.ExecutionStarted && !walking) {
-        walking = true;
-        walk.start(state.actions[0] ?? []);
-        continue;
-      }
       ctx.handle(event);
     }
   } catch (error) {
@@ -118,19 +108,37 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   const newActions = ctx.newActions();
   const work = newActions.map(outboundWork);
   const scheduled = newActions.map((action) => schedulingEvent(action, input.now));
-  const ending = decideEnding(walk, state, ctx, failedBy);
-  const running = (): EpisodeResult => ({
-    appended: close(scheduled),
-    work,
-    runtimeStatus: 'Running',
-    output: null,
-    customStatus,
-    warnings,
-  });
 
+  const termination = ctx.termination;
+  if (termination !== undefined) {
+    // DTF still dispatches what the last replay scheduled; the completion sits at the id it took.
+    const completion = completionEvent(
+      termination.id,
+      OrchestrationStatus.Terminated,
+      termination.reason,
+      input.now,
+    );
+    return {
+      appended: close([...scheduled, completion].sort((a, b) => a.EventId - b.EventId)),
+      work,
+      runtimeStatus: 'Terminated',
+      output: termination.reason,
+      customStatus,
+      warnings,
+    };
+  }
+
+  const ending = ctx.isSuspended ? { kind: 'running' as const } : decideEnding(walk, state, ctx, failedBy);
   switch (ending.kind) {
     case 'running':
-      return running();
+      return {
+        appended: close(scheduled),
+        work,
+        runtimeStatus: ctx.isSuspended ? 'Suspended' : 'Running',
+        output: null,
+        customStatus,
+        warnings,
+      };
     case 'completed':
       return {
         appended: close([
