@@ -1,7 +1,10 @@
 import * as df from 'durable-functions';
 import { entityRequestId } from '../../../../../devhost/durable/replay/entityMessages';
+import type { HistoryEvent } from '../../../../../devhost/durable/history';
 import {
   eventRaised,
+  executionStarted,
+  executionTerminated,
   shapeOf,
   subOrchestrationCompleted,
   subOrchestrationFailed,
@@ -208,5 +211,93 @@ describe('sub-orchestrations', () => {
     const end = await new SdkOrchestration(selfCall, { name: 'selfCall', settings }).start(null, at(0));
     expect(end.runtimeStatus).toBe('Failed');
     expect(end.output).toContain('must be different than the instance ID of a parent orchestration');
+  });
+
+  describe('parent notification', () => {
+    const childFn = (outcome: 'ok' | 'throw'): OrchestratorFn =>
+      function* (context) {
+        yield context.df.callActivity('Work');
+        if (outcome === 'throw') throw new Error('child broke');
+        return 'child result';
+      };
+
+    async function runChild(outcome: 'ok' | 'throw' | 'terminate') {
+      const child = new SdkOrchestration(childFn(outcome === 'ok' ? 'ok' : 'throw'), {
+        name: 'Child',
+        settings,
+        instanceId: 'child-1',
+        executionId: 'child-exec',
+      });
+      const started = executionStarted({
+        name: 'Child',
+        instanceId: 'child-1',
+        executionId: 'child-exec',
+        parent: {
+          Name: 'parent',
+          Version: null,
+          TaskScheduleId: 0,
+          OrchestrationInstance: { InstanceId: 'instance-1', ExecutionId: 'execution-1' },
+        },
+      });
+      await child.episode([started], at(1));
+      const last = outcome === 'terminate' ? executionTerminated('stopped') : taskCompleted(0, null);
+      return child.episode([last], at(2));
+    }
+
+    const parent: OrchestratorFn = function* (context) {
+      try {
+        return yield context.df.callSubOrchestrator('Child', null, 'child-1');
+      } catch (error) {
+        return `caught: ${(error as Error).message}`;
+      }
+    };
+
+    async function deliverToParent(notification: HistoryEvent | undefined) {
+      const run = new SdkOrchestration(parent, { name: 'parent', settings });
+      await run.start(null, at(0));
+      if (notification === undefined) throw new Error('no notification');
+      return run.episode([notification], at(3));
+    }
+
+    it("sends the child's result to the parent's execution when the child completes", async () => {
+      const end = await runChild('ok');
+      expect(end.parentNotification).toEqual({
+        instanceId: 'instance-1',
+        executionId: 'execution-1',
+        event: expect.objectContaining({
+          EventType: 8,
+          TaskScheduledId: 0,
+          Result: '"child result"',
+        }) as unknown,
+      });
+      expect((await deliverToParent(end.parentNotification?.event)).output).toBe('"child result"');
+    });
+
+    it("sends the child's failure reason and details, which the parent can catch", async () => {
+      const end = await runChild('throw');
+      expect(end.parentNotification?.event).toMatchObject({
+        EventType: 9,
+        Reason: "Orchestrator function 'Child' failed: child broke",
+        Details: 'Message: child broke, StackTrace: ',
+      });
+      const parentEnd = await deliverToParent(end.parentNotification?.event);
+      expect(JSON.parse(parentEnd.output ?? 'null')).toBe(
+        "caught: Orchestrator function 'Child' failed: child broke \n Message: child broke, StackTrace: ",
+      );
+    });
+
+    it('sends no details for a terminated child, so a JS parent fails to read it, as on Azure', async () => {
+      const end = await runChild('terminate');
+      expect(end.parentNotification?.event).toMatchObject({ EventType: 9, Reason: 'stopped', Details: null });
+      const parentEnd = await deliverToParent(end.parentNotification?.event);
+      expect(parentEnd.runtimeStatus).toBe('Failed');
+      expect(parentEnd.output).toMatch(/could not parse its exception data/);
+    });
+
+    it('sends nothing for a top-level orchestration', async () => {
+      const run = new SdkOrchestration(childFn('ok'), { name: 'Child', settings });
+      await run.start(null, at(0));
+      expect((await run.episode([taskCompleted(0, null)], at(1))).parentNotification).toBeUndefined();
+    });
   });
 });
