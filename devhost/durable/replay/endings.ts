@@ -17,18 +17,27 @@ export type Ending =
   | { kind: 'running' }
   | { kind: 'completed'; output: string | null }
   | { kind: 'continuedAsNew'; input: string | null }
-  /** `message` is what the orchestrator (or the host) reported; `reason` adds the extension's prefix. */
-  | { kind: 'failed'; message: string };
+  /** `reason` is what DTF records; `message` is the error itself (for the details a parent sees). */
+  | { kind: 'failed'; reason: string; message: string };
+
+export interface FailureReasons {
+  /** The orchestrator's own error: always `Orchestrator function '<name>' failed: <error>`. */
+  orchestratorError: (message: string) => string;
+  /** An exception the extension threw while re-playing the actions (see `faultReason`). */
+  hostFault: (message: string) => string;
+}
 
 export function decideEnding(
   walk: ActionWalk,
   state: { isDone: boolean; error?: string; output?: unknown },
   ctx: DtfContext,
+  reasons: FailureReasons,
 ): Ending {
   let ending: Ending = { kind: 'running' };
-  if (walk.fault !== undefined) ending = { kind: 'failed', message: walk.fault };
-  else if (walk.finished && typeof state.error === 'string' && state.error !== '') {
-    ending = { kind: 'failed', message: state.error };
+  if (walk.fault !== undefined) {
+    ending = { kind: 'failed', reason: reasons.hostFault(walk.fault), message: walk.fault };
+  } else if (walk.finished && typeof state.error === 'string' && state.error !== '') {
+    ending = { kind: 'failed', reason: reasons.orchestratorError(state.error), message: state.error };
   } else if (walk.finished && state.isDone) {
     const next = ctx.continuedAsNew;
     ending =
@@ -42,6 +51,15 @@ export function decideEnding(
 /** `OutOfProcOrchestrationShim`: the failure reason the extension records for an orchestrator. */
 export function orchestratorFailureReason(orchestrationName: string, message: string): string {
   return `Orchestrator function '${orchestrationName}' failed: ${message}`;
+}
+
+/**
+ * `TaskOrchestrationShim.InvokeUserCodeAndHandleResults`: an exception thrown while re-playing a
+ * returned state is wrapped with the orchestrator prefix; one thrown while re-playing the state from
+ * a thrown `$OutOfProcData$` error escapes unwrapped, so DTF records its bare message.
+ */
+export function faultReason(orchestrationName: string, replyWasThrown: boolean, message: string): string {
+  return replyWasThrown ? message : orchestratorFailureReason(orchestrationName, message);
 }
 
 export function orchestratorCompleted(now: string): OrchestratorCompletedEvent {

@@ -13,6 +13,7 @@ import {
   completionEvent,
   continueAsNewEvent,
   decideEnding,
+  faultReason,
   nextIdAfter,
   orchestratorCompleted,
   orchestratorFailureReason,
@@ -25,8 +26,7 @@ import { interpretSdkReply } from './sdkReply';
 import { findExecutionStarted, orchestratorStarted } from './trigger';
 import type { EpisodeInput, EpisodeResult, SdkReply } from './types';
 
-/** EXT `SetCustomStatus`: 16 KB of UTF-16. */
-const MAX_CUSTOM_STATUS_BYTES = 16 * 1024;
+const MAX_CUSTOM_STATUS_KB = 16;
 
 const NOT_DONE: OrchestratorState = { isDone: false, actions: [[]], schemaVersion: 2 };
 
@@ -52,12 +52,12 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   ];
 
   const failed = (
+    reason: string,
     message: string,
     completionId: number,
     scheduled: HistoryEvent[],
     work: EpisodeResult['work'],
     customStatus: string | null,
-    reason = orchestratorFailureReason(name, message),
   ): EpisodeResult => ({
     appended: close([
       ...scheduled,
@@ -80,16 +80,20 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   const terminating = accepted.some((event) => event.EventType === EventType.ExecutionTerminated);
   const interpreted = interpretSdkReply(reply);
   if (interpreted.kind === 'failed' && !terminating) {
-    return failed(interpreted.message, nextIdAfter(all), [], [], null);
+    const reason = orchestratorFailureReason(name, interpreted.message);
+    return failed(reason, interpreted.message, nextIdAfter(all), [], [], null);
   }
+  const hostFault = (message: string) => faultReason(name, reply.kind === 'thrown', message);
   const state = interpreted.kind === 'state' ? interpreted.state : NOT_DONE;
 
   const customStatus = serializeInput(state.customStatus);
-  if (!terminating && customStatus !== null && customStatus.length * 2 > MAX_CUSTOM_STATUS_BYTES) {
+  // EXT `SetCustomStatus` → `MessagePayloadDataConverter.Serialize(status, 16)`: whole KB of UTF-16.
+  const customStatusKb = customStatus === null ? 0 : Math.floor((customStatus.length * 2) / 1024);
+  if (!terminating && customStatusKb > MAX_CUSTOM_STATUS_KB) {
     const message =
-      'The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ' +
-      `${Math.ceil((customStatus.length * 2) / 1024)} KB.`;
-    return failed(message, nextIdAfter(all), [], [], null);
+      `The UTF-16 size of the JSON-serialized payload must not exceed ${MAX_CUSTOM_STATUS_KB} KB. ` +
+      `The current payload size is ${customStatusKb.toLocaleString('en-US')} KB.`;
+    return failed(hostFault(message), message, nextIdAfter(all), [], [], null);
   }
 
   let replayingNewEvents = false;
@@ -116,7 +120,7 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
     }
   } catch (error) {
     if (!(error instanceof NonDeterminismError)) throw error;
-    return failed(error.message, nextIdAfter(all), [], [], customStatus, error.message);
+    return failed(error.message, error.message, nextIdAfter(all), [], [], customStatus);
   }
 
   const newActions = ctx.newActions();
@@ -147,7 +151,12 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
     };
   }
 
-  const ending = ctx.isSuspended ? { kind: 'running' as const } : decideEnding(walk, state, ctx);
+  const ending = ctx.isSuspended
+    ? { kind: 'running' as const }
+    : decideEnding(walk, state, ctx, {
+        orchestratorError: (message) => orchestratorFailureReason(name, message),
+        hostFault,
+      });
   switch (ending.kind) {
     case 'running':
       return {
@@ -189,6 +198,6 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
         warnings,
       };
     case 'failed':
-      return failed(ending.message, ctx.takeId(), scheduled, work, customStatus);
+      return failed(ending.reason, ending.message, ctx.takeId(), scheduled, work, customStatus);
   }
 }

@@ -106,13 +106,37 @@ describe('orchestrator failures', () => {
     expect(end.output).toBe("Orchestrator function 'failFast' failed: too slow");
   });
 
-  it('fails the instance when the custom status is larger than 16 KB', () => {
-    const end = processEpisode(firstEpisode(), {
+  it('fails the instance once the custom status reaches 17 whole KB of UTF-16, as the extension counts', () => {
+    // JSON of a string adds two quotes; 8,704 UTF-16 characters are 17 KB exactly.
+    const atLimit = processEpisode(firstEpisode(), {
       kind: 'state',
-      state: state({ customStatus: 'x'.repeat(9000) }),
+      state: state({ customStatus: 'x'.repeat(8701) }),
     });
-    expect(end.runtimeStatus).toBe('Failed');
-    expect(end.output).toMatch(/must not exceed 16 KB/);
+    expect(atLimit.runtimeStatus).toBe('Running');
+    const over = processEpisode(firstEpisode(), {
+      kind: 'state',
+      state: state({ customStatus: 'x'.repeat(8702) }),
+    });
+    expect(over.runtimeStatus).toBe('Failed');
+    expect(over.output).toBe(
+      "Orchestrator function 'plain' failed: The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. " +
+        'The current payload size is 17 KB.',
+    );
+  });
+
+  it('records the bare message of a host-side exception while re-playing a thrown state, as the extension does', async () => {
+    const throwsAfterBadSignal: OrchestratorFn = function* (context) {
+      yield context.df.callActivity('Work');
+      context.df.signalEntity(new df.EntityId('nobody', 'k'), 'hello');
+      throw new Error('after the signal');
+    };
+    const run = new SdkOrchestration(throwsAfterBadSignal, { name: 'badSignal', settings });
+    await run.start(null, at(0));
+    const end = await run.episode([taskCompleted(0, null)], at(1));
+    expect(end.output).toBe(
+      "The function 'nobody' doesn't exist, is disabled, or is not an entity function. Additional info: " +
+        "The following are the known entity functions: 'audit'.",
+    );
   });
 
   it('reports the custom status as JSON text', () => {
@@ -141,7 +165,10 @@ describe('orchestrator failures', () => {
       }),
     });
     expect(end.runtimeStatus).toBe('Failed');
-    expect(end.output).toMatch(/Unexpected action type 'LockEntities' \(13\)/);
+    expect(end.output).toBe(
+      "Orchestrator function 'plain' failed: Received an unexpected action type from the out-of-proc function: '$13'.",
+    );
+    expect(end.warnings.join('\n')).toMatch(/locks need replay schema V4/);
   });
 
   it("lets the SDK's own lock() fail the orchestration, since the host advertises schema V3", async () => {
@@ -161,7 +188,7 @@ describe('orchestrator failures', () => {
     expect(end.runtimeStatus).toBe('Failed');
     expect(end.output).toBe(
       "Orchestrator function 'typo' failed: The function 'Wrok' doesn't exist, is disabled, or is not an activity " +
-        "function. Additional info: the following are the known activity functions: 'Work', 'Charge'.",
+        "function. Additional info: The following are the known activity functions: 'Work', 'Charge'.",
     );
     expect(end.warnings.join('\n')).toMatch(/unknown activity.*devhost fails it instead/);
   });
