@@ -14,7 +14,7 @@ import { WEBHOOK_PATH } from './webhookLinks';
 export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
 
 /** The parts of devhost's `PluginContext` this needs (a `PluginContext` is one). */
-export type DurableApiHostContext = Pick<PluginContext, 'origin' | 'keys' | 'mountHttp'> & {
+export type DurableApiHostContext = Pick<PluginContext, 'origin' | 'keys' | 'mountHttp' | 'logger'> & {
   readonly app: InputProviderHost;
 };
 
@@ -34,6 +34,7 @@ export async function mountDurableHttpApi(
   },
 ): Promise<MountedDurableHttpApi> {
   const api = await createDurableHttpApi({
+    log: (message) => context.logger.error(message),
     ...options,
     origin: context.origin,
     // Links carry the key only where it is asked for (see docs/differences.md).
