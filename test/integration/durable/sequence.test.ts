@@ -37,3 +37,18 @@ describe('durable engine: activity sequence', () => {
     ]);
   });
 });
+
+describe('durable engine on the real clock', () => {
+  it('runs an orchestration with wall-clock time and waits for it in real time', async () => {
+    const host = await startFixtureHost({ clock: 'real' });
+    try {
+      const before = Date.now();
+      const id = await host.start('WhatTimeIsIt', { instanceId: uniqueInstanceId('real') });
+      const status = await host.waitForStatus(id, 'Completed', { timeoutMs: 5000 });
+      expect(Date.parse(status.output as string)).toBeGreaterThanOrEqual(before - 1000);
+      await expect(host.clock.advance('1h')).rejects.toThrow(/real clock/);
+    } finally {
+      await host.stop();
+    }
+  });
+});
