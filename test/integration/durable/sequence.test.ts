@@ -52,3 +52,18 @@ describe('durable engine on the real clock', () => {
     }
   });
 });
+
+describe('durable engine: activity inputs', () => {
+  it('hands activities their inputs as the extension and the Node worker do', async () => {
+    const host = await startFixtureHost();
+    try {
+      const id = await host.start('NoInputs', { instanceId: uniqueInstanceId('inputs') });
+      const status = await host.waitForStatus(id, 'Completed');
+      // No input arrives as no value (and comes back as null); strings arrive unchanged, even JSON
+      // text, because the SDK's extra stringify survives the worker's parse.
+      expect(status.output).toEqual({ echoed: null, text: 'plain text', json: '{"looks":"like json"}' });
+    } finally {
+      await host.stop();
+    }
+  });
+});
