@@ -71,7 +71,7 @@ export async function restartInstance(
     return unknownRestartTarget(error.message);
   }
   if (!restarted)
-    return unknownRestartTarget(`An orchestration with the instanceId ${instanceId} was not found.`);
+    return unknownRestartTarget(`An orchestrastion with the instanceId ${instanceId} was not found.`);
   return respondAfterStart(ctx, req, restarted.instanceId, wait);
 }
 

@@ -4,6 +4,7 @@
  * host.json concurrency limits, plus the management operations the HTTP API serves.
  */
 import type { ActivityWorkItem, OrchestrationWorkItem, TaskHubStore } from '../../store/TaskHubStore';
+import { dispatchEntity } from '../entities/entityDispatcher';
 import { dispatchActivity, type ActivityOverride } from '../scheduler/activityDispatcher';
 import type { Clock } from '../scheduler/clock';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
@@ -63,6 +64,19 @@ export class DurableEngine {
             log,
             newExecutionId: newGuidN,
             entitiesWaiting: this.entitiesWaiting,
+            dispatchEntity: (entity) =>
+              dispatchEntity(
+                {
+                  store,
+                  clock,
+                  app,
+                  settings,
+                  log,
+                  newExecutionId: newGuidN,
+                  missingFunctionReported: this.entitiesWaiting,
+                },
+                entity,
+              ),
           },
           item,
         ),

@@ -4,7 +4,6 @@
  * duplicate starts, instance id rules, and messages (never direct row edits) for everything that
  * changes an instance, so every change goes through an episode as on Azure.
  */
-import { randomUUID } from 'node:crypto';
 import {
   DurableOperationError,
   type DurableOperations,
@@ -29,7 +28,8 @@ import type { InstanceFilter, StoredInstance, TaskHubStore, TaskMessage } from '
 import type { Clock } from '../scheduler/clock';
 import { REWIND_PREFIX } from '../scheduler/episodePlan';
 import { findDurableFunction, type DurableFunctionApp } from '../scheduler/functionApp';
-import { entityIdProblem, entityInstanceId, instanceIdProblem, newGuidN, parseEntityInstanceId } from './ids';
+import * as entityClient from '../entities/entityClient';
+import { instanceIdProblem, newGuidN } from './ids';
 import { statusPayload } from './statusPayload';
 
 /** `overridableExistingInstanceStates = NonRunningStates`: these refuse a new start. */
@@ -204,58 +204,20 @@ export class EngineOperations implements DurableOperations {
     return { instanceId: id };
   }
 
-  async signalEntity(name: string, key: string, operation: string, input: string | null): Promise<void> {
-    const problem = entityIdProblem(name, key);
-    if (problem) throw new DurableOperationError('invalidEntityId', problem);
-    // EXT `DurableClient.SignalEntityAsyncInternal`: a one-way RequestMessage raised as event `op`.
-    const request = { op: operation, signal: true, ...(input !== null ? { input } : {}), id: randomUUID() };
-    await this.store.sendMessage({
-      message: {
-        event: {
-          EventType: EventType.EventRaised,
-          EventId: -1,
-          IsPlayed: false,
-          Timestamp: this.now(),
-          Name: 'op',
-          Input: JSON.stringify(request),
-        },
-        orchestrationInstance: { InstanceId: entityInstanceId(name, key), ExecutionId: null },
-      },
-    });
+  signalEntity(name: string, key: string, operation: string, input: string | null): Promise<void> {
+    return entityClient.signalEntity(this.entityDeps(), name, key, operation, input);
   }
 
-  async readEntityState(name: string, key: string): Promise<{ exists: boolean; state: string | null }> {
-    const problem = entityIdProblem(name, key);
-    if (problem) throw new DurableOperationError('invalidEntityId', problem);
-    const row = await this.store.getInstance(entityInstanceId(name, key));
-    const scheduler = row ? schedulerState(row.input) : undefined;
-    if (!scheduler?.exists) return { exists: false, state: null };
-    return { exists: true, state: scheduler.state ?? null };
+  readEntityState(name: string, key: string): Promise<{ exists: boolean; state: string | null }> {
+    return entityClient.readEntityState(this.entityDeps(), name, key);
   }
 
-  async listEntities(query: EntityQuery): Promise<Page<EntityStateView>> {
-    const prefix = query.name !== undefined ? `@${query.name.toLowerCase()}@` : '@';
-    const page = await this.store.queryInstances(
-      { instanceIdPrefix: prefix },
-      query.top ?? 100,
-      query.continuationToken,
-    );
-    const items: EntityStateView[] = [];
-    for (const row of page.items) {
-      const id = parseEntityInstanceId(row.instanceId);
-      const scheduler = schedulerState(row.input);
-      if (!id || !scheduler?.exists) continue;
-      const at = Date.parse(row.lastUpdatedTime);
-      if (query.lastOperationTimeFrom && at < query.lastOperationTimeFrom.getTime()) continue;
-      if (query.lastOperationTimeTo && at > query.lastOperationTimeTo.getTime()) continue;
-      items.push({
-        name: id.name,
-        key: id.key,
-        lastOperationTime: row.lastUpdatedTime,
-        state: query.fetchState ? (scheduler.state ?? null) : null,
-      });
-    }
-    return { items, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+  listEntities(query: EntityQuery): Promise<Page<EntityStateView>> {
+    return entityClient.listEntities(this.entityDeps(), query);
+  }
+
+  private entityDeps(): entityClient.EntityClientDeps {
+    return { store: this.store, clock: this.clock, app: this.app };
   }
 
   private async createInstance(
@@ -328,15 +290,4 @@ function toFilter(query: Omit<InstanceQuery, 'top' | 'continuationToken' | 'show
     ...(query.createdTimeTo ? { createdTimeTo: query.createdTimeTo.getTime() } : {}),
     ...(query.runtimeStatus ? { runtimeStatus: query.runtimeStatus } : {}),
   };
-}
-
-/** The entity's `SchedulerState`, kept as its Instances `Input` (reference §4.6). */
-function schedulerState(input: string | null): { exists?: boolean; state?: string } | undefined {
-  if (input === null) return undefined;
-  try {
-    const parsed: { exists?: boolean; state?: string } | null = JSON.parse(input) as never;
-    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }

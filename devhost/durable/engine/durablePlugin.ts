@@ -34,7 +34,7 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
   let api: MountedDurableHttpApi | undefined;
   return {
     name: 'durable',
-    triggerTypes: ['orchestrationTrigger', 'activityTrigger'],
+    triggerTypes: ['orchestrationTrigger', 'activityTrigger', 'entityTrigger'],
     get engine() {
       return engine;
     },

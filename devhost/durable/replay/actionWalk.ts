@@ -5,6 +5,8 @@
  */
 import { ActionType, type OrchestratorAction } from '../actions';
 import type { DtfContext } from './dtfContext';
+import { EventNames, scheduledRequestEventName } from '../entities/messages';
+import { MessageSorter } from '../entities/MessageSorter';
 import { entityNameFromSchedulerId, entityRequestMessage } from './entityMessages';
 import { OrchestrationFault } from './errors';
 import { HostTask, whenAll, whenAny } from './hostTask';
@@ -28,6 +30,8 @@ export class ActionWalk {
   finished = false;
   /** Set when the walk threw: the orchestration fails with this message (once no task is open). */
   fault: string | undefined;
+  /** The extension's per-context sorter: rebuilt on every replay, so labels repeat exactly. */
+  private readonly entityLabels = new MessageSorter();
 
   constructor(private readonly env: WalkEnvironment) {}
 
@@ -81,12 +85,12 @@ export class ActionWalk {
       case ActionType.WaitForExternalEvent:
         return ctx.waitForEvent(this.requireString(action.externalEventName, 'externalEventName', action));
       case ActionType.CallEntity:
-        return ctx.waitForEvent(this.sendEntityRequest(action, false, 'op'));
+        return ctx.waitForEvent(this.sendEntityRequest(action, false));
       case ActionType.SignalEntity:
-        this.sendEntityRequest(action, true, 'op');
+        this.sendEntityRequest(action, true);
         return DONE;
       case ActionType.ScheduledSignalEntity:
-        this.sendEntityRequest(action, true, `op@${new Date(this.requireTime(action.fireAt)).toISOString()}`);
+        this.sendEntityRequest(action, true, this.requireTime(action.fireAt));
         return DONE;
       case ActionType.CallHttp:
         if (action.httpRequest === undefined) throw this.malformed(action, 'httpRequest');
@@ -143,7 +147,7 @@ export class ActionWalk {
       throw new OrchestrationFault('Orchestration instance ids must not start with @');
   }
 
-  private sendEntityRequest(action: OrchestratorAction, signal: boolean, eventName: string): string {
+  private sendEntityRequest(action: OrchestratorAction, signal: boolean, dueMs?: number): string {
     const target = this.requireString(action.instanceId, 'instanceId', action);
     const operation = this.requireString(action.operation, 'operation', action);
     const entityName = entityNameFromSchedulerId(target);
@@ -155,6 +159,7 @@ export class ActionWalk {
     }
     const { ctx } = this.env;
     let requestId = '';
+    const eventName = dueMs === undefined ? EventNames.request : scheduledRequestEventName(dueMs);
     ctx.sendEvent(target, eventName, (sequenceId) => {
       const request = entityRequestMessage({
         operation,
@@ -163,6 +168,9 @@ export class ActionWalk {
         parentInstanceId: ctx.instanceId,
         parentExecutionId: ctx.executionId,
         sequenceId,
+        ...(dueMs === undefined
+          ? { label: { sorter: this.entityLabels, targetInstanceId: target, nowMs: ctx.nowMs } }
+          : { dueMs }),
       });
       requestId = request.id;
       return request.json;

@@ -1,8 +1,15 @@
 /**
  * Orchestration → entity messages (`RequestMessage`, sent as `EventSent{Name:"op"}`). The request id
- * is derived from the execution and the sequence id, so every replay produces the same one.
+ * is derived from the execution and the sequence id, so every replay produces the same one. Requests
+ * carry the message sorter's labels (`Timestamp`, `Predecessor`), computed from the episode times
+ * replay sees, so they too are the same on every replay.
  */
+import { serializeRequest, type RequestMessage } from '../entities/messages';
+import type { MessageSorter } from '../entities/MessageSorter';
 import { deterministicGuid } from './guid';
+
+/** `entityMessageReorderWindowInMinutes` default: the receiving entity applies the configured one. */
+const REORDER_WINDOW_MS = 30 * 60_000;
 
 export interface EntityRequestArgs {
   operation: string;
@@ -11,6 +18,10 @@ export interface EntityRequestArgs {
   parentInstanceId: string;
   parentExecutionId: string;
   sequenceId: number;
+  /** Labels the request for its target (unscheduled requests), at the episode's `CurrentUtcDateTime`. */
+  label?: { sorter: MessageSorter; targetInstanceId: string; nowMs: number };
+  /** Scheduled signals: when to run (`due`). */
+  dueMs?: number;
 }
 
 export function entityRequestId(parentExecutionId: string, sequenceId: number): string {
@@ -20,13 +31,17 @@ export function entityRequestId(parentExecutionId: string, sequenceId: number): 
 /** `RequestMessage` JSON; `input` is JSON text, omitted when null, `signal` omitted when false. */
 export function entityRequestMessage(args: EntityRequestArgs): { id: string; json: string } {
   const id = entityRequestId(args.parentExecutionId, args.sequenceId);
-  const message: Record<string, unknown> = { op: args.operation };
+  const message: RequestMessage = { op: args.operation, id };
   if (args.signal) message.signal = true;
   if (args.input !== undefined && args.input !== null) message.input = JSON.stringify(args.input);
-  message.id = id;
   message.parent = args.parentInstanceId;
   message.parentExecution = args.parentExecutionId;
-  return { id, json: JSON.stringify(message) };
+  if (args.dueMs !== undefined) message.due = new Date(args.dueMs).toISOString();
+  else if (args.label) {
+    const { sorter, targetInstanceId, nowMs } = args.label;
+    sorter.labelOutgoing(message, targetInstanceId, nowMs, REORDER_WINDOW_MS);
+  }
+  return { id, json: serializeRequest(message) };
 }
 
 /** `@name@key` → name, as `EntityId.GetEntityIdFromSchedulerId` splits it. */

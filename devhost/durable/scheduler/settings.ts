@@ -15,6 +15,10 @@ export interface EngineSettings {
   maximumShortTimerMs: number;
   longRunningTimerIntervalMs: number;
   defaultHttpAsyncRequestSleepMs: number;
+  /** Operations per entity batch (one entity function invocation). */
+  maxEntityOperationBatchSize: number;
+  /** `entityMessageReorderWindowInMinutes`: how long entity message labels take part in ordering. */
+  entityMessageReorderWindowMs: number;
 }
 
 const timeSpan = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -30,6 +34,8 @@ const durableTaskSchema = z.looseObject({
   hubName: z.string().optional(),
   maxConcurrentActivityFunctions: z.number().int().min(1).optional(),
   maxConcurrentOrchestratorFunctions: z.number().int().min(1).optional(),
+  maxEntityOperationBatchSize: z.number().int().min(1).optional(),
+  entityMessageReorderWindowInMinutes: z.number().int().min(0).optional(),
   httpSettings: z
     .looseObject({ defaultAsyncRequestSleepTimeMilliseconds: z.number().int().min(0).optional() })
     .optional(),
@@ -77,6 +83,8 @@ export function readEngineSettings(
     maximumShortTimerMs: 6 * 86_400_000,
     longRunningTimerIntervalMs: 3 * 86_400_000,
     defaultHttpAsyncRequestSleepMs: settings.httpSettings?.defaultAsyncRequestSleepTimeMilliseconds ?? 30_000,
+    maxEntityOperationBatchSize: settings.maxEntityOperationBatchSize ?? 5000,
+    entityMessageReorderWindowMs: (settings.entityMessageReorderWindowInMinutes ?? 30) * 60_000,
   };
 }
 

@@ -45,6 +45,9 @@ describe('entity calls and signals', () => {
       id: entityRequestId('execution-1', 0),
       parent: 'instance-1',
       parentExecution: 'execution-1',
+      // The message sorter's labels: the episode time, and no earlier message to this entity.
+      Timestamp: '2024-01-01T00:00:00Z',
+      Predecessor: '0001-01-01T00:00:00',
     });
     const end = await run.episode([taskCompleted(1, 'ok')], at(1));
     expect(withoutEpisodeMarkers(shapeOf(run.history))).toEqual([
