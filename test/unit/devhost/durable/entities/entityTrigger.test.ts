@@ -5,7 +5,7 @@ import {
   type EntityReply,
 } from '../../../../../devhost/durable/entities/entityTrigger';
 
-type EntityFn = (context: { df: df.EntityContext<unknown> }) => unknown;
+type EntityFn = (context: { df: df.DurableEntityContext<unknown> }) => unknown;
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { Entity } = require('durable-functions/lib/src/entities/Entity') as {
