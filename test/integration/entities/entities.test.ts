@@ -58,7 +58,9 @@ describe('durable entities', () => {
     expect(await entityState(host, 'Counter', key)).toBe(5);
     const responses = (await host.history(id)).filter((e) => e.EventType === EventType.EventRaised);
     expect(
-      responses.map((e) => (e.EventType === EventType.EventRaised ? JSON.parse(e.Input ?? '') : null)),
+      responses.map((e) =>
+        e.EventType === EventType.EventRaised ? (JSON.parse(e.Input ?? '') as unknown) : null,
+      ),
     ).toEqual([{ result: null }, { result: '5' }, { result: '{}', exceptionType: 'Error' }, { result: '5' }]);
   });
 
