@@ -175,6 +175,18 @@ export class ActionWalk {
     if (options === undefined || typeof options.firstRetryIntervalInMilliseconds !== 'number') {
       throw this.malformed(action, 'retryOptions');
     }
+    // `AzureStorageDurabilityProvider.ValidateDelayTime`; on Azure this throws on an async path and the
+    // instance hangs, devhost fails it (see docs/differences.md).
+    const max = this.env.settings.maximumShortTimerMs;
+    const intervals = [options.firstRetryIntervalInMilliseconds, options.maxRetryIntervalInMilliseconds ?? 0];
+    if (intervals.some((ms) => ms > max)) {
+      const message = `The Azure Storage provider supports a maximum of ${max / 86_400_000} days for time-based delays`;
+      this.env.warn(
+        `Orchestration '${this.env.orchestrationName}' (${this.env.ctx.instanceId}): ${message}. ` +
+          'On Azure the instance would hang in Running; devhost fails it instead.',
+      );
+      throw new OrchestrationFault(message);
+    }
     return options;
   }
 
