@@ -100,13 +100,18 @@ export class SdkOrchestration {
   }
 
   async episode(newEvents: HistoryEvent[], now: string): Promise<EpisodeResult> {
+    const settings = this.options.settings ?? testSettings();
     const input: EpisodeInput = {
       instanceId: this.instanceId,
       executionId: this.executionId,
       history: [...this.history],
       newEvents,
       now,
-      settings: this.options.settings ?? testSettings(),
+      // The orchestrator under test is registered, as it would be in the app.
+      settings: {
+        ...settings,
+        orchestratorNames: new Set([...settings.orchestratorNames, this.options.name]),
+      },
     };
     const payload = buildOrchestrationTrigger(input);
     const reply = await runSdkEpisode(this.fn, payload);

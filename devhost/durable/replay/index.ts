@@ -10,3 +10,4 @@ export type * from './types';
 export { formatHistoryEvents, type HistoryFormatOptions } from './historyFormat';
 export { summarizeExecution, type ExecutionSummary } from './executionSummary';
 export { formatStatusTime, parseStoredValue } from './statusValues';
+export { subOrchestrationStarted } from './subOrchestrationStart';

@@ -9,7 +9,7 @@ import {
 } from '../../../../support/durableEvents';
 import { at, SdkOrchestration, testSettings, type OrchestratorFn } from '../../../../support/sdkOrchestrator';
 
-const settings = testSettings({ activities: ['Work'] });
+const settings = testSettings({ activities: ['Work'], orchestrators: ['o'] });
 const started = executionStarted({ name: 'o', instanceId: 'i1', executionId: 'e1' });
 
 describe('delivered events', () => {
