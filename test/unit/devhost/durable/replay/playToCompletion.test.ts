@@ -75,7 +75,11 @@ describe('playing orchestrations to completion against a scripted world', () => 
 
   it('expires a day after the charge when nobody approves', async () => {
     const run = new SdkOrchestration(orderSaga, { name: 'orderSaga', settings });
-    const end = await playToCompletion(run, { id: 'o-3', lines: ['c'] }, { activity: () => ({ result: 'ok' }) });
+    const end = await playToCompletion(
+      run,
+      { id: 'o-3', lines: ['c'] },
+      { activity: () => ({ result: 'ok' }) },
+    );
     expect(JSON.parse(end.output ?? 'null')).toEqual({ status: 'expired' });
     expect(end.appended[0]?.Timestamp).toBe('2024-01-02T00:00:02.000Z');
   });
