@@ -72,4 +72,21 @@ describe('delivered events', () => {
     );
     expect(end.appended.map((e) => e.IsPlayed)).toEqual([false, true, true, false]);
   });
+
+  it('moves a start dequeued after an early event back to the front, as DTF does', async () => {
+    const waits: OrchestratorFn = function* (context) {
+      return yield context.df.waitForExternalEvent('go');
+    };
+    const run = new SdkOrchestration(waits, { name: 'waits', settings });
+    const started = executionStarted({ name: 'waits', instanceId: 'instance-1', executionId: 'execution-1' });
+    const end = await run.episode([eventRaised('go', 'early'), started], at(0));
+    expect(shapeOf(end.appended)).toEqual([
+      'OrchestratorStarted',
+      'ExecutionStarted',
+      'EventRaised',
+      'ExecutionCompleted#0',
+      'OrchestratorCompleted',
+    ]);
+    expect(end.output).toBe('"early"');
+  });
 });
