@@ -11,7 +11,7 @@ export { nextGenerationEvents } from './continueAsNew';
 export { subOrchestrationStarted } from './subOrchestrationStart';
 export { activityBindingText, activityInputValue } from './payloads';
 export { HTTP_ACTIVITY_NAME } from './httpPolling';
-export { entityNameFromSchedulerId, entityRequestMessage } from './entityMessages';
+export { entityNameFromSchedulerId, entityRequestMessage, entityResponseMessage } from './entityMessages';
 
 // The status API.
 export { formatHistoryEvents, type HistoryFormatOptions } from './historyFormat';

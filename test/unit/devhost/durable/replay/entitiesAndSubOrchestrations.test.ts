@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { subOrchestrationStarted } from '../../../../../devhost/durable/replay';
+import { entityResponseMessage, subOrchestrationStarted } from '../../../../../devhost/durable/replay';
 import { entityRequestId } from '../../../../../devhost/durable/replay/entityMessages';
 import {
   EventType,
@@ -108,7 +108,8 @@ describe('entity calls and signals', () => {
     const run = new SdkOrchestration(call, { name: 'call', settings });
     const first = await run.start(null, at(0));
     const id = String(requestOf(first.work[0]?.kind === 'event' ? first.work[0].input : null).id);
-    const end = await run.episode([eventRaised(id, { result: '"kaboom"', exceptionType: 'Error' })], at(1));
+    const response = entityResponseMessage({ result: '"kaboom"', exceptionType: 'Error' });
+    const end = await run.episode([{ ...eventRaised(id, null), Input: response }], at(1));
     expect(end.output).toBe('"caught: kaboom"');
   });
 
