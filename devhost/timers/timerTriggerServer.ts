@@ -23,7 +23,9 @@ export interface TimerServerContext {
   readonly logger: TimerLogger;
   /** App settings; default `process.env` (where devhost puts local.settings.json `Values`). */
   readonly settings?: Record<string, string | undefined>;
-  /** Default: files under `<app-dir>/.devhost/timers/`. */
+  /** The folder whose `.devhost/timers/` holds status files; default the app folder. */
+  readonly statusRoot?: string;
+  /** Replaces the status files altogether (e.g. a store in the task hub). */
   readonly statusStore?: ScheduleStatusStore;
   /** Jitter source for exponential retry backoff; default `Math.random`. */
   readonly random?: () => number;
@@ -72,7 +74,7 @@ export class TimerTriggerServer {
     const store =
       ctx.statusStore ??
       fileStatusStore(
-        ctx.app.directory,
+        ctx.statusRoot ?? ctx.app.directory,
         zone,
         () => ctx.clock.now(),
         (error) => ctx.logger.warn(error.message),
