@@ -17,18 +17,26 @@ export interface TimerApp {
   invoke(request: InvocationRequest): Promise<InvocationOutcome>;
 }
 
-export interface TimerServerContext {
-  readonly app: TimerApp;
-  readonly clock: Clock;
-  readonly logger: TimerLogger;
-  /** App settings; default `process.env` (where devhost puts local.settings.json `Values`). */
-  readonly settings?: Record<string, string | undefined>;
+export interface TimerServerOptions {
+  /** devhost's clock; else the start context's `clock`. */
+  readonly clock?: Clock;
   /** The folder whose `.devhost/timers/` holds status files; default the app folder. */
   readonly statusRoot?: string;
   /** Replaces the status files altogether (e.g. a store in the task hub). */
   readonly statusStore?: ScheduleStatusStore;
   /** Jitter source for exponential retry backoff; default `Math.random`. */
   readonly random?: () => number;
+}
+
+/** The part of devhost's plugin context the timer plugin reads. */
+export interface TimerPluginContext {
+  readonly app: TimerApp;
+  readonly logger: TimerLogger;
+  /** App settings (local.settings.json `Values` over the environment); default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly clock?: Clock;
+  /** Called after a `--watch` reload; the plugin then restarts its listeners. */
+  onAppReloaded?(listener: () => void | Promise<void>): { dispose(): unknown };
 }
 
 /** A clock that can wait for the host to settle between callbacks (the virtual clock). */
@@ -54,9 +62,14 @@ export class TimerStartError extends Error {
 export class TimerTriggerServer {
   readonly name = 'timers';
   readonly triggerTypes: readonly string[] = ['timerTrigger'];
+  readonly #options: TimerServerOptions;
   #listeners: TimerListener[] = [];
-  #unsettle: (() => void) | undefined;
+  #cleanup: (() => void)[] = [];
   #zone: TimeZone | undefined;
+
+  constructor(options: TimerServerOptions = {}) {
+    this.#options = options;
+  }
 
   get timeZone(): TimeZone | undefined {
     return this.#zone;
@@ -66,20 +79,50 @@ export class TimerTriggerServer {
     return this.#listeners;
   }
 
-  async start(ctx: TimerServerContext): Promise<void> {
-    const settings = ctx.settings ?? process.env;
+  async start(ctx: TimerPluginContext): Promise<void> {
+    const clock = this.#options.clock ?? ctx.clock;
+    if (!clock) throw new Error('The timer trigger plugin needs a clock: pass { clock } when creating it.');
+    await this.#startListeners(ctx, clock);
+    if (isSettlingClock(clock)) {
+      const unsettle = clock.onSettle(() => this.whenIdle());
+      this.#cleanup.push(unsettle);
+    }
+    if (ctx.onAppReloaded) {
+      const subscription = ctx.onAppReloaded(() => this.#restart(ctx, clock));
+      this.#cleanup.push(() => subscription.dispose());
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const undo of this.#cleanup.splice(0)) undo();
+    await this.#stopListeners();
+  }
+
+  /** Resolves when no timer invocation is running (retry waits excepted). */
+  async whenIdle(): Promise<void> {
+    await Promise.all(this.#listeners.map((l) => l.whenIdle()));
+  }
+
+  async #startListeners(ctx: TimerPluginContext, clock: Clock): Promise<void> {
+    const settings = ctx.env ?? process.env;
     const zone = timeZoneFromSettings(settings);
     this.#zone = zone;
-    const configs = readAll(ctx.app.functions().filter(isTimerFunction), zone, settings, ctx.random);
+    const configs = readAll(
+      ctx.app.functions().filter(isTimerFunction),
+      zone,
+      settings,
+      this.#options.random,
+    );
     const store =
-      ctx.statusStore ??
+      this.#options.statusStore ??
       fileStatusStore(
-        ctx.statusRoot ?? ctx.app.directory,
+        this.#options.statusRoot ?? ctx.app.directory,
         zone,
-        () => ctx.clock.now(),
+        () => clock.now(),
         (error) => ctx.logger.warn(error.message),
       );
-    const now = ctx.clock.now();
+    const now = clock.now();
+    const listeners: TimerListener[] = [];
     for (const config of configs) {
       if (config.schedule.nextAfter(now) === undefined) {
         ctx.logger.warn(
@@ -87,9 +130,9 @@ export class TimerTriggerServer {
         );
         continue;
       }
-      this.#listeners.push(
+      listeners.push(
         new TimerListener(config, {
-          clock: ctx.clock,
+          clock,
           zone,
           store,
           logger: ctx.logger,
@@ -97,21 +140,24 @@ export class TimerTriggerServer {
         }),
       );
     }
-    if (isSettlingClock(ctx.clock)) this.#unsettle = ctx.clock.onSettle(() => this.whenIdle());
-    for (const listener of this.#listeners) await listener.start();
+    this.#listeners = listeners;
+    for (const listener of listeners) await listener.start();
   }
 
-  async stop(): Promise<void> {
+  async #stopListeners(): Promise<void> {
     const listeners = this.#listeners;
     this.#listeners = [];
     await Promise.all(listeners.map((l) => l.stop()));
-    this.#unsettle?.();
-    this.#unsettle = undefined;
   }
 
-  /** Resolves when no timer invocation is running (retry waits excepted). */
-  async whenIdle(): Promise<void> {
-    await Promise.all(this.#listeners.map((l) => l.whenIdle()));
+  /** After a reload the app's timer functions may differ: start over from the stored status. */
+  async #restart(ctx: TimerPluginContext, clock: Clock): Promise<void> {
+    await this.#stopListeners();
+    try {
+      await this.#startListeners(ctx, clock);
+    } catch (error) {
+      ctx.logger.error(`Timer triggers are stopped until the app is fixed: ${(error as Error).message}`);
+    }
   }
 }
 

@@ -29,9 +29,9 @@ describe('the timer trigger server', () => {
   async function startHost(functions: RegisteredFunction[], settings: Record<string, string> = {}) {
     const app = new RecordingApp(appDir, clock, functions);
     const logger = captureLogger();
-    const server = new TimerTriggerServer();
+    const server = new TimerTriggerServer({ random: () => 0.5 });
     servers.push(server);
-    await server.start({ app, clock, logger, settings, random: () => 0.5 });
+    await server.start({ app, clock, logger, env: settings });
     return { app, logger, server };
   }
 
@@ -135,7 +135,7 @@ describe('the timer trigger server', () => {
       timerFunction('badFlag', { schedule: '0 0 * * * *', runOnStartup: 'yes' }),
     ]);
     const server = new TimerTriggerServer();
-    const start = server.start({ app, clock, logger: captureLogger(), settings: {} });
+    const start = server.start({ app, clock, logger: captureLogger(), env: {} });
     await expect(start).rejects.toThrow(TimerStartError);
     await start.catch((error: TimerStartError) => {
       expect(error.problems.map((p) => [p.functionName, p.field])).toEqual([
@@ -222,7 +222,7 @@ describe('the timer trigger server', () => {
     const app = new RecordingApp(appDir, clock, [timerFunction('tick', { schedule: '0 */5 * * * *' })]);
     const server = new TimerTriggerServer();
     servers.push(server);
-    await server.start({ app, clock: realLike, logger: captureLogger(), settings: {} });
+    await server.start({ app, clock: realLike, logger: captureLogger(), env: {} });
     let finish: () => void = () => undefined;
     app.behaviour = () => new Promise<'success'>((resolve) => (finish = () => resolve('success')));
     await clock.advance(5 * MINUTE);
@@ -289,6 +289,62 @@ describe('the timer trigger server', () => {
     await clock.advance(24 * HOUR);
     expect(app.invocations.map((i) => [iso(i.at), i.timer.ScheduleStatus?.Next])).toEqual([
       ['2030-01-02T10:00:00.000Z', '2030-01-02T11:00:00+01:00'],
+    ]);
+  });
+
+  it('restarts its listeners from the stored status after the app reloads', async () => {
+    const functions = [timerFunction('tick', { schedule: '0 */5 * * * *' })];
+    const app = new RecordingApp(appDir, clock, functions);
+    const logger = captureLogger();
+    let reloaded: (() => void | Promise<void>) | undefined;
+    const server = new TimerTriggerServer();
+    servers.push(server);
+    await server.start({
+      app,
+      clock,
+      logger,
+      env: {},
+      onAppReloaded: (listener) => {
+        reloaded = listener;
+        return { dispose: () => (reloaded = undefined) };
+      },
+    });
+    await clock.advance(5 * MINUTE);
+    functions.splice(0, 1, timerFunction('tick', { schedule: '0 */10 * * * *' }));
+    await reloaded?.();
+    await clock.advance(20 * MINUTE);
+    expect(app.invocations.map((i) => iso(i.at))).toEqual([
+      '2030-01-01T10:05:00.000Z',
+      '2030-01-01T10:10:00.000Z',
+      '2030-01-01T10:20:00.000Z',
+    ]);
+  });
+
+  it('reports a schedule broken by a reload instead of crashing, and runs nothing', async () => {
+    const functions = [timerFunction('tick', { schedule: '0 */5 * * * *' })];
+    const app = new RecordingApp(appDir, clock, functions);
+    const logger = captureLogger();
+    let reloaded: (() => void | Promise<void>) | undefined;
+    const server = new TimerTriggerServer();
+    servers.push(server);
+    await server.start({
+      app,
+      clock,
+      logger,
+      env: {},
+      onAppReloaded: (listener) => {
+        reloaded = listener;
+        return { dispose: () => (reloaded = undefined) };
+      },
+    });
+    functions.splice(0, 1, timerFunction('tick', { schedule: 'every five minutes' }));
+    await reloaded?.();
+    await clock.advance(HOUR);
+    expect(app.invocations).toHaveLength(0);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      expect.stringMatching(
+        /Timer triggers are stopped until the app is fixed: .*Timer function 'tick'/s,
+      ) as unknown,
     ]);
   });
 });
