@@ -1,6 +1,8 @@
+import { WINDOWS_TO_IANA } from './windowsTimeZones';
+
 /**
  * The time zone a timer schedule is read in: `WEBSITE_TIME_ZONE` as an IANA name (what Azure
- * accepts on Linux), else UTC as in Azure. Converts between instants and wall times (epoch-ms
+ * accepts on Linux) or a common Windows id (what it accepts on Windows), else UTC as in Azure. Converts between instants and wall times (epoch-ms
  * numbers whose UTC fields are the local date and time) with the platform's time zone data.
  */
 
@@ -44,10 +46,13 @@ export const UTC_ZONE: TimeZone = {
 export function timeZoneFromSettings(env: Record<string, string | undefined>): TimeZone {
   const name = env.WEBSITE_TIME_ZONE?.trim();
   if (!name || name.toUpperCase() === 'UTC' || name === 'Etc/UTC') return UTC_ZONE;
+  const iana = WINDOWS_TO_IANA[name];
+  if (iana) return ianaTimeZone(iana, name);
   return ianaTimeZone(name);
 }
 
-export function ianaTimeZone(name: string): TimeZone {
+/** `label` is how the zone was named in settings, when that differs from its IANA name. */
+export function ianaTimeZone(name: string, label = name): TimeZone {
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat('en-US', {
@@ -62,9 +67,9 @@ export function ianaTimeZone(name: string): TimeZone {
     });
   } catch {
     throw new TimeZoneError(
-      `WEBSITE_TIME_ZONE '${name}' is not a time zone devhost knows. Use an IANA name such as ` +
-        `'America/New_York' or 'Europe/Berlin' (as Azure does on Linux); Windows names such as ` +
-        `'Eastern Standard Time' are not supported.`,
+      `WEBSITE_TIME_ZONE '${label}' is not a time zone devhost knows. Use an IANA name such as ` +
+        `'America/New_York' or 'Europe/Berlin' (as Azure does on Linux), or a common Windows id ` +
+        `such as 'Eastern Standard Time'.`,
     );
   }
   const toWall = (instant: number): number => {
@@ -89,7 +94,7 @@ export function ianaTimeZone(name: string): TimeZone {
     return [...candidates].filter((i) => toWall(i) === wall).sort((a, b) => a - b);
   };
   return {
-    name,
+    name: label === name ? name : `${label} (${name})`,
     toWall,
     offsetAt,
     instantsOf,

@@ -10,6 +10,7 @@ import {
   TimeZoneError,
   UTC_ZONE,
 } from '../../../../devhost/timers/timeZone';
+import { WINDOWS_TO_IANA } from '../../../../devhost/timers/windowsTimeZones';
 
 const pacific = ianaTimeZone('America/Los_Angeles');
 
@@ -53,10 +54,22 @@ describe('timer schedules', () => {
     expect(schedule.nextAfter(Date.parse('2030-01-01T10:00:00Z'))).toBe(Date.parse('2030-01-02T08:00:00Z'));
   });
 
+  it('accepts the Windows time zone ids that Windows plans use', () => {
+    const zone = timeZoneFromSettings({ WEBSITE_TIME_ZONE: 'W. Europe Standard Time' });
+    expect(zone.name).toBe('W. Europe Standard Time (Europe/Berlin)');
+    expect(zone.offsetAt(Date.parse('2030-07-01T00:00:00Z'))).toBe(2 * 3_600_000);
+  });
+
+  it('checks that every Windows id it maps is known to the platform', () => {
+    for (const [windows, iana] of Object.entries(WINDOWS_TO_IANA)) {
+      expect(() => ianaTimeZone(iana, windows)).not.toThrow();
+    }
+  });
+
   it('refuses a time zone name it does not know, and says what to use', () => {
-    expect(() => timeZoneFromSettings({ WEBSITE_TIME_ZONE: 'Eastern Standard Time' })).toThrow(TimeZoneError);
-    expect(() => timeZoneFromSettings({ WEBSITE_TIME_ZONE: 'Eastern Standard Time' })).toThrow(
-      /Use an IANA name such as 'America\/New_York'/,
+    expect(() => timeZoneFromSettings({ WEBSITE_TIME_ZONE: 'Mars/Olympus_Mons' })).toThrow(TimeZoneError);
+    expect(() => timeZoneFromSettings({ WEBSITE_TIME_ZONE: 'Mars/Olympus_Mons' })).toThrow(
+      /'Mars\/Olympus_Mons' is not a time zone devhost knows. Use an IANA name such as 'America\/New_York'/,
     );
   });
 
