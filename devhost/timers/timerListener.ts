@@ -181,7 +181,7 @@ export class TimerListener {
         request.retryContext = {
           retryCount: attempt,
           maxRetryCount: retry.maxRetryCount,
-          ...(lastError && { exception: { message: lastError.message, stackTrace: lastError.stack } }),
+          ...(lastError && { exception: describeFailure(lastError) }),
         };
       }
       const outcome = await this.#deps.invoke(request);
@@ -229,4 +229,10 @@ export class TimerListener {
       this.#setBusy(false);
     });
   }
+}
+
+function describeFailure(error: Error): Record<string, string> {
+  return error.stack === undefined
+    ? { message: error.message }
+    : { message: error.message, stackTrace: error.stack };
 }

@@ -110,6 +110,7 @@ async function runPipeline(
     functionId: fn.metadata.functionId ?? fn.name,
     inputData,
     triggerMetadata: request.triggerMetadata ?? {},
+    ...(request.retryContext && { retryContext: request.retryContext }),
   };
   const coreContext: CoreInvocationContext = {
     invocationId,

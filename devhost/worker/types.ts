@@ -93,7 +93,8 @@ export interface InvocationRequest {
 export interface RpcRetryContext {
   retryCount: number;
   maxRetryCount: number;
-  exception?: { message?: string; source?: string; stackTrace?: string };
+  /** The previous attempt's error: `message`, `source`, `stackTrace` (each only when known). */
+  exception?: Record<string, string>;
 }
 
 export type InvocationOutcome =
