@@ -347,4 +347,32 @@ describe('the timer trigger server', () => {
       ) as unknown,
     ]);
   });
+
+  it('runs only the past-due run at start when runOnStartup is also set, as Azure', async () => {
+    const fn = timerFunction('tick', { schedule: '0 */5 * * * *', runOnStartup: true });
+    const first = await startHost([fn]);
+    await clock.advance(5 * MINUTE);
+    await stopHost(first.server);
+    await clock.advance(HOUR);
+    const second = await startHost([fn]);
+    await clock.advance(0);
+    expect(second.app.invocations.map((i) => i.timer.IsPastDue)).toEqual([true]);
+  });
+
+  it('abandons a pending retry when it stops, and does not run again', async () => {
+    const { app, server } = await startHost([
+      timerFunction(
+        'tick',
+        { schedule: '0 */5 * * * *' },
+        { retryStrategy: 'fixedDelay', maxRetryCount: 5, delayInterval: { seconds: 60 } },
+      ),
+    ]);
+    app.behaviour = () => new Error('down');
+    await clock.advance(5 * MINUTE);
+    expect(app.invocations).toHaveLength(1);
+    await stopHost(server);
+    await clock.advance(HOUR);
+    expect(app.invocations).toHaveLength(1);
+    expect(clock.pending()).toBe(0);
+  });
 });
