@@ -1,7 +1,7 @@
 /**
  * A timer's schedule status (`Last`, `Next`, `LastUpdated`), its .NET date text, and its file under
- * `<app-dir>/.devhost/timers/<function>.json` (the Azure extension keeps the same record in a blob
- * of the host's storage account).
+ * devhost's state folder, `<stateDir>/timers/<function>.json` (`<app-dir>/.devhost` by default; the
+ * Azure extension keeps the same record in a blob of the host's storage account).
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -88,9 +88,9 @@ export function fromScheduleStatusJson(json: unknown): ScheduleStatus {
 }
 
 /** Where a function's status lives; names are kept apart from path syntax. */
-export function statusFilePath(appDir: string, functionName: string): string {
+export function statusFilePath(stateDir: string, functionName: string): string {
   const safe = functionName.replace(/[^A-Za-z0-9._-]/g, '_');
-  return path.join(appDir, '.devhost', 'timers', `${safe}.json`);
+  return path.join(stateDir, 'timers', `${safe}.json`);
 }
 
 export interface ScheduleStatusStore {
@@ -110,14 +110,14 @@ export class UnreadableStatusError extends Error {
 
 /** File-backed store. `onUnreadable` hears about a corrupt file, which then counts as absent. */
 export function fileStatusStore(
-  appDir: string,
+  stateDir: string,
   zone: TimeZone,
   clockNow: () => number,
   onUnreadable: (error: UnreadableStatusError) => void,
 ): ScheduleStatusStore {
   return {
     async read(functionName) {
-      const file = statusFilePath(appDir, functionName);
+      const file = statusFilePath(stateDir, functionName);
       let text: string;
       try {
         text = await fs.readFile(file, 'utf8');
@@ -133,7 +133,7 @@ export function fileStatusStore(
       }
     },
     async write(functionName, status) {
-      const file = statusFilePath(appDir, functionName);
+      const file = statusFilePath(stateDir, functionName);
       await fs.mkdir(path.dirname(file), { recursive: true });
       // Write then rename, so a crash never leaves half a record behind.
       const temp = `${file}.${process.pid}.tmp`;

@@ -3,6 +3,7 @@
  * schedule before any runs, and starts one listener per function on devhost's clock. Invocations go
  * through the worker seam's `invoke`, which also fills extra inputs (e.g. the durable client).
  */
+import * as path from 'node:path';
 import type { Clock } from '../durable/scheduler/clock';
 import type { InvocationOutcome, InvocationRequest, RegisteredFunction } from '../worker/types';
 import { fileStatusStore, type ScheduleStatusStore } from './scheduleStatus';
@@ -20,8 +21,8 @@ export interface TimerApp {
 export interface TimerServerOptions {
   /** devhost's clock; else the start context's `clock`. */
   readonly clock?: Clock;
-  /** The folder whose `.devhost/timers/` holds status files; default the app folder. */
-  readonly statusRoot?: string;
+  /** devhost's state folder (status files go in its `timers/`); else the context's, else `<app>/.devhost`. */
+  readonly stateDir?: string;
   /** Replaces the status files altogether (e.g. a store in the task hub). */
   readonly statusStore?: ScheduleStatusStore;
   /** Jitter source for exponential retry backoff; default `Math.random`. */
@@ -35,6 +36,8 @@ export interface TimerPluginContext {
   /** App settings (local.settings.json `Values` over the environment); default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly clock?: Clock;
+  /** devhost's state folder for this app (default `<app>/.devhost`). */
+  readonly stateDir?: string;
   /** Called after a `--watch` reload; the plugin then restarts its listeners. */
   onAppReloaded?(listener: () => void | Promise<void>): { dispose(): unknown };
 }
@@ -116,7 +119,7 @@ export class TimerTriggerServer {
     const store =
       this.#options.statusStore ??
       fileStatusStore(
-        this.#options.statusRoot ?? ctx.app.directory,
+        this.#options.stateDir ?? ctx.stateDir ?? path.join(ctx.app.directory, '.devhost'),
         zone,
         () => clock.now(),
         (error) => ctx.logger.warn(error.message),

@@ -59,7 +59,7 @@ describe('timer triggers on the real worker seam (fixture timer-app)', () => {
     const logger = createMemoryLogger();
     const app = await FunctionApp.load({ appDir: fixture, logger });
     beforeStart?.(app);
-    const server = new TimerTriggerServer({ statusRoot: stateDir });
+    const server = new TimerTriggerServer({ stateDir });
     const host = { server, app, logger };
     try {
       await server.start({ app, clock, logger, env });
@@ -132,7 +132,7 @@ describe('timer triggers on the real worker seam (fixture timer-app)', () => {
     await clock.advance(10 * MINUTE);
     await stopHost(first);
     const saved = JSON.parse(
-      await fs.readFile(path.join(stateDir, '.devhost', 'timers', 'tick.json'), 'utf8'),
+      await fs.readFile(path.join(stateDir, 'timers', 'tick.json'), 'utf8'),
     ) as unknown;
     expect(saved).toEqual({
       Last: '2030-01-01T10:10:00+00:00',

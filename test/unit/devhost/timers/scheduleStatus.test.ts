@@ -56,14 +56,14 @@ describe('schedule status files', () => {
     await fs.rm(appDir, { recursive: true, force: true });
   });
 
-  it('keeps one JSON file per function under .devhost/timers and survives a new store', async () => {
+  it('keeps one JSON file per function under <stateDir>/timers and survives a new store', async () => {
     const status = {
       last: t('2030-01-01T10:00:00Z'),
       next: t('2030-01-01T10:05:00Z'),
       lastUpdated: t('2030-01-01T10:00:00Z'),
     };
     await fileStatusStore(appDir, UTC_ZONE, () => 0, fail).write('tick', status);
-    const text = await fs.readFile(path.join(appDir, '.devhost', 'timers', 'tick.json'), 'utf8');
+    const text = await fs.readFile(path.join(appDir, 'timers', 'tick.json'), 'utf8');
     expect(JSON.parse(text)).toEqual({
       Last: '2030-01-01T10:00:00+00:00',
       Next: '2030-01-01T10:05:00+00:00',
@@ -92,7 +92,7 @@ describe('schedule status files', () => {
   });
 
   it('keeps function names from escaping the folder', () => {
-    expect(statusFilePath('/app', '../x/y')).toBe(path.join('/app', '.devhost', 'timers', '.._x_y.json'));
+    expect(statusFilePath('/state', '../x/y')).toBe(path.join('/state', 'timers', '.._x_y.json'));
   });
 });
 
