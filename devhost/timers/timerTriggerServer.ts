@@ -38,6 +38,8 @@ export interface TimerPluginContext {
   readonly clock?: Clock;
   /** devhost's state folder for this app (default `<app>/.devhost`). */
   readonly stateDir?: string;
+  /** Public origin; passed with each invocation so input providers (durable client URLs) can use it. */
+  readonly origin?: string;
   /** Called after a `--watch` reload; the plugin then restarts its listeners. */
   onAppReloaded?(listener: () => void | Promise<void>): { dispose(): unknown };
 }
@@ -139,7 +141,7 @@ export class TimerTriggerServer {
           zone,
           store,
           logger: ctx.logger,
-          invoke: (request) => ctx.app.invoke(request),
+          invoke: (request) => ctx.app.invoke(ctx.origin ? { ...request, origin: ctx.origin } : request),
         }),
       );
     }

@@ -62,7 +62,7 @@ describe('timer triggers on the real worker seam (fixture timer-app)', () => {
     const server = new TimerTriggerServer({ stateDir });
     const host = { server, app, logger };
     try {
-      await server.start({ app, clock, logger, env });
+      await server.start({ app, clock, logger, env, origin: 'http://127.0.0.1:7071' });
     } catch (error) {
       await app.terminate();
       throw error;
@@ -178,14 +178,19 @@ describe('timer triggers on the real worker seam (fixture timer-app)', () => {
       baseUrl: 'http://127.0.0.1:9/runtime/webhooks/durabletask',
       requiredQueryStringParameters: '',
     };
+    const origins: (string | undefined)[] = [];
     await startHost((app) => {
       // Stands in for the durable engine's provider.
-      app.registerInputProvider('durableClient', () => ({ json: JSON.stringify(payload) }));
+      app.registerInputProvider('durableClient', (_binding, _fn, request) => {
+        origins.push(request.origin);
+        return { json: JSON.stringify(payload) };
+      });
     });
     await clock.advance(HOUR);
     const durable = (await runs()).filter((r) => r.fn === 'durableTick');
     expect(durable).toHaveLength(1);
     expect(durable[0]).toMatchObject({ taskHubName: 'TimerHub', timer: { isPastDue: false } });
+    expect(origins).toEqual(['http://127.0.0.1:7071']);
   });
 
   it('retries a failed run per the function retry options, with context.retryContext counting', async () => {
