@@ -6,7 +6,7 @@ import { createMemoryLogger } from '../../../devhost/log/logger';
 import { TimerStartError, TimerTriggerServer } from '../../../devhost/timers/timerTriggerServer';
 import { FunctionApp } from '../../../devhost/worker/functionApp';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { TestClock } from '../../unit/devhost/timers/support';
+import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
 
 const fixture = path.resolve(__dirname, '../../fixtures/timer-app');
 const START = '2030-01-01T10:00:00Z';
@@ -23,14 +23,14 @@ interface Run {
 describe('timer triggers on the real worker seam (fixture timer-app)', () => {
   let stateDir: string;
   let outFile: string;
-  let clock: TestClock;
+  let clock: VirtualClock;
   let env: NodeJS.ProcessEnv;
   const running: { server: TimerTriggerServer; app: FunctionApp }[] = [];
 
   beforeEach(async () => {
     stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-timer-app-'));
     outFile = path.join(stateDir, 'runs.jsonl');
-    clock = new TestClock(START);
+    clock = new VirtualClock(START);
     // The app runs in Node's real process (as under the worker), not in jest's copy of it.
     env = nativeProcess().env;
     env.TIMER_APP_OUT = outFile;

@@ -1,6 +1,6 @@
 /**
- * Test support for the timer plugin: a minimal virtual clock (the engine's shared one may replace
- * it) and a recording stand-in for the worker seam's app handle.
+ * Test support for the timer plugin: registered-function builders and a recording stand-in for the
+ * worker seam's app handle.
  */
 import type { Clock } from '../../../../devhost/durable/scheduler/clock';
 import type { TimerApp } from '../../../../devhost/timers/timerTriggerServer';
@@ -11,66 +11,6 @@ import type {
   RegisteredFunction,
   RpcBindingInfo,
 } from '../../../../devhost/worker/types';
-
-interface Entry {
-  at: number;
-  seq: number;
-  callback: () => void;
-}
-
-/** Fires due callbacks in time order, letting settle hooks finish after each one. */
-export class TestClock implements Clock {
-  #now: number;
-  #queue: Entry[] = [];
-  #seq = 0;
-  #hooks = new Set<() => Promise<void>>();
-
-  constructor(start: string | number) {
-    this.#now = typeof start === 'number' ? start : Date.parse(start);
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  schedule(at: number, callback: () => void): () => void {
-    const entry = { at, seq: this.#seq++, callback };
-    this.#queue.push(entry);
-    return () => {
-      this.#queue = this.#queue.filter((e) => e !== entry);
-    };
-  }
-
-  onSettle(hook: () => Promise<void>): () => void {
-    this.#hooks.add(hook);
-    return () => this.#hooks.delete(hook);
-  }
-
-  /** Time moves only here; a stopped host's timers simply stay unfired. */
-  async advance(ms: number): Promise<void> {
-    const until = this.#now + ms;
-    await this.settle();
-    for (;;) {
-      const due = this.#queue.filter((e) => e.at <= until).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
-      if (!due) break;
-      this.#queue = this.#queue.filter((e) => e !== due);
-      this.#now = Math.max(this.#now, due.at);
-      due.callback();
-      await this.settle();
-    }
-    this.#now = until;
-    await this.settle();
-  }
-
-  async settle(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const hook of [...this.#hooks]) await hook();
-  }
-
-  pending(): number {
-    return this.#queue.length;
-  }
-}
 
 export function timerFunction(
   name: string,
