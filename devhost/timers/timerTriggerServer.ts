@@ -146,7 +146,13 @@ export class TimerTriggerServer {
       );
     }
     this.#listeners = listeners;
-    for (const listener of listeners) await listener.start();
+    try {
+      for (const listener of listeners) await listener.start();
+    } catch (error) {
+      // The host does not stop a plugin whose start failed: leave no timer armed behind.
+      await this.#stopListeners();
+      throw error;
+    }
   }
 
   async #stopListeners(): Promise<void> {

@@ -375,4 +375,21 @@ describe('the timer trigger server', () => {
     expect(app.invocations).toHaveLength(1);
     expect(clock.nextScheduledAt()).toBeUndefined();
   });
+
+  it('leaves no timer armed when a listener cannot start', async () => {
+    const app = new RecordingApp(appDir, clock, [
+      timerFunction('first', { schedule: '0 */5 * * * *' }),
+      timerFunction('second', { schedule: '0 */5 * * * *' }),
+    ]);
+    const server = new TimerTriggerServer({
+      statusStore: {
+        read: (name) =>
+          name === 'second' ? Promise.reject(new Error('disk gone')) : Promise.resolve(undefined),
+        write: () => Promise.resolve(),
+      },
+    });
+    await expect(server.start({ app, clock, logger: captureLogger(), env: {} })).rejects.toThrow('disk gone');
+    await clock.advance(HOUR);
+    expect(app.invocations).toHaveLength(0);
+  });
 });
