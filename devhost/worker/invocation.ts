@@ -116,6 +116,7 @@ async function runPipeline(
     functionId: fn.metadata.functionId ?? fn.name,
     inputData,
     triggerMetadata: request.triggerMetadata ?? {},
+    ...(request.retryContext && { retryContext: request.retryContext }),
   };
   // Known once getArguments has built it; log hooks receive it.
   const current: { context?: unknown } = {};
