@@ -9,15 +9,10 @@
  */
 import type { BatchPlan } from './batchPlan';
 import type { EntityReply } from './entityTrigger';
-import {
-  EventNames,
-  scheduledRequestEventName,
-  serializeRequest,
-  serializeResponse,
-  type RequestMessage,
-} from './messages';
+import { EventNames, scheduledRequestEventName, serializeRequest, type RequestMessage } from './messages';
 import type { SchedulerState } from './schedulerState';
 import { entityInstanceId } from '../engine/ids';
+import { entityResponseMessage } from '../replay';
 
 export interface EntityOutboundMessage {
   targetInstanceId: string;
@@ -73,7 +68,7 @@ export function completeBatch(
         targetInstanceId: request.parent,
         targetExecutionId: request.parentExecution ?? null,
         name: request.id,
-        input: serializeResponse({
+        input: entityResponseMessage({
           result: result.result ?? null,
           ...(result.isError ? { exceptionType: 'Error' } : {}),
         }),
@@ -132,6 +127,6 @@ function processLockRequest(state: SchedulerState, request: RequestMessage): Ent
     targetInstanceId: request.parent ?? '',
     targetExecutionId: request.parentExecution ?? null,
     name: request.id,
-    input: serializeResponse({ result: LOCK_GRANTED_RESULT }),
+    input: entityResponseMessage({ result: LOCK_GRANTED_RESULT }),
   };
 }

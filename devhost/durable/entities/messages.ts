@@ -25,13 +25,6 @@ export interface RequestMessage {
   pos?: number;
 }
 
-export interface ResponseMessage {
-  /** JSON text of the result (or of the error). */
-  result: string | null;
-  /** `"Error"` when the operation failed (out-of-process entities). */
-  exceptionType?: string;
-}
-
 export interface ReleaseMessage {
   parent: string;
   id: string;
@@ -74,13 +67,6 @@ export function serializeRequest(message: RequestMessage): string {
   if (message.lockset !== undefined) json.lockset = message.lockset;
   if (message.pos) json.pos = message.pos;
   return JSON.stringify(json);
-}
-
-export function serializeResponse(message: ResponseMessage): string {
-  return JSON.stringify({
-    result: message.result,
-    ...(message.exceptionType !== undefined ? { exceptionType: message.exceptionType } : {}),
-  });
 }
 
 export class MalformedMessageError extends Error {

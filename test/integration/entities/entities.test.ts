@@ -61,7 +61,7 @@ describe('durable entities', () => {
       responses.map((e) =>
         e.EventType === EventType.EventRaised ? (JSON.parse(e.Input ?? '') as unknown) : null,
       ),
-    ).toEqual([{ result: null }, { result: '5' }, { result: '{}', exceptionType: 'Error' }, { result: '5' }]);
+    ).toEqual([{}, { result: '5' }, { result: '{}', exceptionType: 'Error' }, { result: '5' }]);
   });
 
   it('keeps the state changes of an operation that then failed, as out-of-process batches are not rolled back', async () => {

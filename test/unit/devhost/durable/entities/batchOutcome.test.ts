@@ -51,7 +51,7 @@ describe('completing an entity batch', () => {
     );
     expect(state.state).toBe('8');
     expect(out).toEqual([
-      { targetInstanceId: 'orch', targetExecutionId: 'e1', name: 'a', input: '{"result":null}' },
+      { targetInstanceId: 'orch', targetExecutionId: 'e1', name: 'a', input: '{}' },
       { targetInstanceId: 'orch', targetExecutionId: 'e1', name: 'b', input: '{"result":"8"}' },
     ]);
   });
