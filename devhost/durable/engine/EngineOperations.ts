@@ -198,10 +198,15 @@ export class EngineOperations implements DurableOperations {
 
   async restart(instanceId: string, newInstanceId: boolean): Promise<{ instanceId: string } | undefined> {
     const row = await this.store.getInstance(instanceId);
-    if (!row || isEntity(row)) return undefined;
-    const id = newInstanceId ? newGuidN() : instanceId;
-    await this.createInstance(id, row.name, row.input, row.version);
-    return { instanceId: id };
+    if (!row) return undefined;
+    // EXT `RestartAsync` is `StartNewAsync` with the stored name and input: a name that is not an
+    // orchestrator (an entity's, or one the app no longer has) is refused as a start would be.
+    return this.startNew({
+      orchestratorName: row.name,
+      input: row.input,
+      ...(row.version !== null ? { version: row.version } : {}),
+      ...(newInstanceId ? {} : { instanceId }),
+    });
   }
 
   signalEntity(name: string, key: string, operation: string, input: string | null): Promise<void> {

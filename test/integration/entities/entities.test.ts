@@ -222,3 +222,35 @@ describe('durable entities', () => {
     expect(await host.client.readEntityState('Counter', 'locked')).toEqual({ exists: false, state: null });
   });
 });
+
+describe('durable entities with maxEntityOperationBatchSize', () => {
+  let host: TestHost;
+  beforeEach(async () => {
+    host = await startEntityHost({ settings: { maxEntityOperationBatchSize: 2 } });
+  });
+  afterEach(async () => {
+    await host.stop();
+  });
+
+  it('splits a backlog into batches of at most that size, continuing until the queue is empty', async () => {
+    const key = uniqueId('batch-size');
+    const gate = await openGate();
+    try {
+      await host.client.signalEntity('Recorder', key, 'wait', JSON.stringify(gate.url));
+      await gate.requested;
+      for (const n of [1, 2, 3, 4, 5]) await host.client.signalEntity('Recorder', key, 'note', String(n));
+      gate.release();
+      await host.runUntilIdle();
+    } finally {
+      await gate.close();
+    }
+    const log = (await entityState(host, 'Recorder', key)) as { input: unknown; batch: string }[];
+    expect(log.map((entry) => entry.input)).toEqual([gate.url, 1, 2, 3, 4, 5]);
+    const sizes: number[] = [];
+    log.forEach((entry, i) => {
+      if (i > 0 && entry.batch === log[i - 1]?.batch) sizes[sizes.length - 1]! += 1;
+      else sizes.push(1);
+    });
+    expect(sizes).toEqual([1, 2, 2, 1]);
+  });
+});

@@ -76,7 +76,7 @@ describe('restart webhook', () => {
     expect((await host.waitForStatus(copyId, 'Running')).name).toBe('WaitsForApproval');
   });
 
-  it('does not restart entities, which are not orchestration instances to the API', async () => {
+  it('refuses to restart an entity, whose name is no orchestrator, with a 400 naming it', async () => {
     const key = uniqueId('entity');
     await host.client.signalEntity('Counter', key, 'add', '1');
     await host.runUntilIdle();
@@ -84,5 +84,11 @@ describe('restart webhook', () => {
       method: 'POST',
     });
     expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      Message: 'InstanceId does not match a valid orchestration instance.',
+      ExceptionMessage: expect.stringContaining(
+        `The function '@counter@${key}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      ) as unknown,
+    });
   });
 });
