@@ -101,4 +101,18 @@ describe('entity webhooks', () => {
         "The following are the known entity functions: 'Counter', 'Recorder', 'Relay'.",
     });
   });
+
+  it('reads an entity that exists without a state as missing, and lists it only when the state is not fetched', async () => {
+    const key = uniqueId('stateless');
+    // `get` on a new counter calls context.df.return(), which marks the entity as existing without setState.
+    await host.client.signalEntity('Counter', key, 'get', null);
+    await host.runUntilIdle();
+    expect((await fetch(`${api}/entities/counter/${key}`)).status).toBe(404);
+    const keysOf = async (query: string): Promise<string[]> =>
+      (
+        (await (await fetch(`${api}/entities/counter${query}`)).json()) as { entityId: { key: string } }[]
+      ).map((e) => e.entityId.key);
+    expect(await keysOf('')).toEqual([key]);
+    expect(await keysOf('?fetchState=true')).toEqual([]);
+  });
 });
