@@ -92,3 +92,21 @@ describe('restart webhook', () => {
     });
   });
 });
+
+describe('makeprimary webhook', () => {
+  let host: TestHost;
+  beforeEach(async () => {
+    host = await startEntityHost();
+  });
+  afterEach(async () => {
+    await host.stop();
+  });
+
+  it('answers 200 with an empty body, as the extension does once its app lease is taken', async () => {
+    const answer = await fetch(`${host.baseUrl}/runtime/webhooks/durabletask/makeprimary`, {
+      method: 'POST',
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('');
+  });
+});
