@@ -189,12 +189,41 @@ describe('durable entities', () => {
     expect(await host.client.getStatus(`@counter@${key}`)).toBeUndefined();
   });
 
+  it('retries a batch whose reply breaks the protocol, with backoff, without applying it', async () => {
+    const key = uniqueId('broken');
+    await host.client.signalEntity('Broken', key, 'op', null);
+    await host.runUntilIdle();
+    await host.clock.advance('2s');
+    const errors = host.logs.filter((r) =>
+      r.message.startsWith(`Entity '@broken@${key}' could not run its batch`),
+    );
+    expect(errors.map((r) => /\(attempt (\d+)\); retrying in (\d+) ms/.exec(r.message)?.slice(1))).toEqual([
+      ['1', '2000'],
+      ['2', '4000'],
+    ]);
+    expect(errors[0]?.message).toContain('returned 0 result(s) for a batch of 1 operation(s)');
+    expect(await host.engine.store.getInstance(`@broken@${key}`)).toBeUndefined();
+  });
+
+  it('drops a request message it cannot read, with a warning, and runs the rest', async () => {
+    const key = uniqueId('malformed');
+    await deliver(`@counter@${key}`, 'op', '{"op":"add","input":"1"}');
+    await host.client.signalEntity('Counter', key, 'add', '2');
+    await host.runUntilIdle();
+    expect(await entityState(host, 'Counter', key)).toBe(2);
+    expect(
+      host.logs.some((r) =>
+        r.message.includes("dropped a malformed message 'op': The entity request has no 'id'."),
+      ),
+    ).toBe(true);
+  });
+
   it('refuses to signal an entity the app does not have, naming the known ones', async () => {
     await expect(host.client.signalEntity('Nope', 'k', 'add', null)).rejects.toMatchObject({
       code: 'invalidEntityId',
       message:
         "The function 'Nope' doesn't exist, is disabled, or is not an entity function. Additional info: " +
-        "The following are the known entity functions: 'Counter', 'Recorder', 'Relay'.",
+        "The following are the known entity functions: 'Counter', 'Recorder', 'Relay', 'Broken'.",
     });
   });
 

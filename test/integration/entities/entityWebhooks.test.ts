@@ -98,7 +98,7 @@ describe('entity webhooks', () => {
     expect(await refused.json()).toEqual({
       Message:
         "The function 'nope' doesn't exist, is disabled, or is not an entity function. Additional info: " +
-        "The following are the known entity functions: 'Counter', 'Recorder', 'Relay'.",
+        "The following are the known entity functions: 'Counter', 'Recorder', 'Relay', 'Broken'.",
     });
   });
 
