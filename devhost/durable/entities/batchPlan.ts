@@ -7,6 +7,7 @@
  * signals that arrive more than 100 ms early are sent again for later. Pure: the state is updated
  * in place.
  */
+import { formatTicks, msFromTicks, parseTicks, ticksFromMs } from './dotnetTime';
 import {
   dueFromEventName,
   EventNames,
@@ -64,12 +65,12 @@ export function planBatch(
     try {
       if (isRequestEventName(delivered.name)) {
         const request = parseRequest(delivered.input);
-        const dueMs = request.due !== undefined ? Date.parse(request.due) : dueFromEventName(delivered.name);
+        const dueMs = request.due !== undefined ? dueFromText(request.due) : dueFromEventName(delivered.name);
         let deliverNow: RequestMessage[];
-        if (dueMs !== undefined && !Number.isNaN(dueMs)) {
+        if (dueMs !== undefined) {
           // No FIFO guarantee for scheduled signals: they skip the sorter.
           if (dueMs - nowMs > EARLY_DELIVERY_TOLERANCE_MS) {
-            request.due ??= new Date(dueMs).toISOString();
+            request.due ??= formatTicks(ticksFromMs(dueMs));
             plan.reschedule.push({ message: request, dueMs });
             deliverNow = [];
           } else {
@@ -114,4 +115,9 @@ export function planBatch(
     }
   }
   return plan;
+}
+
+function dueFromText(text: string): number | undefined {
+  const ticks = parseTicks(text);
+  return ticks === undefined ? undefined : msFromTicks(ticks);
 }

@@ -3,7 +3,7 @@
  * `ResponseMessage.cs`, `ReleaseMessage.cs`, `EntityMessageEventNames.cs`): JSON text carried as the
  * `Input` of `EventRaised` events whose name says what they are. Pure.
  */
-import { formatTicks, MIN_TICKS, parseTicks } from './dotnetTime';
+import { formatTicks, MIN_TICKS, msFromTicks, parseTicks } from './dotnetTime';
 
 /** An operation, signal or lock request. Times are ISO text as Newtonsoft writes them. */
 export interface RequestMessage {
@@ -49,8 +49,7 @@ export function isRequestEventName(name: string): boolean {
 export function dueFromEventName(name: string): number | undefined {
   if (name.length < 4 || name[2] !== '@') return undefined;
   const ticks = parseTicks(name.slice(3));
-  if (ticks === undefined) return undefined;
-  return Number(ticks / 10_000n);
+  return ticks === undefined ? undefined : msFromTicks(ticks);
 }
 
 /** Serialises in the extension's property order; `Timestamp`/`Predecessor` are always written. */

@@ -4,6 +4,7 @@
  * carry the message sorter's labels (`Timestamp`, `Predecessor`), computed from the episode times
  * replay sees, so they too are the same on every replay.
  */
+import { formatTicks, ticksFromMs } from '../entities/dotnetTime';
 import { serializeRequest, type RequestMessage } from '../entities/messages';
 import type { MessageSorter } from '../entities/MessageSorter';
 import { deterministicGuid } from './guid';
@@ -36,7 +37,7 @@ export function entityRequestMessage(args: EntityRequestArgs): { id: string; jso
   if (args.input !== undefined && args.input !== null) message.input = JSON.stringify(args.input);
   message.parent = args.parentInstanceId;
   message.parentExecution = args.parentExecutionId;
-  if (args.dueMs !== undefined) message.due = new Date(args.dueMs).toISOString();
+  if (args.dueMs !== undefined) message.due = formatTicks(ticksFromMs(args.dueMs));
   else if (args.label) {
     const { sorter, targetInstanceId, nowMs } = args.label;
     sorter.labelOutgoing(message, targetInstanceId, nowMs, REORDER_WINDOW_MS);

@@ -89,7 +89,7 @@ describe('planning an entity batch', () => {
     expect(ids(plan.operations)).toEqual(['due']);
     expect(plan.reschedule).toEqual([
       {
-        message: expect.objectContaining({ id: 'early', due: '2030-01-01T01:00:00.000Z' }) as unknown,
+        message: expect.objectContaining({ id: 'early', due: '2030-01-01T01:00:00Z' }) as unknown,
         dueMs: NOW + 3_600_000,
       },
     ]);
