@@ -112,13 +112,15 @@ async function runEntityWorkItem(deps: EntityDispatcherDeps, workItem: Orchestra
   }
 
   const executionId = workItem.instance?.executionId ?? deps.newExecutionId();
+  // The extension labels what the batch sends, and checkpoints, after the batch ran.
+  const doneMs = clock.now();
   const outbound = completeBatch(state, plan, execution, {
     entityInstanceId: workItem.instanceId,
-    nowMs,
+    nowMs: doneMs,
     reorderWindowMs: settings.entityMessageReorderWindowMs,
     newGuid: deps.newGuid ?? randomUUID,
   });
-  const now = new Date(nowMs).toISOString();
+  const now = new Date(doneMs).toISOString();
   const nextExecutionId = deps.newExecutionId();
   const started = nextExecution(workItem, state, nextExecutionId, now);
   await store.completeOrchestrationWorkItem(workItem, {
