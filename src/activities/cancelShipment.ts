@@ -9,6 +9,6 @@ export const CancelShipment = defineActivity({
   input: z.strictObject({ orderId: IdSchema }),
   handler: async ({ orderId }): Promise<{ cancelled: boolean }> => {
     const { shipments } = await getRepositories();
-    return { cancelled: await shipments.cancel(orderId, new Date().toISOString()) };
+    return { cancelled: (await shipments.cancel(orderId, new Date().toISOString())) === 'Cancelled' };
   },
 });

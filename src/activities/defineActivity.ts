@@ -28,8 +28,9 @@ export function defineActivity<S extends z.ZodType, O>(definition: {
   handler: (input: z.output<S>, context: InvocationContext) => Promise<O>;
 }): Activity<z.input<S>, O> {
   const { name, input: schema, handler } = definition;
-  const invoke = (raw: unknown, context: InvocationContext) =>
-    handler(parseOrThrow(schema, raw, `${name} input`), context);
+  // A bad input is a rejected promise like any other activity failure, never a synchronous throw.
+  const invoke = (raw: unknown, context: InvocationContext): Promise<O> =>
+    Promise.resolve().then(() => handler(parseOrThrow(schema, raw, `${name} input`), context));
   df.app.activity(name, { handler: invoke });
   const call = (
     context: df.OrchestrationContext,

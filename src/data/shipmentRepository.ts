@@ -29,15 +29,16 @@ export class ShipmentRepository {
     return resource;
   }
 
-  /** Idempotent: `false` when there was nothing to cancel or it was cancelled already. */
-  cancel(orderId: string, at: string): Promise<boolean> {
-    return compareAndSwap<ShipmentDoc, boolean>(
+  /** Idempotent: reports the end state, so a repeated cancel answers like the first. */
+  cancel(orderId: string, at: string): Promise<'Cancelled' | 'NoShipment'> {
+    return compareAndSwap<ShipmentDoc, 'Cancelled' | 'NoShipment'>(
       this.container,
       shipmentDocId(orderId),
       orderId,
       (doc) => {
-        if (!doc || doc.status === 'Cancelled') return { result: false };
-        return { write: { ...doc, status: 'Cancelled', cancelledAt: at }, result: true };
+        if (!doc) return { result: 'NoShipment' };
+        if (doc.status === 'Cancelled') return { result: 'Cancelled' };
+        return { write: { ...doc, status: 'Cancelled', cancelledAt: at }, result: 'Cancelled' };
       },
       this.policy,
     );
