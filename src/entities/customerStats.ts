@@ -14,8 +14,8 @@ const empty = (customerId: string): CustomerStats => ({
 });
 
 /**
- * Per-customer order statistics. processOrder signals `orderStarted` (and `orderFailed`, fire and forget) and calls
- * `orderFinished` (awaited, so the numbers are settled before the order's result is). The entity
+ * Per-customer order statistics. processOrder signals `orderStarted`, `orderFinished` and
+ * `orderFailed` (fire and forget: an order never waits on its statistics). The entity
  * runs one operation at a time, so counters need no locking; readers use the `get` operation or
  * the entity state over HTTP.
  */
