@@ -4,7 +4,7 @@ import { APPROVAL_DEFAULT_TIMEOUT_SECONDS, APPROVAL_MAX_TIMEOUT_SECONDS } from '
 const intSetting = (min: number, max: number, fallback: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
 
-const ConfigSchema = z
+export const ConfigSchema = z
   .object({
     COSMOS_ENDPOINT: z.url(),
     COSMOS_DATABASE: z.string().min(1),
