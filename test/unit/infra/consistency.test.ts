@@ -8,12 +8,14 @@ import {
   checkBicepInterface,
   checkContainers,
   checkDocs,
+  checkDocumentedTable,
   checkHostJson,
   checkSettingsTable,
   type ContainerDefinition,
   hostJsonReferences,
   isForbiddenOnFlex,
   type SettingsInput,
+  tableNames,
 } from './consistencyChecks';
 import {
   appSettingsFile,
@@ -209,6 +211,21 @@ describe('deployment docs and workflows', () => {
       exists,
     });
     expect(problems).toEqual([]);
+  });
+
+  it('document every parameter and output of main.bicep, and nothing else', () => {
+    const deployDoc = readText('docs/deploy.md');
+    expect([
+      ...checkDocumentedTable(
+        'parameter',
+        tableNames(deployDoc, '### Parameters'),
+        bicepParams(mainBicep).map((p) => p.name),
+      ),
+      ...checkDocumentedTable('output', tableNames(deployDoc, '### Outputs'), bicepOutputs(mainBicep)),
+    ]).toEqual([]);
+    expect(checkDocumentedTable('output', ['AZURE_LOCATION'], ['AZURE_LOCATION', 'NEW_OUTPUT'])).toEqual([
+      'docs/deploy.md does not document output NEW_OUTPUT.',
+    ]);
   });
 
   it('are found wrong when they name a script package.json lacks or an output main.bicep lacks', () => {

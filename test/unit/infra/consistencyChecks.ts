@@ -358,3 +358,35 @@ export function checkSettingsTable(deployDoc: string, names: readonly string[]):
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/** Backticked names in the first column of the table that follows `heading` in a Markdown text. */
+export function tableNames(markdown: string, heading: string): string[] {
+  const start = markdown.split('\n').findIndex((line) => line.trim() === heading);
+  if (start < 0) return [];
+  const rows = markdown
+    .split('\n')
+    .slice(start + 1)
+    .filter((_, index, lines) =>
+      lines.slice(0, index + 1).every((line) => line.startsWith('|') || line.trim() === ''),
+    )
+    .filter((line) => line.startsWith('|'));
+  return rows.flatMap((row) =>
+    [...(row.split('|')[1] ?? '').matchAll(/`([\w]+)`/g)].map((match) => match[1] as string),
+  );
+}
+
+/** A documented table (of parameters or outputs) must list exactly what main.bicep declares. */
+export function checkDocumentedTable(
+  what: string,
+  documented: readonly string[],
+  declared: readonly string[],
+): string[] {
+  return [
+    ...declared
+      .filter((name) => !documented.includes(name))
+      .map((name) => `docs/deploy.md does not document ${what} ${name}.`),
+    ...documented
+      .filter((name) => !declared.includes(name))
+      .map((name) => `docs/deploy.md documents ${what} ${name}, which infra/main.bicep does not declare.`),
+  ];
+}
