@@ -28,8 +28,8 @@ export interface PackageResult {
 
 /**
  * Builds the deployment package from an already compiled project: the app's compiled output,
- * host.json, a production package.json and the lockfile, filtered by .funcignore, plus the
- * production dependencies installed from the lockfile (`npm ci --omit=dev`).
+ * host.json, a production package.json and its lockfile, filtered by .funcignore, plus the
+ * production dependencies installed from that lockfile (`npm ci --omit=dev`).
  */
 export async function buildPackage(options: PackageOptions): Promise<PackageResult> {
   const root = path.resolve(options.root);
@@ -62,11 +62,12 @@ export async function buildPackage(options: PackageOptions): Promise<PackageResu
   }
   log(`Staged ${appFiles.length} app files in ${path.relative(root, stagingDir) || stagingDir}`);
 
+  // The lockfile that ships must describe the package.json that ships: this drops the dev
+  // entries and keeps every production version exactly as locked.
+  log('Pruning devDependencies from the shipped lockfile (npm install --package-lock-only)');
+  await runNpm(['install', '--package-lock-only', ...quietOffline], stagingDir);
   log('Installing production dependencies from the lockfile (npm ci --omit=dev)');
-  await runNpm(
-    ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
-    stagingDir,
-  );
+  await runNpm(['ci', '--omit=dev', ...quietOffline], stagingDir);
 
   const zipEntries = await listFiles(stagingDir);
   await zipFiles(stagingDir, zipEntries, zipPath);
@@ -85,6 +86,8 @@ async function writePublishHelpers(stagingDir: string): Promise<void> {
   await fs.writeFile(path.join(stagingDir, 'local.settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
   await fs.writeFile(path.join(stagingDir, '.funcignore'), 'local.settings.json\n.funcignore\n');
 }
+
+const quietOffline = ['--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'];
 
 function runNpm(args: string[], cwd: string): Promise<void> {
   // Under `npm run`, npm_execpath is npm's own CLI script: run it with this Node, which avoids

@@ -12,8 +12,8 @@ export interface PackageManifest {
 /**
  * The package.json that ships. Scripts go (a remote build would otherwise run `build`, which
  * needs the dev toolchain), devDependencies go (so nothing can install them on the platform),
- * and `bin` goes (it names devhost, which does not ship). The lockfile still matches it: npm ci
- * accepts a lockfile that holds more than package.json asks for.
+ * and `bin` goes (it names devhost, which does not ship). The packager then prunes the lockfile
+ * to match.
  */
 export function toProductionManifest(manifest: PackageManifest): PackageManifest {
   const { scripts: _scripts, devDependencies: _dev, bin: _bin, ...shipped } = manifest;

@@ -122,6 +122,28 @@ describe('the deployment package', () => {
     expect(shipped.dependencies).toEqual(project.dependencies);
   });
 
+  it("ships a lockfile that matches its package.json: production entries only, at the project's versions", async () => {
+    const read = async (file: string) =>
+      (
+        JSON.parse(await fs.readFile(file, 'utf8')) as {
+          packages: Record<string, LockEntry & { version?: string }>;
+        }
+      ).packages;
+    const [shipped, project] = await Promise.all([
+      read(path.join(result.stagingDir, 'package-lock.json')),
+      read(path.join(repoRoot, 'package-lock.json')),
+    ]);
+    const production = Object.entries(project).filter(
+      ([key, entry]) => key !== '' && !entry.dev && !entry.devOptional,
+    );
+    expect(
+      Object.keys(shipped)
+        .filter((key) => key !== '')
+        .sort(),
+    ).toEqual(production.map(([key]) => key).sort());
+    expect(production.filter(([key, entry]) => shipped[key]?.version !== entry.version)).toEqual([]);
+  });
+
   it('unpacks to an app that loads from its own node_modules and registers the same functions as the project', async () => {
     const unpacked = await unpack();
     const [fromPackage, fromProject] = await Promise.all([loadApp(unpacked), loadApp(repoRoot)]);
