@@ -47,18 +47,21 @@ describe('the order workflows app over HTTP', () => {
   let host: Devhost;
   let stateDir: string;
   let key: string;
+  let saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
       throw new Error('The app is not built: run `npm run build` first (npm test does).');
     }
     cosmos = await startTestCosmos();
-    Object.assign(nativeProcess().env, {
+    const settings = {
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
       COSMOS_KEY: EMULATOR_KEY,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
-    });
+    };
+    saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
+    Object.assign(nativeProcess().env, settings);
     stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'app-e2e-'));
     host = await startDevhost({
       appDir,
@@ -73,6 +76,10 @@ describe('the order workflows app over HTTP', () => {
   });
 
   afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete nativeProcess().env[k];
+      else nativeProcess().env[k] = v;
+    }
     await host?.stop();
     await cosmos?.close();
     if (stateDir) await fs.promises.rm(stateDir, { recursive: true, force: true });

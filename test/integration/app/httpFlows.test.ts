@@ -34,6 +34,7 @@ describe('the app end to end through its HTTP functions', () => {
   let host: TestHost;
   let api: DurableHttpApi;
   let client: df.DurableClient;
+  let saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     cosmos = await startTestCosmos();
@@ -48,6 +49,7 @@ describe('the app end to end through its HTTP functions', () => {
       PAYMENT_GATEWAY_LATENCY_MS: '0',
       WEBSITE_HOSTNAME: new URL(ORIGIN).host,
     };
+    saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
     Object.assign(nativeProcess().env, settings);
     Object.assign(process.env, settings);
     host = await startAppHost();
@@ -67,6 +69,10 @@ describe('the app end to end through its HTTP functions', () => {
   });
 
   afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete nativeProcess().env[k];
+      else nativeProcess().env[k] = v;
+    }
     useRepositories(undefined);
     await api.close();
     await host.stop();
