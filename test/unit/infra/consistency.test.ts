@@ -28,6 +28,7 @@ import {
   npmScripts,
   parameterFileKeys,
   readText,
+  sourceFiles,
 } from './projectFiles';
 
 const mainBicep = readText('infra/main.bicep');
@@ -47,6 +48,13 @@ function settingsInput(): SettingsInput {
 describe('app settings in Azure', () => {
   it('account for every setting the app reads, set nothing that nothing reads, and match main.bicep', () => {
     expect(checkAppSettings(settingsInput())).toEqual([]);
+  });
+
+  it('are read by the app only through src/config.ts, so its schema is the whole list', () => {
+    const readers = sourceFiles('src')
+      .filter((file) => file !== 'src/config.ts' && /process\.env/.test(readText(file)))
+      .sort();
+    expect(readers).toEqual([]);
   });
 
   it('are not found complete when a setting is added to the config schema alone', () => {

@@ -33,19 +33,25 @@ export const npmScripts = (): string[] =>
 export const parameterFileKeys = (): string[] =>
   Object.keys(readJson<{ parameters: Record<string, unknown> }>('infra/main.parameters.json').parameters);
 
-/** Every Bicep file under infra/, as project-relative paths. */
-export function bicepFiles(): string[] {
+/** Files under a project folder whose names end with `extension`, as project-relative paths. */
+function filesUnder(root: string, extension: string): string[] {
   const found: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(path.join(repoRoot, dir), { withFileTypes: true })) {
       const relative = `${dir}/${entry.name}`;
       if (entry.isDirectory()) walk(relative);
-      else if (entry.name.endsWith('.bicep')) found.push(relative);
+      else if (entry.name.endsWith(extension)) found.push(relative);
     }
   };
-  walk('infra');
+  walk(root);
   return found.sort();
 }
+
+/** Every Bicep file under infra/. */
+export const bicepFiles = (): string[] => filesUnder('infra', '.bicep');
+
+/** Every TypeScript file under a source folder. */
+export const sourceFiles = (root: string): string[] => filesUnder(root, '.ts');
 
 /** The documents whose commands, scripts, parameters and outputs must exist. */
 export function deploymentDocuments(): Array<{ path: string; text: string }> {
