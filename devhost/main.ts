@@ -22,6 +22,7 @@ async function start(args: StartArgs): Promise<void> {
   try {
     host = await startDevhost({
       appDir: args.appDir,
+      stateDir: args.stateDir,
       port: args.port,
       host: args.host,
       enforceKeys: args.enforceKeys,
