@@ -1,16 +1,20 @@
 import { z } from 'zod';
-import { refundDocId } from '../data/paymentRepository';
+import { chargeDocId, refundDocId } from '../data/paymentRepository';
 import { getRepositories } from '../data/repositories';
 import { IdSchema } from '../domain';
 import { defineActivity } from './defineActivity';
 
-/** Compensation for ProcessPayment: refunds the order's successful charge once, or reports none. */
+/**
+ * Compensation for ProcessPayment: refunds the order's successful charge once, or reports none.
+ * It asks the gateway's ledger, not the app's record, so a charge whose run died before the app
+ * recorded it is refunded too.
+ */
 export const RefundPayment = defineActivity({
   name: 'RefundPayment',
   input: z.strictObject({ orderId: IdSchema }),
   handler: async ({ orderId }): Promise<{ refunded: boolean; refundId?: string }> => {
     const { payments, gateway } = await getRepositories();
-    const charge = await payments.get(orderId, 'charge');
+    const charge = await gateway.find(chargeDocId(orderId));
     if (!charge || charge.status !== 'succeeded') return { refunded: false };
     const entry = await gateway.refund({
       idempotencyKey: refundDocId(orderId),

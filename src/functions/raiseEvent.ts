@@ -26,7 +26,8 @@ export async function raiseEvent(
       { path: 'eventName', message: name.error.issues[0]?.message ?? 'Invalid' },
     ]);
   }
-  if (RESERVED_EVENT_NAMES.includes(eventName)) {
+  // Compared without case: the extension matches event names case-insensitively.
+  if (RESERVED_EVENT_NAMES.some((reserved) => reserved.toLowerCase() === eventName.toLowerCase())) {
     return errorResponse(
       400,
       'ReservedEventName',

@@ -14,8 +14,8 @@ export const batchInstanceId = (batchId: string) => `batch-${batchId}`;
 
 /**
  * Fan-out/fan-in over a stored batch. The input names the batch; items are read chunk by chunk
- * inside sub-orchestrations, so this instance's history holds two events per chunk (at most
- * 200 for 10,000 items) and each chunk's holds about two per item. Chunks run a window at a
+ * inside sub-orchestrations, so this instance's history grows by about four events per chunk
+ * (about 400 for 10,000 items) and each chunk's by about two per item. Chunks run a window at a
  * time, and custom status reports progress after each window.
  */
 export function* processBatch(context: df.OrchestrationContext): Generator<df.Task, BatchResult, unknown> {

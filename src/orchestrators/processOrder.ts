@@ -27,8 +27,8 @@ export const orderInstanceId = (orderId: string) => `order-${orderId}`;
 type Outcome = Omit<ProcessOrderResult, 'compensated' | 'compensationFailures' | 'orderId'>;
 
 /**
- * The order saga. Each step that succeeds pushes its undo; a business failure (or a step that
- * still fails after its retries) unwinds the stack in reverse. Business failures complete the
+ * The order saga. Each step with an undo pushes it; a business failure (or a step that still
+ * fails after its retries) unwinds the stack in reverse. Business failures complete the
  * orchestration with an outcome; an infrastructure failure fails it after compensating.
  */
 export function* processOrder(
@@ -104,37 +104,43 @@ function* runSteps(
   }
   const totalCents = validation.totalCents;
 
+  // Each undo is pushed before its step runs: a step that throws may still have taken effect,
+  // and every undo is idempotent. A business refusal means it did not, so its undo is dropped.
   enter('ReserveInventory');
   const items = order.items.map(({ productId, quantity }) => ({ productId, quantity }));
+  undo.push('ReleaseInventory');
   const reservation = yield* ReserveInventory.run(context, { orderId, items }, stepRetry());
   if (reservation.status === 'OutOfStock') {
+    undo.pop();
     const reason = reservation.shortages
       .map((s) => `${s.productId}: ${s.available} of ${s.requested} available`)
       .join('; ');
     return { status: 'OutOfStock', reason, totalCents };
   }
-  undo.push('ReleaseInventory');
 
   enter('ProcessPayment');
+  undo.push('RefundPayment');
   const payment = yield* ProcessPayment.run(
     context,
     { orderId, amountCents: totalCents, currency: order.currency },
     stepRetry(),
   );
-  if (payment.status === 'Declined')
+  if (payment.status === 'Declined') {
+    undo.pop();
     return { status: 'PaymentFailed', reason: payment.declineCode, totalCents };
-  undo.push('RefundPayment');
+  }
 
   enter('CreateShipment');
+  undo.push('CancelShipment');
   const shipment = yield* CreateShipment.run(
     context,
     { orderId, address: order.shippingAddress },
     stepRetry(),
   );
   if (shipment.status === 'Rejected') {
+    undo.pop();
     return { status: 'ShipmentFailed', reason: shipment.reason, paymentId: payment.paymentId, totalCents };
   }
-  undo.push('CancelShipment');
 
   enter('SendConfirmation');
   yield* SendConfirmation.run(

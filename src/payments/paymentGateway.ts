@@ -91,6 +91,12 @@ export class SimulatedPaymentGateway {
     return (await createOnce(this.ledger, entry, entry.idempotencyKey)).doc;
   }
 
+  /** The gateway's answer for a key, if it ever saw that request (as Stripe's idempotency lookup). */
+  async find(idempotencyKey: string): Promise<LedgerEntry | undefined> {
+    const { resource } = await this.ledger.item(idempotencyKey, idempotencyKey).read<LedgerEntry>();
+    return resource;
+  }
+
   async entries(): Promise<LedgerEntry[]> {
     const { resources } = await this.ledger.items.query<LedgerEntry>('SELECT * FROM c').fetchAll();
     return resources;

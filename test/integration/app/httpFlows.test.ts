@@ -292,5 +292,15 @@ describe('the app end to end through its HTTP functions', () => {
       status: 400,
       body: { error: { code: 'ReservedEventName', issues: [{ path: 'eventName' }] } },
     });
+    const lower = await call(raiseEvent, {
+      body: {},
+      params: { instanceId: 'x', eventName: 'approvalresponse' },
+    });
+    expect(lower.status).toBe(400);
+    const unknown = await call(raiseEvent, {
+      body: { a: 1 },
+      params: { instanceId: 'nope', eventName: 'Ping' },
+    });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'InstanceNotFound' } } });
   });
 });

@@ -74,6 +74,20 @@ describe('processBatch fan-out/fan-in', () => {
     expect(JSON.stringify(done.input)).not.toContain('widget-1');
   });
 
+  it('keeps every history bounded by its chunk, not by the batch, at 2,000 items', async () => {
+    fakeActivities(host, { LoadBatchChunk: storedBatch(2_000, 100), ProcessItem: processItem });
+    const batchId = uniqueId('batch');
+    const instanceId = await host.start('processBatch', {
+      instanceId: `batch-${batchId}`,
+      input: { batchId, totalItems: 2_000, chunkSize: 100, parallelism: 10 },
+    });
+    const done = await host.waitForStatus(instanceId, 'Completed', { timeoutMs: 60_000 });
+    expect(done.output).toMatchObject({ total: 2_000, succeeded: 1_800, rejected: 200 });
+    // About four events per chunk in the parent, and about two per item in a chunk.
+    expect((await host.history(instanceId)).length).toBeLessThanOrEqual(5 * 20);
+    expect((await host.history(`${instanceId}:chunk:7`)).length).toBeLessThanOrEqual(3 * 100);
+  });
+
   it('reports progress in custom status while chunks run', async () => {
     let release: (() => void) | undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));

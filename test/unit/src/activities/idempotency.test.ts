@@ -140,6 +140,21 @@ describe('side-effecting activities run twice at once leave the state of one run
     expect(refunds).toHaveLength(1);
   });
 
+  it('RefundPayment refunds a charge the gateway made even if the app never recorded it', async () => {
+    await repos.gateway.charge({
+      idempotencyKey: 'charge:lost-1',
+      token: 'tok_visa',
+      amountCents: 700,
+      currency: 'USD',
+    });
+    expect(await repos.payments.get('lost-1', 'charge')).toBeUndefined();
+    expect(await RefundPayment.invoke({ orderId: 'lost-1' }, ctx)).toEqual({
+      refunded: true,
+      refundId: 're_refund:lost-1',
+    });
+    expect(await RefundPayment.invoke({ orderId: 'never-charged' }, ctx)).toEqual({ refunded: false });
+  });
+
   it('CreateShipment and CancelShipment', async () => {
     await expectTwiceEqualsOnce('ship', nothing, (id) =>
       CreateShipment.invoke({ orderId: id, address }, ctx),
