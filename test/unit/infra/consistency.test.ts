@@ -1,6 +1,7 @@
 import { ConfigSchema } from '../../../src/config';
 import { CONTAINERS } from '../../../src/data/containers';
 import {
+  bicepAllowedValues,
   bicepObjectKeys,
   bicepOutputs,
   bicepParams,
@@ -10,6 +11,8 @@ import {
   checkDocs,
   checkDocumentedTable,
   checkHostJson,
+  checkParameterFile,
+  checkSettingValues,
   checkSettingsTable,
   type ContainerDefinition,
   hostJsonReferences,
@@ -27,6 +30,7 @@ import {
   localSettingKeys,
   npmScripts,
   parameterFileKeys,
+  readJson,
   readText,
   sourceFiles,
 } from './projectFiles';
@@ -152,6 +156,20 @@ describe('Bicep', () => {
         parameterFileKeys: parameterFileKeys(),
       }),
     ).toEqual([]);
+  });
+
+  it("has a parameters file of ARM's shape whose azd defaults are allowed values", () => {
+    const allowed = bicepAllowedValues(mainBicep);
+    expect(allowed.principalType).toEqual(['User', 'Group', 'ServicePrincipal']);
+    expect(checkParameterFile(readJson('infra/main.parameters.json'), allowed)).toEqual([]);
+    expect(checkSettingValues(appSettingsFile())).toEqual([]);
+    const mutated = {
+      ...readJson<object>('infra/main.parameters.json'),
+      parameters: { principalType: { value: '${AZURE_PRINCIPAL_TYPE=Robot}' } },
+    };
+    expect(checkParameterFile(mutated, allowed)).toEqual([
+      "Parameter principalType defaults to 'Robot', which its @allowed list does not contain.",
+    ]);
   });
 
   it('is found inconsistent when the parameters file names an unknown parameter', () => {

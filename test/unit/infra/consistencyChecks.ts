@@ -390,3 +390,59 @@ export function checkDocumentedTable(
       .map((name) => `docs/deploy.md documents ${what} ${name}, which infra/main.bicep does not declare.`),
   ];
 }
+
+/** `@allowed([...])` string values of each top-level param of a Bicep file, by param name. */
+export function bicepAllowedValues(bicep: string): Record<string, string[]> {
+  const allowed: Record<string, string[]> = {};
+  for (const match of bicep.matchAll(/@allowed\(\[([^\]]*)\]\)\s*(?:@[^\n]*\n\s*)*param\s+(\w+)/g)) {
+    allowed[match[2] as string] = [...(match[1] as string).matchAll(/'([^']*)'/g)].map(
+      (value) => value[1] as string,
+    );
+  }
+  return allowed;
+}
+
+/**
+ * An ARM deployment parameters file: the schema and content version ARM expects, one `{ value }`
+ * per parameter, and azd placeholders (`${NAME}` or `${NAME=default}`) whose literal defaults
+ * are allowed values of their parameter.
+ */
+export function checkParameterFile(file: unknown, allowed: Record<string, string[]>): string[] {
+  const problems: string[] = [];
+  const parsed = file as {
+    $schema?: unknown;
+    contentVersion?: unknown;
+    parameters?: Record<string, unknown>;
+  };
+  if (typeof parsed.$schema !== 'string' || !/\/deploymentParameters\.json#$/.test(parsed.$schema)) {
+    problems.push('infra/main.parameters.json has no deploymentParameters.json $schema.');
+  }
+  if (parsed.contentVersion !== '1.0.0.0')
+    problems.push('infra/main.parameters.json has no contentVersion 1.0.0.0.');
+  for (const [name, entry] of Object.entries(parsed.parameters ?? {})) {
+    const keys = typeof entry === 'object' && entry !== null ? Object.keys(entry) : [];
+    if (keys.length !== 1 || keys[0] !== 'value') {
+      problems.push(`Parameter ${name} in infra/main.parameters.json must be an object with only a value.`);
+      continue;
+    }
+    const value = (entry as { value: unknown }).value;
+    const placeholder =
+      typeof value === 'string' ? /^\$\{([A-Z_][A-Z0-9_]*)(?:=([^}]*))?\}$/.exec(value) : null;
+    if (typeof value === 'string' && value.includes('${') && !placeholder) {
+      problems.push(`Parameter ${name} has a malformed azd placeholder: ${value}.`);
+    }
+    const literal = placeholder ? placeholder[2] : typeof value === 'string' ? value : undefined;
+    const permitted = allowed[name];
+    if (permitted && literal !== undefined && !permitted.includes(literal)) {
+      problems.push(`Parameter ${name} defaults to '${literal}', which its @allowed list does not contain.`);
+    }
+  }
+  return problems;
+}
+
+/** ARM takes app settings as strings only. */
+export function checkSettingValues(file: AppSettingsFile): string[] {
+  return Object.entries(file.settings)
+    .filter(([, value]) => typeof value !== 'string')
+    .map(([name]) => `Setting ${name} in infra/app/appSettings.json must be a string.`);
+}
