@@ -4,6 +4,7 @@
  */
 import * as inspector from 'node:inspector';
 import { CliUsageError, parseCliArgs, usage, type StartArgs } from './config/cliArgs';
+import { durablePlugin } from './durable/engine/durablePlugin';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
 
@@ -15,8 +16,8 @@ function fail(message: string, hint?: string, code = 1): never {
 async function start(args: StartArgs): Promise<void> {
   if (args.inspect) {
     process.setSourceMapsEnabled(true);
+    // Node prints the debugger URL itself.
     inspector.open(args.inspect.port, args.inspect.host);
-    process.stderr.write(`Debugger listening on ${inspector.url()}\n`);
   }
   let host: Devhost;
   try {
@@ -29,6 +30,7 @@ async function start(args: StartArgs): Promise<void> {
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
       emulators: args.emulators,
+      plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),
     });
   } catch (err) {

@@ -120,8 +120,8 @@ describe('devhost CLI', () => {
     expect((await fetch(`${origin}/api/leaksRejection`)).status).toBe(500);
     expect((await fetch(`${origin}/api/throwsLater`)).status).toBe(500);
     expect(await (await fetch(`${origin}/api/fast`)).text()).toBe('fast');
-    expect(running.output()).toContain('nobody awaited this');
-    expect(running.output()).toContain('thrown from a timer callback');
+    expect(running.output()).toContain('unhandledRejection in function code: nobody awaited this');
+    expect(running.output()).toContain('uncaughtException in function code: thrown from a timer callback');
     expect(running.output()).toMatch(/Executed 'Functions\.leaksRejection' \(Failed/);
     expect(running.output()).toMatch(/slow-app\/index\.js:\d+/);
     running.child.kill('SIGTERM');
