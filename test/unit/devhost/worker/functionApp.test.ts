@@ -208,6 +208,24 @@ describe('FunctionApp', () => {
     await app.terminate();
   });
 
+  test('entry files load by extension: .mjs imported, .cjs required, .js as the package type says', async () => {
+    const app = await FunctionApp.load({
+      appDir: path.join(fixtures, 'mixed-app'),
+      logger: createMemoryLogger(),
+    });
+    expect(
+      app
+        .functions()
+        .map((f) => [f.name, f.metadata.scriptFile])
+        .sort(),
+    ).toEqual([
+      ['fromCjs', 'fromCjs.cjs'],
+      ['fromJs', 'fromJs.js'],
+      ['fromMjs', 'fromMjs.mjs'],
+    ]);
+    await app.terminate();
+  });
+
   test.each([
     ['throws-at-load', /Loading .*throws-at-load\/index\.js threw: COSMOS_ENDPOINT is not set/, 'index.js'],
     ['no-match', /Found zero files matching "dist\/src\/functions\/\*\.js"/, 'package.json'],
