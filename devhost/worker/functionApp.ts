@@ -59,7 +59,15 @@ export class FunctionApp implements FunctionAppHandle {
         );
       }
       // The worker reports capabilities before indexing; @azure/functions locks app.setup() here.
-      await app.#target.programmingModel?.getCapabilities?.({ ...defaultWorkerCapabilities });
+      const capabilities = await app.#target.programmingModel?.getCapabilities?.({
+        ...defaultWorkerCapabilities,
+      });
+      if (capabilities?.HttpUri) {
+        options.logger.warn(
+          'The app enabled HTTP streaming (app.setup({ enableHttpStream: true })), which devhost does not ' +
+            'support: its HTTP functions will not receive requests. Remove the setting to run it under devhost.',
+        );
+      }
       app.#target.registry.lock();
     });
     if (app.functions().length === 0) {
