@@ -20,10 +20,11 @@ describe('request conversion', () => {
     params: { id: '42' },
   };
 
-  test('lower-cases header names, joins repeats and drops empty values', () => {
+  test('lower-cases header names, joins repeats with a comma and keeps empty values', () => {
     expect(toRpcHttp(base).nullableHeaders).toEqual({
       'content-type': { value: 'text/plain' },
-      'x-multi': { value: 'a, b' },
+      'x-multi': { value: 'a,b' },
+      'x-empty': { value: '' },
       'content-length': { value: '2' },
     });
   });
