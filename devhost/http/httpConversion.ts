@@ -117,9 +117,10 @@ function escapeDataString(text: string): string {
   );
 }
 
-/** A Set-Cookie value as ASP.NET Core writes it from the host's cookie options. */
+/** A Set-Cookie value as ASP.NET Core's ResponseCookies.Append writes it from the host's cookie options. */
 export function serializeCookie(cookie: RpcHttpCookie): string {
-  const parts = [`${escapeDataString(cookie.name)}=${escapeDataString(cookie.value)}`];
+  // ASP.NET Core (6+) escapes the value but no longer the name.
+  const parts = [`${cookie.name}=${escapeDataString(cookie.value)}`];
   const expires = cookie.expires?.value;
   if (expires) parts.push(`expires=${new Date(expires.seconds * 1000).toUTCString()}`);
   const maxAge = cookie.maxAge?.value;
