@@ -141,6 +141,13 @@ export class FunctionApp implements FunctionAppHandle {
         inputProviders: this.#inputProviders,
         appHookData: this.#appHookData,
         timeoutMs: this.#timeoutMs,
+        onLateFault: (error, invocationId) =>
+          this.#logger.error(`${error.message} (raised after '${source}' completed, Id=${invocationId})`, {
+            source,
+            function: fn.name,
+            invocationId,
+            stack: describeError(error),
+          }),
         onLog: (level, category, message, invocationId, invocationContext) => {
           const line = this.#runLogHooks(level, category, message, invocationContext);
           logAt(this.#logger, line.level, line.message, { source, invocationId, category });

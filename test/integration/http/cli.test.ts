@@ -127,6 +127,11 @@ describe('devhost CLI', () => {
     const origin = await listening(running);
     expect((await fetch(`${origin}/api/leaksRejection`)).status).toBe(500);
     expect((await fetch(`${origin}/api/throwsLater`)).status).toBe(500);
+    expect(await (await fetch(`${origin}/api/rejectsAfterReturn`)).text()).toBe('returned first');
+    await outputMatching(
+      running,
+      /rejected after the response \(raised after 'Functions\.rejectsAfterReturn' completed/,
+    );
     expect(await (await fetch(`${origin}/api/fast`)).text()).toBe('fast');
     await outputMatching(running, /Executed 'Functions\.throwsLater' \(Failed/);
     expect(running.output()).toContain('unhandledRejection in function code: nobody awaited this');
