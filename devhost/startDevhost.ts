@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { readHostJson, type HostJson } from './config/hostJson';
 import { applyAppSettings, readLocalSettings } from './config/localSettings';
+import { createAdminApi } from './http/adminApi';
 import { createFunctionsHandler, type FunctionsState } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
@@ -182,6 +183,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       setHostname = true;
     }
     state = await loadApp();
+    server.mount('/admin/', createAdminApi({ app: appFacade, keys }));
 
     const publicServer = server;
     const context: PluginContext = {
