@@ -1,0 +1,65 @@
+/** Flags of the local stack, shared by `devhost start` and the standalone emulators CLI. Pure. */
+import { EMULATOR_NAMES, type EmulatorName } from './defaults';
+import { EmulatorError } from './errors';
+import type { StackPorts } from './settings';
+
+export interface StackFlags {
+  emulators?: EmulatorName[];
+  ports: Partial<Record<keyof StackPorts, string>>;
+  inMemory: boolean;
+  stopOnExit: boolean;
+  seed?: string;
+}
+
+const PORT_FLAG_KEYS: Record<string, keyof StackPorts> = {
+  '--azurite-blob-port': 'blob',
+  '--azurite-queue-port': 'queue',
+  '--azurite-table-port': 'table',
+  '--cosmos-port': 'cosmos',
+};
+
+export function parseEmulatorList(value: string): EmulatorName[] {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 1 && names[0] === 'none') return [];
+  for (const name of names) {
+    if (!(EMULATOR_NAMES as readonly string[]).includes(name)) {
+      throw new EmulatorError(
+        `--emulators: unknown emulator "${name}"; use a comma-separated list of ${EMULATOR_NAMES.join(', ')} (or none).`,
+      );
+    }
+  }
+  return [...new Set(names as EmulatorName[])];
+}
+
+/**
+ * Takes the local-stack flags out of `argv` and returns them with the rest, so a host CLI can parse
+ * its own flags from what is left.
+ */
+export function takeStackFlags(argv: readonly string[]): { flags: StackFlags; rest: string[] } {
+  const flags: StackFlags = { ports: {}, inMemory: false, stopOnExit: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith('--') && eq > 0 ? arg.slice(eq + 1) : undefined;
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new EmulatorError(`${name} needs a value.`);
+      i += 1;
+      return next;
+    };
+    const portKey = PORT_FLAG_KEYS[name];
+    if (portKey) flags.ports[portKey] = value();
+    else if (name === '--emulators') flags.emulators = parseEmulatorList(value());
+    else if (name === '--in-memory') flags.inMemory = true;
+    else if (name === '--stop-emulators-on-exit') flags.stopOnExit = true;
+    else if (name === '--seed') flags.seed = value();
+    else rest.push(arg);
+  }
+  return { flags, rest };
+}
