@@ -106,7 +106,8 @@ async function start(argv: string[]): Promise<void> {
 
 async function outbox(argv: string[]): Promise<void> {
   // Loaded on demand: the Cosmos SDK takes most of a second to load, which start and stop don't need.
-  const { watchOutbox, listOutbox, formatOutboxDocument, outboxTarget } = await import('../outbox/outboxWatcher');
+  const { watchOutbox, listOutbox, formatOutboxDocument, outboxTarget } =
+    await import('../outbox/outboxWatcher');
   const common = takeCommon(argv);
   const settings = readAppSettings(common.appDir);
   const target = outboxTarget(settings, { database: common.database, container: common.container });
