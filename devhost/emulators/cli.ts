@@ -120,7 +120,11 @@ async function outbox(argv: string[]): Promise<void> {
   watcher.stop();
 }
 
-async function main(argv: string[]): Promise<void> {
+/**
+ * Runs one local-stack command (`start`, `stop`, `status`, `reset`, `outbox`). `devhost emulators
+ * <command>` and `devhost reset` delegate here.
+ */
+export async function runEmulatorsCommand(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start':
@@ -160,7 +164,9 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`${errorMessage(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runEmulatorsCommand(process.argv.slice(2)).catch((err: unknown) => {
+    process.stderr.write(`${errorMessage(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -39,6 +39,8 @@ export interface StartEmulatorsOptions {
   settings?: Record<string, string | undefined>;
   /** Restart an emulator that dies while this process runs (default true). */
   supervise?: boolean;
+  /** How often supervision checks that the emulators' processes are alive (default 2000 ms). */
+  superviseIntervalMs?: number;
   /**
    * Default true: emulators survive this process. False ties them to it (tests): they exit when it
    * is gone, even after a kill -9.
@@ -280,7 +282,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
       })().finally(() => {
         busy = false;
       });
-    }, 2000);
+    }, options.superviseIntervalMs ?? 2000);
     timer.unref();
   }
 

@@ -203,3 +203,41 @@ describe('startEmulators', () => {
     );
   });
 });
+
+describe('startEmulators supervision', () => {
+  it('starts the Cosmos server again, with its data, when it dies while devhost runs', async () => {
+    const appDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
+    const lines: string[] = [];
+    const emulators = await startEmulators({
+      appDir,
+      emulators: ['cosmos'],
+      ports: { cosmos: await freePort() },
+      settings: {},
+      detached: false,
+      superviseIntervalMs: 50,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const client = cosmosClient(emulators.cosmos?.endpoint ?? '', emulators.cosmos?.key ?? '');
+      const { database } = await client.databases.createIfNotExists({ id: 'shop' });
+      const { container } = await database.containers.createIfNotExists({
+        id: 'orders',
+        partitionKey: '/id',
+      });
+      await container.items.create({ id: 'kept' });
+      const firstPid = emulators.cosmos?.pid ?? 0;
+      process.kill(firstPid, 'SIGKILL');
+      const deadline = Date.now() + 20_000;
+      while (emulators.cosmos?.pid === firstPid && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(emulators.cosmos?.pid).not.toBe(firstPid);
+      expect(lines.join('\n')).toMatch(/Cosmos \(pid \d+\) exited unexpectedly; starting it again/);
+      const { resource } = await container.item('kept', 'kept').read();
+      expect(resource?.id).toBe('kept');
+    } finally {
+      await emulators.stop();
+      await stopEmulators(appDir);
+      await fs.rm(appDir, { recursive: true, force: true });
+    }
+  });
+});
