@@ -9,6 +9,8 @@ export interface StackFlags {
   inMemory: boolean;
   stopOnExit: boolean;
   seed?: string;
+  outboxDatabase?: string;
+  outboxContainer?: string;
 }
 
 const PORT_FLAG_KEYS: Record<string, keyof StackPorts> = {
@@ -59,6 +61,8 @@ export function takeStackFlags(argv: readonly string[]): { flags: StackFlags; re
     else if (name === '--in-memory') flags.inMemory = true;
     else if (name === '--stop-emulators-on-exit') flags.stopOnExit = true;
     else if (name === '--seed') flags.seed = value();
+    else if (name === '--outbox-database') flags.outboxDatabase = value();
+    else if (name === '--outbox-container') flags.outboxContainer = value();
     else rest.push(arg);
   }
   return { flags, rest };

@@ -13,6 +13,8 @@ describe('takeStackFlags', () => {
       '--in-memory',
       '--seed',
       'dist/seed.js',
+      '--outbox-container',
+      'mail',
       '--watch',
     ]);
     expect(flags).toEqual({
@@ -21,6 +23,7 @@ describe('takeStackFlags', () => {
       inMemory: true,
       stopOnExit: false,
       seed: 'dist/seed.js',
+      outboxContainer: 'mail',
     });
     expect(rest).toEqual(['--port', '7071', '--watch']);
   });
