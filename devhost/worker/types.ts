@@ -112,3 +112,30 @@ export type InputBindingProvider = (
   fn: RegisteredFunction,
   request: InvocationRequest,
 ) => RpcTypedData | undefined | Promise<RpcTypedData | undefined>;
+
+/** Something that can be disposed (`@azure/functions-core` `Disposable`). */
+export interface DisposableLike {
+  dispose(): unknown;
+}
+
+/**
+ * The loaded function app as trigger servers see it. devhost keeps one host object across app
+ * reloads (`--watch`), so servers should look functions up when they need them, not cache them.
+ */
+export interface FunctionAppHandle {
+  /** Absolute path of the app folder (host.json, package.json). */
+  readonly directory: string;
+  functions(): RegisteredFunction[];
+  getFunction(name: string): RegisteredFunction | undefined;
+  /**
+   * Runs one invocation through the app's programming model. App faults (throws, unhandled
+   * rejections, functionTimeout) resolve to a `failure` outcome; it rejects only for devhost
+   * misuse (an unknown function name).
+   */
+  invoke(request: InvocationRequest): Promise<InvocationOutcome>;
+  /**
+   * Supplies non-trigger `in` bindings of this type (case-insensitive) for every invocation. An
+   * invocation whose function has an input binding with no provider fails with a clear error.
+   */
+  registerInputProvider(bindingType: string, provider: InputBindingProvider): DisposableLike;
+}
