@@ -96,6 +96,13 @@ export async function ensureEmulator(spec: EmulatorSpec, options: EnsureOptions)
       record && spec.ports.every((p) => record.ports[p.service] === p.port) && isAlive(record.pid)
         ? record
         : undefined;
+    if (recorded && recorded.dataDir !== spec.dataDir) {
+      throw new EmulatorError(
+        `${spec.label} on ${spec.ports.map((p) => p.port).join(', ')} was started with data ` +
+          `${recorded.dataDir ?? 'in memory'}, not ${spec.dataDir ?? 'in memory'}. Stop it first ` +
+          '(`npm run emulators:stop`), then start again.',
+      );
+    }
     const pid = spec.pidOf?.(occupants) ?? recorded?.pid;
     options.log(
       `${spec.label}: reusing the one already running on ${spec.ports.map((p) => p.port).join(', ')}` +

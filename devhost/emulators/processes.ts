@@ -41,6 +41,7 @@ export function spawnNode(options: SpawnOptions): ChildProcess {
       detached: options.detached,
       stdio: ['ignore', out, out],
       env: process.env,
+      windowsHide: true,
     });
     child.unref();
     return child;

@@ -212,7 +212,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
 
   await Promise.all(checks);
   const outcomes = await Promise.allSettled(specs.map((spec) => ensureEmulator(spec, ensureOptions)));
-  const running: { spec: EmulatorSpec; process: EmulatorProcess }[] = [];
+  const running: { spec: EmulatorSpec; process: EmulatorProcess; givenUp?: boolean }[] = [];
   outcomes.forEach((outcome, i) => {
     const spec = specs[i];
     if (outcome.status === 'fulfilled' && spec) running.push({ spec, process: outcome.value });
@@ -270,12 +270,14 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
       busy = true;
       void (async () => {
         for (const entry of running) {
-          if (entry.process.pid === undefined || isAlive(entry.process.pid)) continue;
+          if (entry.givenUp || entry.process.pid === undefined || isAlive(entry.process.pid)) continue;
           log(`${entry.spec.label} (pid ${entry.process.pid}) exited unexpectedly; starting it again`);
           try {
             entry.process = await ensureEmulator(entry.spec, ensureOptions);
             setPid(entry.spec.name, entry.process.pid);
           } catch (err) {
+            // Said once: retrying every interval would only repeat the same message.
+            entry.givenUp = true;
             log(`${entry.spec.label} could not be restarted: ${errorMessage(err)}`);
           }
         }

@@ -107,6 +107,28 @@ describe('startEmulators', () => {
     }
   });
 
+  it('does not reuse a Cosmos server that serves other data, and says how to get past it', async () => {
+    const port = await freePort();
+    const inMemory = await startEmulators({
+      appDir,
+      emulators: ['cosmos'],
+      ports: { cosmos: port },
+      inMemory: true,
+      settings: {},
+      detached: false,
+      supervise: false,
+    });
+    toStop.push(inMemory);
+    const attempt = startEmulators({
+      appDir,
+      emulators: ['cosmos'],
+      ports: { cosmos: port },
+      settings: {},
+      supervise: false,
+    });
+    await expect(attempt).rejects.toThrow(/with data in memory, not .*\.devhost\/cosmos.*--cosmos-port <n>/s);
+  });
+
   it('does not start Cosmos when COSMOS_ENDPOINT points elsewhere, and says so when it does not answer', async () => {
     const closed = await freePort();
     const attempt = startEmulators({
