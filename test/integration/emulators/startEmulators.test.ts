@@ -180,6 +180,7 @@ describe('startEmulators', () => {
       appDir,
       emulators: ['azurite', 'cosmos'],
       ports: p,
+      inMemory: true,
       settings: {},
       supervise: false,
     });
