@@ -133,7 +133,8 @@ export interface SubOrchestrationInstanceFailedEvent extends BaseEvent {
   EventType: EventType.SubOrchestrationInstanceFailed;
   TaskScheduledId: number;
   Reason: string;
-  Details: string;
+  /** Null when the child was terminated (DTF sends no details then). */
+  Details: string | null;
   FailureDetails: unknown;
 }
 
@@ -176,6 +177,13 @@ export interface ContinueAsNewEvent extends BaseEvent {
   FailureDetails: unknown;
 }
 
+/** DTF's free-form event: devhost uses it as the rewind request and for history entries a rewind
+ * replaced (`Data: "Rewound: …"`), as DTF's Azure Storage provider does. */
+export interface GenericEvent extends BaseEvent {
+  EventType: EventType.GenericEvent;
+  Data: string | null;
+}
+
 export interface ExecutionSuspendedEvent extends BaseEvent {
   EventType: EventType.ExecutionSuspended;
   Reason: string | null;
@@ -203,5 +211,6 @@ export type HistoryEvent =
   | EventSentEvent
   | EventRaisedEvent
   | ContinueAsNewEvent
+  | GenericEvent
   | ExecutionSuspendedEvent
   | ExecutionResumedEvent;

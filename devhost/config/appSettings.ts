@@ -1,0 +1,46 @@
+/**
+ * `%Setting%` references, as the host resolves them in host.json and binding attributes (e.g.
+ * `"hubName": "%TASKHUB_NAME%"`): the name is looked up in the app settings (the environment).
+ */
+export class MissingAppSettingError extends Error {
+  override readonly name = 'MissingAppSettingError';
+  constructor(
+    readonly setting: string,
+    where: string,
+  ) {
+    super(
+      `${where} refers to the app setting '%${setting}%', which is not set. ` +
+        `Add it to local.settings.json "Values" or to the environment.`,
+    );
+  }
+}
+
+/** Replaces every `%NAME%` in `text`; `%%` stays a literal `%`. Throws naming a missing setting. */
+export function resolveAppSettings(
+  text: string,
+  env: Record<string, string | undefined>,
+  where = 'A setting',
+): string {
+  return text.replace(/%([^%]*)%/g, (_whole, name: string) => {
+    if (name === '') return '%';
+    const value = env[name];
+    if (value === undefined) throw new MissingAppSettingError(name, where);
+    return value;
+  });
+}
+
+/** `resolveAppSettings` applied to every string inside a JSON value. */
+export function resolveAppSettingsDeep<T>(
+  value: T,
+  env: Record<string, string | undefined>,
+  where = 'A setting',
+): T {
+  if (typeof value === 'string') return resolveAppSettings(value, env, where) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => resolveAppSettingsDeep(v, env, where)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveAppSettingsDeep(v, env, `${where}.${k}`)]),
+    ) as T;
+  }
+  return value;
+}

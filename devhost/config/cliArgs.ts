@@ -1,0 +1,156 @@
+/**
+ * The devhost command line: `devhost start [flags]`. Pure parsing; main.ts acts on the result.
+ */
+export interface StartArgs {
+  command: 'start';
+  appDir: string | undefined;
+  port: number | undefined;
+  host: string | undefined;
+  enforceKeys: boolean;
+  watch: boolean;
+  /** `--inspect[=[host:]port]`; undefined when not asked for. */
+  inspect: { host: string; port: number } | undefined;
+  log: 'text' | 'json';
+  maxRequestBodyBytes: number | undefined;
+  emulators: string[];
+}
+
+export type CliArgs = StartArgs | { command: 'help' };
+
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+export const usage = `Usage: devhost start [options]
+
+Runs an Azure Functions app (Node.js v4 programming model) locally, the way the Functions host does.
+
+Options:
+  --app-dir <dir>                  the function app folder (host.json, package.json); default: current folder
+  --port <n>                       HTTP port; default local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port
+  --host <address>                 listen address; default 127.0.0.1 (0.0.0.0 to accept other machines)
+  --enforce-keys                   check function keys as Azure does (default: no key checks, like func start)
+  --watch                          rebuild (npm run build) and reload the app when its files change
+  --inspect[=[host:]port]          open the Node debugger (default 127.0.0.1:9229), with source maps
+  --log <text|json>                log format; json prints one object per line
+  --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
+  --emulators <list>               local services to start with the app, e.g. azurite,cosmos
+  -h, --help                       show this help
+
+Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
+
+const booleanFlags = new Set(['--enforce-keys', '--watch']);
+const valueFlags = new Set([
+  '--app-dir',
+  '--port',
+  '--host',
+  '--log',
+  '--max-request-body-size',
+  '--emulators',
+]);
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
+    return { command: 'help' };
+  }
+  const [command, ...rest] = argv;
+  if (command !== 'start') {
+    throw new CliUsageError(`Unknown command '${command}'. The only command is 'start'.`);
+  }
+  const args: StartArgs = {
+    command: 'start',
+    appDir: undefined,
+    port: undefined,
+    host: undefined,
+    enforceKeys: false,
+    watch: false,
+    inspect: undefined,
+    log: 'text',
+    maxRequestBodyBytes: undefined,
+    emulators: [],
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i]!;
+    const eq = token.indexOf('=');
+    const flag = token.startsWith('--') && eq > 0 ? token.slice(0, eq) : token;
+    const inlineValue = token.startsWith('--') && eq > 0 ? token.slice(eq + 1) : undefined;
+    if (flag === '--inspect') {
+      args.inspect = parseInspect(inlineValue);
+      continue;
+    }
+    if (booleanFlags.has(flag)) {
+      if (inlineValue !== undefined) throw new CliUsageError(`${flag} takes no value.`);
+      if (flag === '--enforce-keys') args.enforceKeys = true;
+      else args.watch = true;
+      continue;
+    }
+    if (!valueFlags.has(flag)) {
+      throw new CliUsageError(
+        `Unknown option '${token}'. Valid options: --app-dir, --port, --host, --enforce-keys, --watch, ` +
+          `--inspect, --log, --max-request-body-size, --emulators, --help.`,
+      );
+    }
+    const value = inlineValue ?? rest[++i];
+    if (value === undefined || (inlineValue === undefined && value.startsWith('--'))) {
+      throw new CliUsageError(`${flag} needs a value.`);
+    }
+    switch (flag) {
+      case '--app-dir':
+        args.appDir = value;
+        break;
+      case '--port':
+        args.port = parsePort(value, flag);
+        break;
+      case '--host':
+        args.host = value;
+        break;
+      case '--log':
+        if (value !== 'text' && value !== 'json')
+          throw new CliUsageError(`--log must be 'text' or 'json', not '${value}'.`);
+        args.log = value;
+        break;
+      case '--max-request-body-size':
+        args.maxRequestBodyBytes = parseSize(value);
+        break;
+      case '--emulators':
+        args.emulators = value
+          .split(',')
+          .map((e) => e.trim())
+          .filter((e) => e !== '');
+        break;
+    }
+  }
+  return args;
+}
+
+function parsePort(value: string, flag: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new CliUsageError(
+      `${flag} must be a port number from 0 to 65535 (0 = any free port), not '${value}'.`,
+    );
+  }
+  return port;
+}
+
+function parseInspect(value: string | undefined): { host: string; port: number } {
+  if (value === undefined || value === '') return { host: '127.0.0.1', port: 9229 };
+  const colon = value.lastIndexOf(':');
+  const host = colon >= 0 ? value.slice(0, colon) : '127.0.0.1';
+  return { host, port: parsePort(colon >= 0 ? value.slice(colon + 1) : value, '--inspect') };
+}
+
+const units: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+export function parseSize(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  const unit = units[(match?.[2] ?? '').toLowerCase()];
+  if (!match || unit === undefined) {
+    throw new CliUsageError(
+      `--max-request-body-size must be a size such as 100mb, 512kb or 1048576, not '${value}'.`,
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes <= 0) throw new CliUsageError('--max-request-body-size must be larger than 0.');
+  return bytes;
+}

@@ -1,0 +1,48 @@
+/**
+ * Builds a durable engine for a loaded app from its host.json: settings, the chosen store, the
+ * replay core and the status history format. Both the devhost plugin and the test harness use it.
+ */
+import { MemoryTaskHubStore } from '../../store/memory/MemoryTaskHubStore';
+import type { Clock } from '../scheduler/clock';
+import type { DurableFunctionApp } from '../scheduler/functionApp';
+import { replayCore, type EngineLog } from '../scheduler/orchestrationDispatcher';
+import { readEngineSettings, type EngineSettings } from '../scheduler/settings';
+import { DurableEngine } from './DurableEngine';
+import { formatHistoryEvents } from './historyFormat';
+
+export type StorageKind = 'memory';
+
+export interface CreateEngineOptions {
+  app: DurableFunctionApp;
+  /** Parsed host.json (the whole file). */
+  hostJson: Readonly<Record<string, unknown>>;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  storage?: StorageKind;
+  log: EngineLog;
+  /** Settings that win over host.json (tests). */
+  settings?: Partial<EngineSettings>;
+}
+
+export function createDurableEngine(options: CreateEngineOptions): DurableEngine {
+  const extensions = options.hostJson.extensions;
+  const durableTask =
+    typeof extensions === 'object' && extensions !== null
+      ? (extensions as Record<string, unknown>).durableTask
+      : undefined;
+  const settings = { ...readEngineSettings(durableTask, options.env), ...options.settings };
+  const storage = options.storage ?? 'memory';
+  if (storage !== 'memory') {
+    throw new Error(`Unknown durable storage '${String(storage)}': use 'memory'.`);
+  }
+  const store = new MemoryTaskHubStore({ taskHubName: settings.hubName, clock: options.clock });
+  return new DurableEngine({
+    store,
+    clock: options.clock,
+    app: options.app,
+    settings,
+    replay: replayCore,
+    formatHistory: formatHistoryEvents,
+    log: options.log,
+  });
+}

@@ -1,0 +1,279 @@
+/**
+ * Runs one orchestration work item: plan it, replay the orchestrator through the app (the replay
+ * core builds the trigger payload and reads the SDK's reply), and checkpoint in DTF's order.
+ * Continue-as-new starts the next generation in the same work item, as DTF does.
+ */
+import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../history';
+import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
+import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
+import { StoreConflictError } from '../../store/errors';
+import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/TaskHubStore';
+import type { Clock } from './clock';
+import { planEpisode } from './episodePlan';
+import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
+import { nextInstanceRow } from './instanceRow';
+import { keepLeased } from './leaseKeeper';
+import { outboundMessages, parentNotification } from './outbound';
+import type { EngineSettings } from './settings';
+
+/** The pure replay core, as the engine calls it. */
+export interface ReplayCore {
+  buildTrigger(input: EpisodeInput): unknown;
+  completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
+}
+
+export const replayCore: ReplayCore = {
+  buildTrigger: buildOrchestrationTrigger,
+  completeEpisode: processEpisode,
+};
+
+export interface EngineLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface OrchestrationDispatcherDeps {
+  store: TaskHubStore;
+  clock: Clock;
+  app: DurableFunctionApp;
+  replay: ReplayCore;
+  settings: EngineSettings;
+  log: EngineLog;
+  newExecutionId: () => string;
+  /** Runs work items of entity instances (`@name@key`); until set, their messages wait. */
+  dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
+}
+
+export async function dispatchOrchestration(
+  deps: OrchestrationDispatcherDeps,
+  workItem: OrchestrationWorkItem,
+): Promise<void> {
+  const lockMs = deps.settings.controlQueueVisibilityTimeoutMs;
+  if (workItem.instanceId.startsWith('@')) {
+    if (deps.dispatchEntity) return deps.dispatchEntity(workItem);
+    deps.log.warn(
+      `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
+    );
+    await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
+    return;
+  }
+  const stopRenewing = keepLeased(
+    deps.clock,
+    workItem.lockedUntil,
+    lockMs,
+    () => deps.store.renewOrchestrationWorkItem(workItem, lockMs),
+    (error) => deps.log.warn(`Lost the lease on instance '${workItem.instanceId}': ${describe(error)}`),
+  );
+  try {
+    await runWorkItem(deps, workItem);
+  } catch (error) {
+    if (error instanceof StoreConflictError) {
+      deps.log.warn(`${error.message} Its messages will be delivered again.`);
+      return;
+    }
+    const attempt = workItem.messages.reduce((max, m) => Math.max(max, m.dequeueCount), 1);
+    const delayMs = Math.min(2 ** attempt * 1000, lockMs);
+    deps.log.error(
+      `devhost failed while running an episode of instance '${workItem.instanceId}' (attempt ${attempt}); ` +
+        `retrying in ${delayMs} ms: ${describe(error)}`,
+    );
+    await deps.store.abandonOrchestrationWorkItem(workItem, delayMs);
+  } finally {
+    stopRenewing();
+  }
+}
+
+async function runWorkItem(
+  deps: OrchestrationDispatcherDeps,
+  workItem: OrchestrationWorkItem,
+): Promise<void> {
+  const now = new Date(deps.clock.now()).toISOString();
+  const plan = planEpisode(workItem, now);
+  const { store } = deps;
+  if (plan.kind === 'discard') {
+    deps.log.debug(`Discarded ${workItem.messages.length} message(s): ${plan.reason}.`);
+    await store.completeOrchestrationWorkItem(workItem, {});
+    return;
+  }
+  if ('dropped' in plan)
+    for (const reason of plan.dropped)
+      deps.log.debug(`Dropped a message for '${workItem.instanceId}': ${reason}.`);
+
+  const started = findStarted([...plan.history, ...plan.newEvents]);
+  if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
+  const previous = workItem.instance;
+
+  if (plan.kind === 'terminate' || plan.kind === 'record') {
+    const terminated = plan.kind === 'terminate';
+    const appended: HistoryEvent[] = [marker(EventType.OrchestratorStarted, now), ...plan.newEvents];
+    if (terminated) {
+      appended.push({
+        EventType: EventType.ExecutionCompleted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: now,
+        OrchestrationStatus: 5,
+        Result: plan.reason,
+        FailureDetails: null,
+      });
+    }
+    appended.push(marker(EventType.OrchestratorCompleted, now));
+    const status = terminated ? 'Terminated' : 'Suspended';
+    const output = terminated ? plan.reason : lastReason(plan.newEvents);
+    const notify = terminated ? parentNotification(started, 'Terminated', output, null, now) : undefined;
+    await store.completeOrchestrationWorkItem(workItem, {
+      outbound: notify ? [notify] : [],
+      history: { executionId: plan.executionId, events: [...plan.history, ...appended] },
+      instance: nextInstanceRow(started, {
+        status,
+        output,
+        customStatus: previous?.customStatus ?? null,
+        now,
+      }),
+    });
+    deps.log.info(`Instance '${workItem.instanceId}' is ${status}.`);
+    return;
+  }
+
+  const settings = orchestrationSettings(deps);
+  const outbound: OutboundMessage[] = [];
+  let generation = {
+    started,
+    executionId: plan.executionId,
+    history: plan.history,
+    newEvents: plan.newEvents,
+  };
+  let customStatus = previous?.customStatus ?? null;
+  for (;;) {
+    const input: EpisodeInput = {
+      instanceId: workItem.instanceId,
+      executionId: generation.executionId,
+      history: generation.history,
+      newEvents: generation.newEvents,
+      now,
+      settings,
+    };
+    const result = await runEpisode(deps, generation.started.Name, input);
+    for (const warning of result.warnings) deps.log.warn(`Instance '${workItem.instanceId}': ${warning}`);
+    customStatus = result.customStatus ?? customStatus;
+    outbound.push(
+      ...outboundMessages(result.work, {
+        instance: generation.started.OrchestrationInstance,
+        name: generation.started.Name,
+        version: generation.started.Version,
+        now,
+        newExecutionId: deps.newExecutionId,
+      }),
+    );
+    const events = [...generation.history, ...result.appended];
+    if (result.continueAsNew) {
+      const executionId = deps.newExecutionId();
+      const newEvents = nextGenerationEvents(generation.started, {
+        executionId,
+        now,
+        ...result.continueAsNew,
+      });
+      const next = findStarted(newEvents);
+      if (!next) throw new Error('The next generation has no ExecutionStarted event.');
+      generation = { started: next, executionId, history: [], newEvents };
+      continue;
+    }
+    if (result.failureReason)
+      deps.log.warn(`Instance '${workItem.instanceId}' failed: ${result.failureReason}`);
+    const notify = parentNotification(
+      generation.started,
+      result.runtimeStatus,
+      result.output,
+      result.failureReason ?? null,
+      now,
+    );
+    if (notify) outbound.push(notify);
+    await store.completeOrchestrationWorkItem(workItem, {
+      outbound,
+      history: { executionId: generation.executionId, events, rewrite: plan.rewritten },
+      instance: nextInstanceRow(generation.started, {
+        status: result.runtimeStatus,
+        output: result.output,
+        customStatus,
+        now,
+      }),
+    });
+    return;
+  }
+}
+
+async function runEpisode(
+  deps: OrchestrationDispatcherDeps,
+  name: string,
+  input: EpisodeInput,
+): Promise<EpisodeResult> {
+  const fn = findDurableFunction(deps.app, 'orchestrationTrigger', name);
+  if (!fn) {
+    return deps.replay.completeEpisode(input, {
+      kind: 'thrown',
+      message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+    });
+  }
+  const payload = deps.replay.buildTrigger(input);
+  const outcome = await deps.app.invoke({
+    functionName: fn.name,
+    triggerData: { string: JSON.stringify(payload) },
+  });
+  return deps.replay.completeEpisode(input, sdkReply(outcome));
+}
+
+function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+  if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
+  const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
+  if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };
+  try {
+    return { kind: 'state', state: JSON.parse(text) as never };
+  } catch {
+    return {
+      kind: 'thrown',
+      message: 'The data returned by the out-of-process function execution was not valid json.',
+    };
+  }
+}
+
+function orchestrationSettings(deps: OrchestrationDispatcherDeps): OrchestrationSettings {
+  return {
+    maximumShortTimerMs: deps.settings.maximumShortTimerMs,
+    longRunningTimerIntervalMs: deps.settings.longRunningTimerIntervalMs,
+    defaultHttpAsyncRequestSleepMs: deps.settings.defaultHttpAsyncRequestSleepMs,
+    activityNames: durableFunctionNames(deps.app, 'activityTrigger'),
+    orchestratorNames: durableFunctionNames(deps.app, 'orchestrationTrigger'),
+    entityNames: durableFunctionNames(deps.app, 'entityTrigger'),
+  };
+}
+
+function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
+  return events.find((e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted);
+}
+
+function marker(
+  type: EventType.OrchestratorStarted | EventType.OrchestratorCompleted,
+  now: string,
+): HistoryEvent {
+  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: now };
+}
+
+/** The Instances `Output` after a suspend or resume is its reason (DTFAS). */
+function lastReason(events: readonly HistoryEvent[]): string | null {
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const event = events[i];
+    if (
+      event?.EventType === EventType.ExecutionSuspended ||
+      event?.EventType === EventType.ExecutionResumed
+    ) {
+      return event.Reason;
+    }
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

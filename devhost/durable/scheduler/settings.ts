@@ -1,0 +1,107 @@
+/**
+ * host.json `extensions.durableTask` as the engine uses it, with the extension's defaults
+ * (reference §7). Bad values get an error naming the setting; nothing starts.
+ */
+import { cpus } from 'node:os';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+export interface EngineSettings {
+  hubName: string;
+  maxConcurrentActivityFunctions: number;
+  maxConcurrentOrchestratorFunctions: number;
+  controlQueueVisibilityTimeoutMs: number;
+  workItemQueueVisibilityTimeoutMs: number;
+  maximumShortTimerMs: number;
+  longRunningTimerIntervalMs: number;
+  defaultHttpAsyncRequestSleepMs: number;
+}
+
+const timeSpan = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  try {
+    return parseDuration(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+    return z.NEVER;
+  }
+});
+
+const durableTaskSchema = z.looseObject({
+  hubName: z.string().optional(),
+  maxConcurrentActivityFunctions: z.number().int().min(1).optional(),
+  maxConcurrentOrchestratorFunctions: z.number().int().min(1).optional(),
+  httpSettings: z
+    .looseObject({ defaultAsyncRequestSleepTimeMilliseconds: z.number().int().min(0).optional() })
+    .optional(),
+  storageProvider: z
+    .looseObject({
+      controlQueueVisibilityTimeout: timeSpan.optional(),
+      workItemQueueVisibilityTimeout: timeSpan.optional(),
+    })
+    .optional(),
+});
+
+export class DurableSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DurableSettingsError';
+  }
+}
+
+/** Hub names: alphanumeric, starting with a letter, 3–45 characters (the extension's rule). */
+const HUB_NAME = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
+
+/**
+ * Reads `extensions.durableTask`. `%NAME%` in `hubName` is replaced from `env`, as the host's
+ * name resolver does; without a hub name the extension uses `WEBSITE_SITE_NAME` or `TestHubName`.
+ */
+export function readEngineSettings(
+  durableTask: unknown,
+  env: Record<string, string | undefined>,
+): EngineSettings {
+  const parsed = durableTaskSchema.safeParse(durableTask ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = ['extensions', 'durableTask', ...(issue?.path ?? []).map(String)].join('.');
+    throw new DurableSettingsError(`host.json ${path}: ${issue?.message ?? 'invalid value'}.`);
+  }
+  const settings = parsed.data;
+  const cpuCount = Math.max(1, cpus().length);
+  const hubName = resolveHubName(settings.hubName, env);
+  return {
+    hubName,
+    maxConcurrentActivityFunctions: settings.maxConcurrentActivityFunctions ?? 10 * cpuCount,
+    maxConcurrentOrchestratorFunctions: settings.maxConcurrentOrchestratorFunctions ?? 10 * cpuCount,
+    controlQueueVisibilityTimeoutMs: settings.storageProvider?.controlQueueVisibilityTimeout ?? 5 * 60_000,
+    workItemQueueVisibilityTimeoutMs: settings.storageProvider?.workItemQueueVisibilityTimeout ?? 5 * 60_000,
+    maximumShortTimerMs: 6 * 86_400_000,
+    longRunningTimerIntervalMs: 3 * 86_400_000,
+    defaultHttpAsyncRequestSleepMs: settings.httpSettings?.defaultAsyncRequestSleepTimeMilliseconds ?? 30_000,
+  };
+}
+
+function resolveHubName(configured: string | undefined, env: Record<string, string | undefined>): string {
+  let name = configured;
+  if (name !== undefined) {
+    const reference = /^%([^%]+)%$/.exec(name.trim());
+    if (reference?.[1] !== undefined) {
+      name = env[reference[1]];
+      if (name === undefined || name === '') {
+        throw new DurableSettingsError(
+          `host.json extensions.durableTask.hubName refers to the app setting '${reference[1]}', which is not set. ` +
+            'Add it to local.settings.json Values.',
+        );
+      }
+    }
+  }
+  if (name === undefined || name === '') {
+    const site = env.WEBSITE_SITE_NAME?.replace(/[^A-Za-z0-9]/g, '');
+    name = site !== undefined && site !== '' ? site : 'TestHubName';
+  }
+  if (!HUB_NAME.test(name)) {
+    throw new DurableSettingsError(
+      `The task hub name '${name}' is not valid: use 3 to 45 letters and digits, starting with a letter.`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,83 @@
+/**
+ * devhost's own HTTP errors: a stable code, a status, and a message a user can act on. Where the
+ * Azure host answers with an empty body (no route, missing key, a function that failed), devhost
+ * does too and names the code in the `x-devhost-error` header only, so apps see what Azure sends.
+ */
+import type { ServerResponse } from 'node:http';
+
+export interface HttpErrorSpec {
+  code: string;
+  status: number;
+  message: string;
+  /** Azure sends no body for this one. */
+  emptyBody?: boolean;
+}
+
+export const httpErrors = {
+  routeNotFound: {
+    code: 'ROUTE_NOT_FOUND',
+    status: 404,
+    message: 'No function matches this path and method. Check the route, the route prefix and the methods.',
+    emptyBody: true,
+  },
+  unauthorized: {
+    code: 'UNAUTHORIZED',
+    status: 401,
+    message: 'This function needs a key: send it in the x-functions-key header or the code query parameter.',
+    emptyBody: true,
+  },
+  functionFailed: {
+    code: 'FUNCTION_FAILED',
+    status: 500,
+    message: 'The function failed; its error and stack are in the devhost log.',
+    emptyBody: true,
+  },
+  payloadTooLarge: {
+    code: 'PAYLOAD_TOO_LARGE',
+    status: 413,
+    message: 'The request body is larger than the limit (--max-request-body-size).',
+  },
+  badRequest: {
+    code: 'BAD_REQUEST',
+    status: 400,
+    message: 'The request could not be read.',
+  },
+  hostStopping: {
+    code: 'HOST_STOPPING',
+    status: 503,
+    message: 'devhost is shutting down or reloading the app; retry shortly.',
+  },
+  internal: {
+    code: 'DEVHOST_INTERNAL_ERROR',
+    status: 500,
+    message: 'devhost failed while handling this request (a devhost bug, not your function). See the log.',
+  },
+} as const satisfies Record<string, HttpErrorSpec>;
+
+export type HttpErrorName = keyof typeof httpErrors;
+
+/** The JSON body of a devhost error (stable: clients may rely on `code`). */
+export function errorBody(
+  spec: HttpErrorSpec,
+  detail?: string,
+): { error: { code: string; message: string } } {
+  return { error: { code: spec.code, message: detail ? `${spec.message} ${detail}` : spec.message } };
+}
+
+export function sendError(res: ServerResponse, spec: HttpErrorSpec, detail?: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = spec.status;
+  res.setHeader('x-devhost-error', spec.code);
+  if (spec.emptyBody) {
+    res.setHeader('content-length', '0');
+    res.end();
+    return;
+  }
+  const body = Buffer.from(JSON.stringify(errorBody(spec, detail)));
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', String(body.length));
+  res.end(body);
+}

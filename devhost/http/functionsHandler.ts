@@ -1,0 +1,124 @@
+/**
+ * Serves function routes: match → key check → read body → invoke through the worker seam →
+ * write the function's HTTP response. The request pipeline of the host's
+ * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../log/logger';
+import type { FunctionAppHandle, InvocationOutcome, RpcTypedData } from '../worker/types';
+import { httpErrors, sendError } from './errors';
+import { fromRpcHttp, HttpResultError, toRpcHttp, type OutgoingHttp } from './httpConversion';
+import type { KeyChecker } from './keys';
+import { BodyTooLargeError, type RequestContext, type RequestHandler } from './publicServer';
+import { matchRoute, type HttpRoute } from './routeTable';
+
+export interface FunctionsState {
+  app: FunctionAppHandle;
+  routes: readonly HttpRoute[];
+}
+
+export interface FunctionsHandlerOptions {
+  /** The current app and its routes (they change when `--watch` reloads the app). */
+  state(): FunctionsState | undefined;
+  keys: KeyChecker;
+  logger: Logger;
+}
+
+export function createFunctionsHandler(options: FunctionsHandlerOptions): RequestHandler {
+  return async (req: IncomingMessage, res: ServerResponse, context: RequestContext) => {
+    const state = options.state();
+    if (!state) {
+      sendError(res, httpErrors.hostStopping);
+      return;
+    }
+    const method = req.method ?? 'GET';
+    const match = matchRoute(state.routes, method, context.url.pathname);
+    if (!match) {
+      req.resume();
+      sendError(res, httpErrors.routeNotFound);
+      return;
+    }
+    if (!options.keys.check(match.route.authLevel, { headers: req.headers, url: context.url })) {
+      req.resume();
+      sendError(res, httpErrors.unauthorized);
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await context.readBody();
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) {
+        res.setHeader('connection', 'close');
+        sendError(res, httpErrors.payloadTooLarge, err.message);
+        return;
+      }
+      sendError(res, httpErrors.badRequest, (err as Error).message);
+      return;
+    }
+    const http = toRpcHttp({
+      method,
+      url: context.url.href,
+      rawHeaders: req.rawHeaders,
+      body,
+      params: match.params,
+    });
+    const outcome = await state.app.invoke({
+      functionName: match.route.functionName,
+      triggerData: { http },
+      origin: context.url.origin,
+    });
+    if (outcome.status === 'failure') {
+      sendError(res, httpErrors.functionFailed);
+      return;
+    }
+    let response: OutgoingHttp;
+    try {
+      response = fromRpcHttp(httpOutput(state.app, match.route.functionName, outcome), method);
+    } catch (err) {
+      if (!(err instanceof HttpResultError)) throw err;
+      options.logger.error(
+        `Function '${match.route.functionName}' returned an unusable HTTP response: ${err.message}`,
+        {
+          function: match.route.functionName,
+          invocationId: outcome.invocationId,
+        },
+      );
+      sendError(res, httpErrors.functionFailed);
+      return;
+    }
+    writeResponse(res, response);
+  };
+}
+
+/** The value of the function's http output binding (`$return`, or a named http output). */
+function httpOutput(
+  app: FunctionAppHandle,
+  functionName: string,
+  outcome: InvocationOutcome,
+): RpcTypedData | undefined {
+  if (outcome.status !== 'success') return undefined;
+  const bindings = app.getFunction(functionName)?.metadata.bindings ?? {};
+  const returnBinding = bindings.$return;
+  if (returnBinding && returnBinding.type.toLowerCase() === 'http') return outcome.returnValue;
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (binding.direction === 'out' && binding.type.toLowerCase() === 'http') {
+      return outcome.outputData.find((o) => o.name === name)?.data;
+    }
+  }
+  return undefined;
+}
+
+/** Framing headers are the server's job: a function cannot make the response lie about its body. */
+const framingHeaders = new Set(['content-length', 'transfer-encoding', 'connection']);
+
+function writeResponse(res: ServerResponse, response: OutgoingHttp): void {
+  res.statusCode = response.status;
+  const cookies: string[] = [];
+  for (const [name, value] of response.headers) {
+    if (name === 'set-cookie') cookies.push(value);
+    else if (!framingHeaders.has(name)) res.setHeader(name, value);
+  }
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.setHeader('content-length', String(response.body.length));
+  res.end(response.body);
+}

@@ -1,0 +1,161 @@
+/**
+ * The public HTTP listener: CORS, host-owned paths mounted by plugins (e.g.
+ * `/runtime/webhooks/durabletask/`), then the function routes. Reads bodies with a size limit.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../log/logger';
+import { applyCors, type CorsOptions } from './cors';
+import { httpErrors, sendError } from './errors';
+
+/** Azure's limit on an HTTP request (100 MB). */
+export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+}
+
+export interface RequestContext {
+  /** The request URL resolved against the request's Host (or the public origin). */
+  url: URL;
+  /** The public origin devhost listens on, e.g. `http://127.0.0.1:7071`. */
+  origin: string;
+  /** The whole body, or BodyTooLargeError beyond the limit. */
+  readBody(): Promise<Buffer>;
+}
+
+export type RequestHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  context: RequestContext,
+) => void | Promise<void>;
+
+export interface PublicServerOptions {
+  host: string;
+  port: number;
+  maxRequestBodyBytes: number;
+  cors: CorsOptions;
+  logger: Logger;
+  /** Serves every request no mount claims (the function routes). */
+  fallback: RequestHandler;
+}
+
+export interface PublicServer {
+  readonly port: number;
+  readonly origin: string;
+  /** Serves every path starting with `prefix` (e.g. `/runtime/webhooks/durabletask/`) before function routes. */
+  mount(prefix: string, handler: RequestHandler): { dispose(): void };
+  close(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly host: string,
+    readonly port: number,
+  ) {
+    super(
+      `Port ${port} on ${host} is already in use. Pass --port <n> to pick another, or --port 0 for any free port.`,
+    );
+  }
+}
+
+export async function startPublicServer(options: PublicServerOptions): Promise<PublicServer> {
+  const mounts: { prefix: string; handler: RequestHandler }[] = [];
+  let origin = '';
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      options.logger.error(`devhost failed on ${req.method} ${req.url}: ${String(err)}`, {
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+      sendError(res, httpErrors.internal);
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', `http://${req.headers.host ?? origin.slice('http://'.length)}`);
+    } catch {
+      sendError(res, httpErrors.badRequest, 'The request URL or Host header is malformed.');
+      return;
+    }
+    if (applyCors(options.cors, req, res)) return;
+    const context: RequestContext = {
+      url,
+      origin,
+      readBody: () => readBody(req, options.maxRequestBodyBytes),
+    };
+    const lowerPath = url.pathname.toLowerCase();
+    const mount = mounts.find((m) => lowerPath.startsWith(m.prefix));
+    await (mount ? mount.handler : options.fallback)(req, res, context);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      reject(err.code === 'EADDRINUSE' ? new PortInUseError(options.host, options.port) : err);
+    };
+    server.once('error', onError);
+    server.listen(options.port, options.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  origin = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`;
+
+  return {
+    port,
+    origin,
+    mount(prefix, handler) {
+      const entry = { prefix: prefix.toLowerCase(), handler };
+      mounts.push(entry);
+      // Longest prefix first, so a specific mount wins over a general one.
+      mounts.sort((a, b) => b.prefix.length - a.prefix.length);
+      return {
+        dispose() {
+          const index = mounts.indexOf(entry);
+          if (index >= 0) mounts.splice(index, 1);
+        },
+      };
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running (e.g. a function that never returns) do not hold shutdown up.
+        setTimeout(() => server.closeAllConnections(), 1000).unref();
+      });
+    },
+  };
+}
+
+export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.reject(new BodyTooLargeError(`The body (${declared} bytes) exceeds ${limit} bytes.`));
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLargeError(`The body exceeds ${limit} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (err) => {
+      if (!failed) reject(err);
+    });
+  });
+}

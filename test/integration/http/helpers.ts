@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createMemoryLogger } from '../../../devhost/log/logger';
+import { startDevhost, type Devhost, type DevhostOptions } from '../../../devhost/startDevhost';
+
+export const fixtures = path.resolve(__dirname, '../../fixtures');
+
+export interface TestHost {
+  host: Devhost;
+  logger: ReturnType<typeof createMemoryLogger>;
+  close(): Promise<void>;
+}
+
+/** devhost on a free port with its state (keys) in a fresh temporary folder. */
+export async function startTestHost(app: string, options: DevhostOptions = {}): Promise<TestHost> {
+  const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-state-'));
+  const logger = createMemoryLogger();
+  const host = await startDevhost({
+    appDir: path.join(fixtures, app),
+    port: 0,
+    stateDir,
+    logger,
+    ...options,
+  });
+  return {
+    host,
+    logger,
+    async close() {
+      await host.stop();
+      await fs.promises.rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
