@@ -67,3 +67,16 @@ export function takeStackFlags(argv: readonly string[]): { flags: StackFlags; re
   }
   return { flags, rest };
 }
+
+/** Help text for the local-stack flags of `devhost start`. */
+export const stackUsage = `Local stack (see docs/local-stack.md):
+  --emulators <list>               start or reuse local services before the app: azurite, cosmos (or none)
+  --azurite-blob-port <n>          default 10000 (DEVHOST_AZURITE_BLOB_PORT); also --azurite-queue-port (10001),
+                                   --azurite-table-port (10002)
+  --cosmos-port <n>                default 8081 (DEVHOST_COSMOS_PORT)
+  --in-memory                      emulators without data on disk
+  --stop-emulators-on-exit         stop the emulators this devhost started when it exits (default: keep them)
+  --seed <module>                  run <module>'s seed(context) after the emulators are up, before the app loads
+  --outbox-database <db>           outbox viewer database (default COSMOS_DATABASE); --outbox-container <c> (outbox)
+
+Commands: devhost emulators <start|stop|status> [--app-dir <dir>], devhost reset [--yes], devhost outbox [--list]`;

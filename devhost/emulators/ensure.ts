@@ -7,7 +7,7 @@ import type { EmulatorName } from './defaults';
 import { EmulatorError, EmulatorStartError, PortTakenError } from './errors';
 import { spawnNode, stopPid, tail, waitUntilReady, type NodeCommand } from './processes';
 import { describeOccupant, probePort, type PortOccupant } from './probe';
-import { isAlive, readRunRecord, removeRunRecord, stateDir, writeRunRecord } from './runState';
+import { isAlive, readRunRecord, removeRunRecord, writeRunRecord } from './runState';
 
 export interface ServicePort {
   service: string;
@@ -33,7 +33,10 @@ export interface EmulatorSpec {
 }
 
 export interface EnsureOptions {
-  appDir: string;
+  /** Working folder of the spawned process (the app). */
+  cwd: string;
+  /** Where run records and logs go. */
+  stateDir: string;
   detached: boolean;
   log: (line: string) => void;
 }
@@ -88,7 +91,7 @@ function conflict(spec: EmulatorSpec, occupants: PortOccupant[]): EmulatorError 
 
 export async function ensureEmulator(spec: EmulatorSpec, options: EnsureOptions): Promise<EmulatorProcess> {
   const occupants = await probeAll(spec);
-  const record = readRunRecord(options.appDir, spec.name);
+  const record = readRunRecord(options.stateDir, spec.name);
   if (allExpected(spec, occupants)) {
     const refusal = spec.refuseReuse?.(occupants);
     if (refusal) throw new EmulatorError(refusal);
@@ -114,8 +117,8 @@ export async function ensureEmulator(spec: EmulatorSpec, options: EnsureOptions)
   if (problem) throw problem;
 
   const command = spec.command();
-  const logFile = path.join(stateDir(options.appDir), 'logs', `${spec.name}.log`);
-  const child = spawnNode({ command, logFile, cwd: options.appDir, detached: options.detached });
+  const logFile = path.join(options.stateDir, 'logs', `${spec.name}.log`);
+  const child = spawnNode({ command, logFile, cwd: options.cwd, detached: options.detached });
   const pid = child.pid;
   if (pid === undefined)
     throw new EmulatorStartError(spec.label, 'the process could not be spawned', logFile);
@@ -126,7 +129,7 @@ export async function ensureEmulator(spec: EmulatorSpec, options: EnsureOptions)
     const last = tail(logFile);
     throw new EmulatorStartError(spec.label, `${why}${last ? `; its last output:\n${last}` : ''}`, logFile);
   }
-  writeRunRecord(options.appDir, {
+  writeRunRecord(options.stateDir, {
     emulator: spec.name,
     pid,
     host: spec.host,
@@ -143,25 +146,25 @@ export async function ensureEmulator(spec: EmulatorSpec, options: EnsureOptions)
 }
 
 /**
- * Stops the emulator that devhost recorded as started for this app directory, after checking that the
+ * Stops the emulator that devhost recorded as started in this state folder, after checking that the
  * recorded pid still serves the recorded ports (a stale record must never make us kill a stranger).
  */
 export async function stopRecorded(
-  appDir: string,
+  stateDir: string,
   name: EmulatorName,
   verify: (host: string, ports: Record<string, number>, pid: number) => Promise<boolean>,
 ): Promise<string> {
-  const record = readRunRecord(appDir, name);
-  if (!record) return `${name}: not started by devhost for ${appDir}`;
+  const record = readRunRecord(stateDir, name);
+  if (!record) return `${name}: not started by devhost here (${stateDir})`;
   if (!isAlive(record.pid)) {
-    removeRunRecord(appDir, name);
+    removeRunRecord(stateDir, name);
     return `${name}: was not running (cleared its record)`;
   }
   if (!(await verify(record.host, record.ports, record.pid))) {
-    removeRunRecord(appDir, name);
+    removeRunRecord(stateDir, name);
     return `${name}: pid ${record.pid} no longer serves its ports; left it alone and cleared the stale record`;
   }
   const result = await stopPid(record.pid);
-  removeRunRecord(appDir, name);
+  removeRunRecord(stateDir, name);
   return `${name}: ${result} (pid ${record.pid})`;
 }

@@ -3,48 +3,31 @@
  * app loads, point the app's settings at them, run the seed module, and offer the outbox viewer as
  * a plugin. See docs/local-stack.md.
  */
-import type * as http from 'node:http';
 import { createOutboxHandler, OUTBOX_PATH } from '../outbox/outboxHandler';
 import { formatOutboxDocument, outboxTarget, watchOutbox, type OutboxWatcher } from '../outbox/outboxWatcher';
 import { parseEmulatorList, type StackFlags } from './cliArgs';
 import { runSeed } from './seed';
 import { resolvePorts } from './settings';
 import { startEmulators, type Emulators } from './startEmulators';
-
-export interface LocalStackLogger {
-  info(message: string): void;
-  warn(message: string): void;
-}
+import type { Logger } from '../log/logger';
+import type { DevhostPlugin } from '../worker/types';
 
 export interface LocalStackOptions {
   appDir: string;
+  /** devhost's state folder: emulator data, run records and logs live under it. */
+  stateDir?: string;
   /** Names from `--emulators` (validated here). */
   emulators: readonly string[];
   flags?: Partial<StackFlags>;
   /** The app's environment; the emulator settings are written into it (and taken out again on close). */
   env: Record<string, string | undefined>;
-  logger: LocalStackLogger;
-}
-
-/** The slice of devhost's plugin context the outbox viewer needs. */
-export interface OutboxPluginContext {
-  mountHttp(
-    prefix: string,
-    handler: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>,
-  ): unknown;
-}
-
-export interface OutboxPlugin {
-  readonly name: string;
-  readonly triggerTypes: readonly string[];
-  start(context: OutboxPluginContext): Promise<void>;
-  stop(): Promise<void>;
+  logger: Logger;
 }
 
 export interface LocalStack {
   readonly emulators: Emulators;
   /** Plugins to start with the app (the outbox viewer, when Cosmos is in use and a database is known). */
-  readonly plugins: OutboxPlugin[];
+  readonly plugins: DevhostPlugin[];
   /** Restores the app settings it changed; stops the emulators only with `--stop-emulators-on-exit`. */
   close(): Promise<void>;
 }
@@ -55,6 +38,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { env, logger } = options;
   const emulators = await startEmulators({
     appDir: options.appDir,
+    stateDir: options.stateDir,
     emulators: names,
     ports: resolvePorts(flags.ports ?? {}, env),
     inMemory: flags.inMemory ?? false,
@@ -82,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw err;
   }
 
-  const plugins: OutboxPlugin[] = [];
+  const plugins: DevhostPlugin[] = [];
   if (emulators.cosmos) {
     const database = flags.outboxDatabase ?? env.COSMOS_DATABASE;
     if (!database) {
@@ -107,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return { emulators, plugins, close };
 }
 
-function outboxPlugin(target: ReturnType<typeof outboxTarget>, logger: LocalStackLogger): OutboxPlugin {
+function outboxPlugin(target: ReturnType<typeof outboxTarget>, logger: Logger): DevhostPlugin {
   let watcher: OutboxWatcher | undefined;
   return {
     name: 'outbox',

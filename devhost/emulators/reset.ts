@@ -4,12 +4,12 @@
  * server would keep serving the old data.
  */
 import * as fs from 'node:fs';
-import { stateDir } from './runState';
+import { defaultStateDir } from './runState';
 import { stopEmulators } from './stopEmulators';
 
 export async function resetLocalData(appDir: string, log: (line: string) => void): Promise<void> {
   for (const line of await stopEmulators(appDir)) log(line);
-  const dir = stateDir(appDir);
+  const dir = defaultStateDir(appDir);
   fs.rmSync(dir, { recursive: true, force: true });
   log(`removed ${dir}`);
 }

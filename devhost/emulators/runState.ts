@@ -1,5 +1,6 @@
 /**
- * What devhost started, recorded under `<app-dir>/.devhost/run/<emulator>.json`, so that a later
+ * What devhost started, recorded under `<state-dir>/run/<emulator>.json` (the state folder is
+ * `<app-dir>/.devhost` unless devhost is told otherwise), so that a later
  * devhost (after a crash, or `devhost emulators stop`) can find and stop exactly those processes.
  */
 import * as fs from 'node:fs';
@@ -17,30 +18,30 @@ export interface RunRecord {
   startedAt: string;
 }
 
-export function stateDir(appDir: string): string {
+export function defaultStateDir(appDir: string): string {
   return path.join(path.resolve(appDir), STATE_DIR);
 }
 
-function recordPath(appDir: string, name: EmulatorName): string {
-  return path.join(stateDir(appDir), 'run', `${name}.json`);
+function recordPath(stateDir: string, name: EmulatorName): string {
+  return path.join(stateDir, 'run', `${name}.json`);
 }
 
-export function readRunRecord(appDir: string, name: EmulatorName): RunRecord | undefined {
+export function readRunRecord(stateDir: string, name: EmulatorName): RunRecord | undefined {
   try {
-    return JSON.parse(fs.readFileSync(recordPath(appDir, name), 'utf8')) as RunRecord;
+    return JSON.parse(fs.readFileSync(recordPath(stateDir, name), 'utf8')) as RunRecord;
   } catch {
     return undefined;
   }
 }
 
-export function writeRunRecord(appDir: string, record: RunRecord): void {
-  const file = recordPath(appDir, record.emulator);
+export function writeRunRecord(stateDir: string, record: RunRecord): void {
+  const file = recordPath(stateDir, record.emulator);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
-export function removeRunRecord(appDir: string, name: EmulatorName): void {
-  fs.rmSync(recordPath(appDir, name), { force: true });
+export function removeRunRecord(stateDir: string, name: EmulatorName): void {
+  fs.rmSync(recordPath(stateDir, name), { force: true });
 }
 
 export function isAlive(pid: number): boolean {

@@ -15,7 +15,7 @@ import { COSMOS_EMULATOR_KEY, DEFAULT_HOST, DEFAULT_PORTS, type EmulatorName } f
 import { ensureEmulator, type EmulatorProcess, type EmulatorSpec } from './ensure';
 import { UnreachableEndpointError, errorMessage } from './errors';
 import { stopPid } from './processes';
-import { isAlive, removeRunRecord, stateDir } from './runState';
+import { defaultStateDir, isAlive, removeRunRecord } from './runState';
 import {
   howToMove,
   isDevelopmentStorage,
@@ -26,6 +26,8 @@ import {
 
 export interface StartEmulatorsOptions {
   appDir: string;
+  /** Data, run records and logs; default `<appDir>/.devhost`. */
+  stateDir?: string;
   emulators: readonly EmulatorName[];
   /** Defaults: blob 10000, queue 10001, table 10002, cosmos 8081. */
   ports?: Partial<StackPorts>;
@@ -80,21 +82,21 @@ export interface Emulators {
   detach(): void;
 }
 
-export function azuriteDataDir(appDir: string): string {
-  return path.join(stateDir(appDir), 'azurite');
+export function azuriteDataDir(stateDir: string): string {
+  return path.join(stateDir, 'azurite');
 }
 
-export function cosmosDataDir(appDir: string): string {
-  return path.join(stateDir(appDir), 'cosmos');
+export function cosmosDataDir(stateDir: string): string {
+  return path.join(stateDir, 'cosmos');
 }
 
 export function azuriteSpec(
-  appDir: string,
+  stateDir: string,
   host: string,
   ports: AzuritePorts,
   inMemory: boolean,
 ): EmulatorSpec {
-  const location = azuriteDataDir(appDir);
+  const location = azuriteDataDir(stateDir);
   return {
     name: 'azurite',
     label: 'Azurite',
@@ -116,13 +118,13 @@ export function azuriteSpec(
 }
 
 export function cosmosSpec(
-  appDir: string,
+  stateDir: string,
   host: string,
   port: number,
   inMemory: boolean,
   compactBytes?: number,
 ): EmulatorSpec {
-  const dataDir = inMemory ? null : cosmosDataDir(appDir);
+  const dataDir = inMemory ? null : cosmosDataDir(stateDir);
   return {
     name: 'cosmos',
     label: 'Cosmos',
@@ -171,12 +173,13 @@ export function checkReachable(setting: string, endpoint: string, timeoutMs = 30
 
 export async function startEmulators(options: StartEmulatorsOptions): Promise<Emulators> {
   const appDir = path.resolve(options.appDir);
+  const stateDir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
   const host = options.host ?? DEFAULT_HOST;
   const ports: StackPorts = { ...DEFAULT_PORTS, ...options.ports };
   const settings = options.settings ?? process.env;
   const inMemory = options.inMemory ?? false;
   const log = options.log ?? (() => undefined);
-  const ensureOptions = { appDir, detached: options.detached ?? true, log };
+  const ensureOptions = { cwd: appDir, stateDir, detached: options.detached ?? true, log };
   const azuritePorts: AzuritePorts = { blob: ports.blob, queue: ports.queue, table: ports.table };
 
   const specs: EmulatorSpec[] = [];
@@ -191,7 +194,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
       if (endpoint) checks.push(checkReachable('AzureWebJobsStorage', endpoint));
       result.azurite = { external: true, connectionString: configured, started: false };
     } else {
-      specs.push(azuriteSpec(appDir, host, azuritePorts, inMemory));
+      specs.push(azuriteSpec(stateDir, host, azuritePorts, inMemory));
     }
   }
   if (options.emulators.includes('cosmos')) {
@@ -206,7 +209,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
         started: false,
       };
     } else {
-      specs.push(cosmosSpec(appDir, host, ports.cosmos, inMemory, options.cosmosCompactBytes));
+      specs.push(cosmosSpec(stateDir, host, ports.cosmos, inMemory, options.cosmosCompactBytes));
     }
   }
 
@@ -223,7 +226,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
     for (const { process: p } of running) {
       if (p.started && p.pid !== undefined) {
         await stopPid(p.pid);
-        removeRunRecord(appDir, p.name);
+        removeRunRecord(stateDir, p.name);
       }
     }
     throw failed.reason;
@@ -301,7 +304,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
         running.map(async ({ process: p }) => {
           if (!p.started || p.pid === undefined) return;
           await stopPid(p.pid);
-          removeRunRecord(appDir, p.name);
+          removeRunRecord(stateDir, p.name);
         }),
       );
     },

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EMULATOR_NAMES, type EmulatorName } from './defaults';
 import { stopRecorded } from './ensure';
 import { probePort } from './probe';
-import { isAlive, readRunRecord } from './runState';
+import { defaultStateDir, isAlive, readRunRecord } from './runState';
 
 async function verify(
   name: EmulatorName,
@@ -23,12 +23,16 @@ async function verify(
   }
 }
 
-/** Stops the emulators devhost started for `appDir`; returns one line per emulator. */
+/**
+ * Stops the emulators devhost started for `appDir` (recorded in its state folder, default
+ * `<appDir>/.devhost`); returns one line per emulator.
+ */
 export async function stopEmulators(
   appDir: string,
-  names: readonly EmulatorName[] = EMULATOR_NAMES,
+  options: { stateDir?: string; names?: readonly EmulatorName[] } = {},
 ): Promise<string[]> {
-  const dir = path.resolve(appDir);
+  const dir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
+  const names = options.names ?? EMULATOR_NAMES;
   return Promise.all(
     names.map((name) => stopRecorded(dir, name, (host, ports, pid) => verify(name, host, ports, pid))),
   );
@@ -43,8 +47,8 @@ export interface EmulatorStatus {
   logFile?: string;
 }
 
-export function emulatorStatus(appDir: string): EmulatorStatus[] {
-  const dir = path.resolve(appDir);
+export function emulatorStatus(appDir: string, stateDir?: string): EmulatorStatus[] {
+  const dir = path.resolve(stateDir ?? defaultStateDir(appDir));
   return EMULATOR_NAMES.map((emulator) => {
     const record = readRunRecord(dir, emulator);
     if (!record) return { emulator, running: false };
