@@ -1,4 +1,5 @@
 import * as fs from 'node:fs/promises';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -74,10 +75,9 @@ describe('devhost start --emulators', () => {
 
   it('fails with one clear message when an emulator port is taken, before loading the app', async () => {
     const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-state-'));
-    const net = await import('node:net');
     const holder = net.createServer((socket) => socket.end());
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as import('node:net').AddressInfo).port;
+    const taken = (holder.address() as net.AddressInfo).port;
     try {
       await expect(
         startDevhost({
