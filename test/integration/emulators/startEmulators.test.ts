@@ -7,7 +7,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { TableClient } from '@azure/data-tables';
 import { PortTakenError, UnreachableEndpointError } from '../../../devhost/emulators/errors';
 import { probePort } from '../../../devhost/emulators/probe';
-import { isAlive, readRunRecord } from '../../../devhost/emulators/runState';
+import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/emulators/runState';
 import { startEmulators, type Emulators } from '../../../devhost/emulators/startEmulators';
 import { emulatorStatus, stopEmulators } from '../../../devhost/emulators/stopEmulators';
 import { freePort } from '../../../devhost/emulators/testing';
@@ -60,7 +60,7 @@ describe('startEmulators', () => {
     expect(first.appSettings.AzureWebJobsStorage).toContain(
       `BlobEndpoint=http://127.0.0.1:${p.blob}/devstoreaccount1`,
     );
-    expect(readRunRecord(appDir, 'cosmos')).toMatchObject({
+    expect(readRunRecord(defaultStateDir(appDir), 'cosmos')).toMatchObject({
       pid: first.cosmos?.pid,
       dataDir: path.join(appDir, '.devhost', 'cosmos'),
     });
@@ -101,7 +101,7 @@ describe('startEmulators', () => {
       await expect(attempt).rejects.toThrow(
         new RegExp(`port ${taken}.*--cosmos-port <n>.*DEVHOST_COSMOS_PORT`),
       );
-      expect(readRunRecord(appDir, 'cosmos')).toBeUndefined();
+      expect(readRunRecord(defaultStateDir(appDir), 'cosmos')).toBeUndefined();
     } finally {
       holder.close();
     }
