@@ -7,6 +7,7 @@
  * milliseconds; `devhost emulators stop` (`npm run emulators:stop`) stops them. `stop()` on the handle
  * stops only what this call started (devhost calls it on exit only with `--stop-emulators-on-exit`).
  */
+import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { azuriteArgs, azuriteConnectionString, resolveAzuriteEntry, type AzuritePorts } from './azurite';
@@ -108,11 +109,12 @@ export function azuriteSpec(
     })),
     isExpected: (occupant, port) =>
       occupant.kind === 'azurite' && occupant.service.toLowerCase() === port.service,
-    command: () => ({
-      execArgv: [],
-      entry: resolveAzuriteEntry(),
-      args: azuriteArgs({ host, ports, location, inMemory }),
-    }),
+    command: () => {
+      const entry = resolveAzuriteEntry();
+      // Azurite expects its --location folder to exist.
+      if (!inMemory) fs.mkdirSync(location, { recursive: true });
+      return { execArgv: [], entry, args: azuriteArgs({ host, ports, location, inMemory }) };
+    },
     dataDir: inMemory ? null : location,
   };
 }
