@@ -76,9 +76,34 @@ async function reuseWorkerAzurite(): Promise<TestAzurite | undefined> {
   };
 }
 
+/** Removes what earlier, finished jest workers left behind (their record and log folder). */
+function sweepFinishedWorkers(): void {
+  let names: string[];
+  try {
+    names = fs.readdirSync(os.tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = /^devhost-test-azurite-(\d+)\.json$/.exec(name);
+    if (!match || isAlive(Number(match[1]))) continue;
+    const file = path.join(os.tmpdir(), name);
+    try {
+      const record = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<WorkerRecord>;
+      if (record.appDir?.startsWith(path.join(os.tmpdir(), 'devhost-test-'))) {
+        fs.rmSync(record.appDir, { recursive: true, force: true });
+      }
+      fs.rmSync(file, { force: true });
+    } catch {
+      // Another worker may be sweeping the same file.
+    }
+  }
+}
+
 async function startWorkerAzurite(): Promise<TestAzurite> {
   const reused = await reuseWorkerAzurite();
   if (reused) return reused;
+  sweepFinishedWorkers();
   const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devhost-test-'));
   const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
   const emulators = await startEmulators({
