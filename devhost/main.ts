@@ -25,6 +25,7 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
   try {
     host = await startDevhost({
       appDir: args.appDir,
+      stateDir: args.stateDir,
       port: args.port,
       host: args.host,
       enforceKeys: args.enforceKeys,
