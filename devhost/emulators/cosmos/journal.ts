@@ -95,6 +95,8 @@ export class JournalWriter {
     this.journalPath = path.join(options.dir, JOURNAL_FILE);
     this.fd = fs.openSync(this.journalPath, 'a');
     this.size = fs.fstatSync(this.fd).size;
+    // A new journal file must survive a power cut too, not only its contents.
+    if (this.size === 0) fsyncDir(options.dir);
     this.seq = options.lastSeq;
     this.compactBytes = options.compactBytes ?? DEFAULT_COMPACT_BYTES;
   }
