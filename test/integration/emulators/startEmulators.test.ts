@@ -144,6 +144,38 @@ describe('startEmulators', () => {
     expect(emulatorStatus(appDir).every((s) => !s.running)).toBe(true);
   });
 
+  it('leaves storage to a configured account: no Azurite, no override, and a clear message when it does not answer', async () => {
+    const listener = net.createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const open = (listener.address() as net.AddressInfo).port;
+    const account = (port: number): string =>
+      `DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:${port}/acct;`;
+    try {
+      const external = await startEmulators({
+        appDir,
+        emulators: ['azurite'],
+        settings: { AzureWebJobsStorage: account(open) },
+        supervise: false,
+      });
+      expect(external.azurite).toMatchObject({ external: true, started: false });
+      expect(external.appSettings).toEqual({});
+      expect(readRunRecord(defaultStateDir(appDir), 'azurite')).toBeUndefined();
+    } finally {
+      listener.close();
+    }
+    const closed = await freePort();
+    await expect(
+      startEmulators({
+        appDir,
+        emulators: ['azurite'],
+        settings: { AzureWebJobsStorage: account(closed) },
+        supervise: false,
+      }),
+    ).rejects.toThrow(
+      new RegExp(`AzureWebJobsStorage is http://127.0.0.1:${closed}/acct, which does not answer`),
+    );
+  });
+
   it('keeps the emulators running after a kill -9 of the devhost that started them, and the next start reuses them', async () => {
     const p = await ports();
     const parent = spawn(
