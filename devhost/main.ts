@@ -4,6 +4,10 @@
  */
 import * as inspector from 'node:inspector';
 import { CliUsageError, parseCliArgs, usage, type StartArgs } from './config/cliArgs';
+import { durablePlugin } from './durable/engine/durablePlugin';
+import { runEmulatorsCommand } from './emulators/cli';
+import { stackUsage, takeStackFlags, type StackFlags } from './emulators/cliArgs';
+import { EmulatorError, errorMessage } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
 
@@ -12,11 +16,11 @@ function fail(message: string, hint?: string, code = 1): never {
   process.exit(code);
 }
 
-async function start(args: StartArgs): Promise<void> {
+async function start(args: StartArgs, stack: StackFlags): Promise<void> {
   if (args.inspect) {
     process.setSourceMapsEnabled(true);
+    // Node prints the debugger URL itself.
     inspector.open(args.inspect.port, args.inspect.host);
-    process.stderr.write(`Debugger listening on ${inspector.url()}\n`);
   }
   let host: Devhost;
   try {
@@ -28,7 +32,9 @@ async function start(args: StartArgs): Promise<void> {
       enforceKeys: args.enforceKeys,
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
-      emulators: args.emulators,
+      emulators: stack.emulators ?? args.emulators,
+      localStack: stack,
+      plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),
     });
   } catch (err) {
@@ -53,18 +59,29 @@ async function start(args: StartArgs): Promise<void> {
 }
 
 function main(argv: readonly string[]): void {
+  // `devhost emulators <start|stop|status>`, `devhost reset`, `devhost outbox`: the local stack alone.
+  if (argv[0] === 'emulators' || argv[0] === 'reset' || argv[0] === 'outbox') {
+    runEmulatorsCommand(argv[0] === 'emulators' ? argv.slice(1) : argv).catch((err: unknown) =>
+      fail(errorMessage(err)),
+    );
+    return;
+  }
   let args;
+  let stack: StackFlags;
   try {
-    args = parseCliArgs(argv);
+    const taken = takeStackFlags(argv);
+    stack = taken.flags;
+    args = parseCliArgs(taken.rest);
   } catch (err) {
-    if (err instanceof CliUsageError) fail(err.message, 'Run `devhost --help` for the options.', 2);
+    if (err instanceof CliUsageError || err instanceof EmulatorError)
+      fail(err.message, 'Run `devhost --help` for the options.', 2);
     throw err;
   }
   if (args.command === 'help') {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${usage}\n\n${stackUsage}\n`);
     return;
   }
-  void start(args);
+  void start(args, stack);
 }
 
 main(process.argv.slice(2));

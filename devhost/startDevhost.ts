@@ -6,11 +6,14 @@
 import * as path from 'node:path';
 import { readHostJson, type HostJson } from './config/hostJson';
 import { applyAppSettings, readLocalSettings } from './config/localSettings';
+import { createAdminApi } from './http/adminApi';
 import { createFunctionsHandler, type FunctionsState } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
 import { defaultMaxRequestBodyBytes, startPublicServer, type PublicServer } from './http/publicServer';
 import { buildRouteTable, isHttpTrigger, type HttpRoute } from './http/routeTable';
+import type { StackFlags } from './emulators/cliArgs';
+import { startLocalStack, type LocalStack } from './emulators/localStack';
 import { createLogger, type Logger } from './log/logger';
 import { hasBuildScript, watchApp, type AppWatcher } from './worker/appWatcher';
 import { readAppPackage } from './worker/appLoader';
@@ -58,6 +61,8 @@ export interface DevhostOptions {
   clock?: Clock;
   /** Local services to start with the app (`--emulators azurite,cosmos`). */
   emulators?: string[];
+  /** Ports, in-memory mode, seed module, outbox viewer and lifetime of those services. */
+  localStack?: Partial<StackFlags>;
 }
 
 export interface Devhost {
@@ -82,12 +87,6 @@ const builtInTriggerTypes = ['httpTrigger'];
 
 export async function startDevhost(options: DevhostOptions = {}): Promise<Devhost> {
   const logger = options.logger ?? createLogger();
-  if (options.emulators?.length) {
-    // The emulator plugins plug in here; until they do, say so rather than pretend.
-    logger.warn(
-      `Emulators (${options.emulators.join(', ')}) are not available in this build; start them yourself.`,
-    );
-  }
   const appDir = path.resolve(options.appDir ?? process.cwd());
   const env = nativeProcess().env;
   const plugins = withBuiltInPlugins(options.plugins ?? [], options.clock ?? new RealClock());
@@ -139,6 +138,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   }
 
   let server: PublicServer | undefined;
+  let localStack: LocalStack | undefined;
   const startedPlugins: DevhostPlugin[] = [];
   let watcher: AppWatcher | undefined;
   let setHostname = false;
@@ -164,10 +164,22 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     await closing;
     if (setHostname && server && env.WEBSITE_HOSTNAME === authority(server.origin))
       delete env.WEBSITE_HOSTNAME;
+    await localStack?.close();
     stopGuard();
   };
 
   try {
+    // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
+    if (options.emulators?.length) {
+      localStack = await startLocalStack({
+        appDir,
+        stateDir,
+        emulators: options.emulators,
+        flags: options.localStack,
+        env,
+        logger: logger.child({ source: 'emulators' }),
+      });
+    }
     server = await startPublicServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
@@ -182,6 +194,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       setHostname = true;
     }
     state = await loadApp();
+    server.mount('/admin/', createAdminApi({ app: appFacade, keys }));
 
     const publicServer = server;
     const context: PluginContext = {
@@ -199,7 +212,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
         return new Disposable(() => reloadListeners.delete(listener));
       },
     };
-    for (const plugin of plugins) {
+    for (const plugin of [...plugins, ...(localStack?.plugins ?? [])]) {
       await plugin.start({ ...context, logger: logger.child({ source: plugin.name }) });
       startedPlugins.push(plugin);
     }

@@ -14,6 +14,8 @@ export interface StartArgs {
   log: 'text' | 'json';
   maxRequestBodyBytes: number | undefined;
   emulators: string[];
+  /** Where the durable task hub lives (`--storage`); unset = the durable plugin's default (memory). */
+  storage?: 'memory';
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -37,6 +39,7 @@ Options:
   --log <text|json>                log format; json prints one object per line
   --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
   --emulators <list>               local services to start with the app, e.g. azurite,cosmos
+  --storage <memory>               durable task hub store; memory (default) keeps it in this process only
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -50,6 +53,7 @@ const valueFlags = new Set([
   '--log',
   '--max-request-body-size',
   '--emulators',
+  '--storage',
 ]);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -91,7 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (!valueFlags.has(flag)) {
       throw new CliUsageError(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
-          `--inspect, --log, --max-request-body-size, --emulators, --help.`,
+          `--inspect, --log, --max-request-body-size, --emulators, --storage, --help.`,
       );
     }
     const value = inlineValue ?? rest[++i];
@@ -124,6 +128,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
           .split(',')
           .map((e) => e.trim())
           .filter((e) => e !== '');
+        break;
+      case '--storage':
+        if (value !== 'memory') {
+          throw new CliUsageError(
+            `--storage must be 'memory' (the only task hub store so far), not '${value}'.`,
+          );
+        }
+        args.storage = value;
         break;
     }
   }

@@ -3,10 +3,14 @@
  * clock, and helpers to drive it: start, wait for a status, run until idle, replace an activity.
  * Every host owns its clock, store, overrides and ports, so tests can run side by side.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { OrchestrationStatusPayload } from '../durable/client/operations';
 import type { DurableEngine } from '../durable/engine/DurableEngine';
-import { createDurableEngine } from '../durable/engine/createEngine';
+import { durablePlugin } from '../durable/engine/durablePlugin';
 import type { EngineOperations } from '../durable/engine/EngineOperations';
 import type { HistoryEvent, RuntimeStatus } from '../durable/history';
 import type { Clock } from '../durable/scheduler/clock';
@@ -15,10 +19,8 @@ import { findDurableFunction } from '../durable/scheduler/functionApp';
 import { RealClock } from '../durable/scheduler/RealClock';
 import type { EngineSettings } from '../durable/scheduler/settings';
 import { VirtualClock } from '../durable/scheduler/VirtualClock';
-import * as fs from 'node:fs';
 import { createMemoryLogger, type LogRecord, type Logger } from '../log/logger';
-import { FunctionApp } from '../worker/functionApp';
-import { nativeProcess } from '../worker/nativeModules';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../startDevhost';
 import type { ActivityFake, AnyActivityHandler } from './activityOverrides';
 
 export interface StartTestHostOptions {
@@ -32,6 +34,8 @@ export interface StartTestHostOptions {
   settings?: Partial<EngineSettings>;
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
+  /** More plugins to run in the host (e.g. timer triggers), given the host's clock so they share it. */
+  plugins?: (clock: Clock) => DevhostPlugin[];
 }
 
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
@@ -48,8 +52,13 @@ export interface StartOptions {
 
 export interface TestHost {
   readonly clock: TestClock;
-  /** The management operations (what the Durable HTTP API serves). */
+  /** The management operations (what the Durable HTTP API serves), called in-process. */
   readonly client: EngineOperations;
+  /** The SDK's own `DurableClient`, built from the `durableClient` binding payload: it talks HTTP to this host. */
+  readonly durableClient: df.DurableClient;
+  /** The host's public origin, e.g. `http://127.0.0.1:53121` (HTTP functions under `/api`). */
+  readonly baseUrl: string;
+  readonly devhost: Devhost;
   readonly engine: DurableEngine;
   /** Log records, when no logger was given. */
   readonly logs: LogRecord[];
@@ -79,20 +88,30 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   const virtual = (options.clock ?? 'virtual') === 'virtual';
   const virtualClock = virtual ? new VirtualClock(options.startAt) : undefined;
   const baseClock: Clock = virtualClock ?? new RealClock();
-  const hostJson = JSON.parse(fs.readFileSync(path.join(appDir, 'host.json'), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-  const app = await FunctionApp.load({ appDir, logger });
-  const engine = createDurableEngine({
-    app,
-    hostJson,
-    env: nativeProcess().env,
+  const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-test-'));
+  const plugin = durablePlugin({
     clock: baseClock,
-    log: logger,
+    rpcPort: 0,
     ...(options.settings ? { settings: options.settings } : {}),
   });
-  engine.start();
+  let devhost: Devhost;
+  try {
+    devhost = await startDevhost({
+      appDir,
+      port: 0,
+      stateDir,
+      logger,
+      banner: false,
+      plugins: [plugin, ...(options.plugins?.(baseClock) ?? [])],
+    });
+  } catch (error) {
+    await fs.promises.rm(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const engine = plugin.engine;
+  const api = plugin.api;
+  if (!engine || !api) throw new Error('The durable plugin did not start.');
+  const app = devhost.app;
 
   const runUntilIdle = async (): Promise<void> => {
     for (;;) {
@@ -126,6 +145,9 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   const host: TestHost = {
     clock,
     client: engine.operations,
+    durableClient: sdkClient(api.api.payload()),
+    baseUrl: devhost.url,
+    devhost,
     engine,
     logs: memory?.records ?? [],
     async start(orchestratorName, startOptions = {}) {
@@ -183,9 +205,20 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
     },
     async stop() {
       disposeSettle?.();
-      await engine.stop();
-      await app.terminate();
+      await devhost.stop();
+      await fs.promises.rm(stateDir, { recursive: true, force: true });
     },
   };
   return host;
+}
+
+/** What `df.getClient(context)` returns inside a function, for the same binding payload. */
+function sdkClient(payload: unknown): df.DurableClient {
+  const clientInput = df.input.durableClient();
+  const context = new InvocationContext({
+    functionName: 'testHost',
+    options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [clientInput] },
+  });
+  context.extraInputs.set(clientInput, JSON.parse(JSON.stringify(payload)));
+  return df.getClient(context);
 }

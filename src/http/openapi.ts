@@ -203,34 +203,6 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           },
         },
       },
-      '/api/outbox': {
-        get: {
-          operationId: 'GetOutbox',
-          security: adminKey,
-          parameters: [param('kind', 'query', false)],
-          responses: {
-            '200': {
-              description: 'Notifications, newest first (approval requests carry their link)',
-              content: content(
-                z.object({
-                  messages: z.array(
-                    z.object({
-                      id: z.string(),
-                      kind: z.string(),
-                      to: z.string(),
-                      subject: z.string(),
-                      body: z.string(),
-                      link: z.string().optional(),
-                      createdAt: z.string(),
-                    }),
-                  ),
-                }),
-              ),
-            },
-            ...errors(400, 503),
-          },
-        },
-      },
       '/api/openapi.json': {
         get: {
           operationId: 'GetOpenApi',

@@ -1,45 +1,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  mountDurableHttpApi,
-  type MountedDurableHttpApi,
-} from '../../../devhost/durable/client/mountDurableHttpApi';
-import type { DurableEngine } from '../../../devhost/durable/engine/DurableEngine';
-import { createDurableEngine } from '../../../devhost/durable/engine/createEngine';
-import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
+import { durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
 import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost, type DevhostPlugin } from '../../../devhost/startDevhost';
+import { listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
+import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
 import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 
 const appDir = path.resolve(__dirname, '../../..');
-
-/** The engine plus the Durable HTTP API, as the durable plugin wires them into devhost. */
-function durablePlugin(): DevhostPlugin {
-  let engine: DurableEngine | undefined;
-  let mounted: MountedDurableHttpApi | undefined;
-  return {
-    name: 'durable (e2e)',
-    triggerTypes: ['orchestrationTrigger', 'activityTrigger', 'entityTrigger'],
-    async start(context) {
-      const clock = new RealClock();
-      engine = createDurableEngine({
-        app: context.app,
-        hostJson: context.hostJson,
-        env: context.env,
-        clock,
-        log: context.logger,
-      });
-      engine.start();
-      mounted = await mountDurableHttpApi(context, { operations: engine.operations, clock, rpcPort: 0 });
-    },
-    async stop() {
-      await mounted?.close();
-      await engine?.stop();
-    },
-  };
-}
 
 /** The app over HTTP, as a user drives it: devhost on a free port with keys enforced, Cosmos in-process. */
 describe('the order workflows app over HTTP', () => {
@@ -70,7 +39,7 @@ describe('the order workflows app over HTTP', () => {
       enforceKeys: true,
       logger: createMemoryLogger(),
       banner: false,
-      plugins: [durablePlugin()],
+      plugins: [durablePlugin({ rpcPort: 0 })],
     });
     key = host.keys.keys.masterKey;
   });
@@ -187,9 +156,10 @@ describe('the order workflows app over HTTP', () => {
     expect(started.status).toBe(202);
     let link: string | undefined;
     for (let i = 0; i < 500 && !link; i++) {
-      const outbox = await http('GET', '/api/outbox?kind=ApprovalRequest');
-      const messages = (outbox.body?.messages ?? []) as { id: string; link?: string }[];
-      link = messages.find((m) => m.id === 'ApprovalRequest:http-r1')?.link;
+      // devhost's outbox viewer stands in for the mailbox the approver would read.
+      const documents = await listOutbox(outboxTarget(nativeProcess().env));
+      const request = documents.find((d) => d.id === 'ApprovalRequest:http-r1');
+      link = typeof request?.link === 'string' ? request.link : undefined;
       if (!link) await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(link).toBeDefined();

@@ -179,6 +179,12 @@ describe('HTTP response conversion', () => {
     expect((await fetch(`${base}/badResult`)).status).toBe(500);
   });
 
+  test('a header value Node cannot send fails the invocation with 500, not a devhost error', async () => {
+    const res = await fetch(`${base}/badHeader`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-devhost-error')).toBe('FUNCTION_FAILED');
+  });
+
   test('HEAD gets the headers without a body', async () => {
     const res = await fetch(`${base}/any`, { method: 'HEAD' });
     expect(res.status).toBe(200);

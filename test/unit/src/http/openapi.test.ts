@@ -16,7 +16,6 @@ describe('OpenAPI document', () => {
         'GET /api/customers/{customerId}/stats',
         'GET /api/openapi.json',
         'GET /api/orders/{orderId}',
-        'GET /api/outbox',
         'GET /api/status/{instanceId}',
         'GET /api/status/{instanceId}/history',
         'POST /api/approvals',

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench`: runs the scenarios and writes docs/benchmarks.md with the machine and command.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runScenario, type ScenarioResult } from './replayCost';
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]?.toFixed(1) ?? 'n/a';
+  const results: ScenarioResult[] = [];
+  for (const scenario of ['sequence', 'fan-out'] as const) {
+    const result = await runScenario(scenario, 1000);
+    results.push(result);
+    console.log(
+      `${scenario}: ${result.episodes} episodes, ${result.totalMs.toFixed(0)} ms total, ` +
+        `${result.meanEpisodeMs.toFixed(2)} ms/episode`,
+    );
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const rows = results.map(
+    (r) =>
+      `| ${r.scenario} | ${r.activities} | ${r.episodes} | ${r.historyEvents} | ${r.totalMs.toFixed(0)} | ` +
+      `${r.orchestratorMs.toFixed(0)} | ${r.meanEpisodeMs.toFixed(2)} | ${r.lastEpisodeMs.toFixed(2)} |`,
+  );
+  const doc = [
+    '# Benchmarks',
+    '',
+    'Durable engine replay cost on the memory store, virtual clock, the real `durable-functions` SDK',
+    "driven through devhost's worker seam (`bench/replayCost.ts`, fixture app `test/fixtures/durable-app`).",
+    '',
+    `Command: \`npm run bench\` · Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
+      `Node ${process.version}, ${os.platform()} ${os.release()} · Load average at start: ${loadAtStart} · ` +
+      `Run: ${new Date().toISOString()}`,
+    '',
+    'Numbers move with the load of the machine: compare runs made under similar load.',
+    '',
+    '| scenario | activities | episodes | history events | total ms | orchestrator ms | ms / episode | last episode ms |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+    '`orchestrator ms` is the time spent inside the orchestrator function (the SDK replaying the history),',
+    'summed over all episodes; the rest of `total ms` is the engine (replay core, store, activities).',
+    'A sequence replays its whole history every episode, so its cost per episode grows with its length:',
+    'the last episode shows the cost at 1,000 completed activities.',
+    '',
+  ].join('\n');
+  const target = path.resolve(__dirname, '../../docs/benchmarks.md');
+  fs.writeFileSync(target, doc);
+  console.log(`Wrote ${target}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,79 @@
+/**
+ * The devhost plugin that runs durable functions: the engine (orchestration and activity
+ * triggers) over the chosen task hub store, and the Durable HTTP API (webhooks, loopback RPC,
+ * `durableClient` input) over the engine's operations.
+ */
+import { mountDurableHttpApi, type MountedDurableHttpApi } from '../client/mountDurableHttpApi';
+import type { Clock } from '../scheduler/clock';
+import { RealClock } from '../scheduler/RealClock';
+import type { EngineSettings } from '../scheduler/settings';
+import type { DevhostPlugin, PluginContext } from '../../worker/types';
+import { createDurableEngine, type StorageKind } from './createEngine';
+import type { DurableEngine } from './DurableEngine';
+
+export interface DurablePluginOptions {
+  /** Default `memory` (the only store so far). */
+  storage?: StorageKind;
+  /** Default: the real clock. Tests pass a virtual one. */
+  clock?: Clock;
+  /** Settings that win over host.json. */
+  settings?: Partial<EngineSettings>;
+  /** First port to try for the loopback RPC listener (default the extension's 17071; 0 = any). */
+  rpcPort?: number;
+}
+
+export interface DurablePlugin extends DevhostPlugin {
+  /** The running engine (after `start`). */
+  readonly engine: DurableEngine | undefined;
+  /** The mounted Durable HTTP API (after `start`). */
+  readonly api: MountedDurableHttpApi | undefined;
+}
+
+export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin {
+  let engine: DurableEngine | undefined;
+  let api: MountedDurableHttpApi | undefined;
+  return {
+    name: 'durable',
+    triggerTypes: ['orchestrationTrigger', 'activityTrigger'],
+    get engine() {
+      return engine;
+    },
+    get api() {
+      return api;
+    },
+    async start(context: PluginContext) {
+      const clock = options.clock ?? new RealClock();
+      const storage = options.storage ?? 'memory';
+      engine = createDurableEngine({
+        app: context.app,
+        hostJson: context.hostJson,
+        env: context.env,
+        clock,
+        storage,
+        log: context.logger,
+        ...(options.settings ? { settings: options.settings } : {}),
+      });
+      context.logger.info(
+        `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
+          'process only and is lost when devhost stops.',
+      );
+      engine.start();
+      try {
+        api = await mountDurableHttpApi(context, {
+          operations: engine.operations,
+          clock,
+          log: (message) => context.logger.debug(message),
+          ...(options.rpcPort !== undefined ? { rpcPort: options.rpcPort } : {}),
+        });
+      } catch (error) {
+        await engine.stop();
+        engine = undefined;
+        throw error;
+      }
+    },
+    async stop() {
+      await api?.close();
+      await engine?.stop();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { cpus } from 'node:os';
+import { readEngineSettings } from '../../../../../devhost/durable/scheduler/settings';
+
+describe('readEngineSettings', () => {
+  it('uses the extension defaults when host.json says nothing', () => {
+    const settings = readEngineSettings(undefined, {});
+    expect(settings.hubName).toBe('TestHubName');
+    expect(settings.maxConcurrentActivityFunctions).toBe(10 * cpus().length);
+    expect(settings.maxConcurrentOrchestratorFunctions).toBe(10 * cpus().length);
+    expect(settings.controlQueueVisibilityTimeoutMs).toBe(300_000);
+    expect(settings.maximumShortTimerMs).toBe(6 * 86_400_000);
+  });
+
+  it('resolves %Setting% in hubName from app settings and reads limits and timeouts', () => {
+    const settings = readEngineSettings(
+      {
+        hubName: '%TASKHUB_NAME%',
+        maxConcurrentActivityFunctions: 2,
+        storageProvider: { controlQueueVisibilityTimeout: '00:01:00' },
+      },
+      { TASKHUB_NAME: 'OrdersHub' },
+    );
+    expect(settings).toMatchObject({
+      hubName: 'OrdersHub',
+      maxConcurrentActivityFunctions: 2,
+      controlQueueVisibilityTimeoutMs: 60_000,
+    });
+  });
+
+  it('names the setting at fault', () => {
+    expect(() => readEngineSettings({ hubName: '%MISSING%' }, {})).toThrow(/'MISSING'.*local.settings.json/);
+    expect(() => readEngineSettings({ maxConcurrentActivityFunctions: 0 }, {})).toThrow(
+      /extensions\.durableTask\.maxConcurrentActivityFunctions/,
+    );
+    expect(() => readEngineSettings({ hubName: 'no-dashes' }, {})).toThrow(/task hub name 'no-dashes'/);
+  });
+
+  it('falls back to the site name as the extension does', () => {
+    expect(readEngineSettings({}, { WEBSITE_SITE_NAME: 'my-site-01' }).hubName).toBe('mysite01');
+  });
+});
