@@ -5,12 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PackageError } from '../../../scripts/package/appFiles';
 import { buildPackage, type PackageResult } from '../../../scripts/package/buildPackage';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { EMULATOR_KEY, startTestCosmos } from '../../unit/src/support/cosmosServer';
-import { startDevhostProcess } from './devhostProcess';
-import { durablePlugin } from './durablePlugin';
+import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
 import { extractEntries, readZip } from './zipContents';
 
 const run = promisify(execFile);
@@ -172,93 +168,72 @@ const unzipOnPath = spawnSync('unzip', ['-v']).status === 0;
 );
 
 describe('the unpacked package in devhost', () => {
-  it('starts and serves an HTTP function that needs neither Cosmos DB nor the task hub', async () => {
-    const host = await startDevhostProcess(devhostCli, await unpack());
-    try {
-      const response = await fetch(`${host.url}/api/openapi.json`);
-      expect(response.status).toBe(200);
-      const body = (await response.json()) as { openapi?: unknown; paths?: Record<string, unknown> };
-      expect(body.openapi).toEqual(expect.any(String));
-      expect(Object.keys(body.paths ?? {})).toEqual(
-        expect.arrayContaining([expect.stringMatching(/orders/)]),
-      );
-    } finally {
-      await host.stop();
-    }
-  }, 90_000);
-});
+  // `devhost start` as a user runs it, on the unpacked folder: its durable engine keeps the task
+  // hub in memory; Cosmos DB is the in-process server, seeded, reached with the emulator key.
+  let cosmos: TestCosmos;
+  let host: RunningDevhost;
 
-describe('the unpacked package with the durable engine', () => {
-  it('completes an order placed over HTTP, with its activities writing to Cosmos DB', async () => {
-    const appDir = await unpack();
-    const cosmos = await startTestCosmos();
-    const settings: Record<string, string> = {
+  beforeAll(async () => {
+    cosmos = await startTestCosmos();
+    host = await startDevhostProcess(devhostCli, await unpack(), {
       TASKHUB_NAME: 'PackageTestHub',
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
       COSMOS_AUTH: 'key',
       COSMOS_KEY: EMULATOR_KEY,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
-    };
-    const env = nativeProcess().env;
-    const saved = Object.fromEntries(Object.keys(settings).map((name) => [name, env[name]]));
-    Object.assign(env, settings);
-    const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'package-devhost-'));
-    const host = await startDevhost({
-      appDir,
-      port: 0,
-      stateDir,
-      logger: createMemoryLogger(),
-      banner: false,
-      plugins: [durablePlugin()],
     });
-    try {
-      const order = {
-        id: 'package-1',
-        customerId: 'cust-package',
-        items: [{ productId: 'gizmo-1', quantity: 2, unitPrice: 5 }],
-        currency: 'USD',
-        shippingAddress: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Springfield',
-          postalCode: '12345',
-          country: 'US',
-        },
-        paymentMethodToken: 'tok_visa',
-      };
-      const started = await fetch(`${host.url}/api/orders`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(order),
-      });
-      expect(started.status).toBe(202);
-      const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
-      let status: { runtimeStatus?: string; output?: unknown } = {};
-      for (let attempt = 0; attempt < 1000; attempt++) {
-        status = (await (await fetch(statusQueryGetUri)).json()) as typeof status;
-        if (status.runtimeStatus !== 'Running' && status.runtimeStatus !== 'Pending') break;
-        // Polls a workflow that runs in real time on real I/O; no timer is involved.
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      expect(status).toMatchObject({
-        runtimeStatus: 'Completed',
-        output: { status: 'Completed', orderId: 'package-1' },
-      });
-      const { resource } = await cosmos.containers.orders
-        .item('package-1', 'package-1')
-        .read<{ id: string }>();
-      expect(resource?.id).toBe('package-1');
-    } finally {
-      await host.stop();
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete env[name];
-        else env[name] = value;
-      }
-      await cosmos.close();
-      await fs.rm(stateDir, { recursive: true, force: true });
-    }
   }, 120_000);
+
+  afterAll(async () => {
+    await host?.stop();
+    await cosmos?.close();
+  });
+
+  it('serves an HTTP function of the app', async () => {
+    const response = await fetch(`${host.url}/api/openapi.json`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { openapi?: unknown; paths?: Record<string, unknown> };
+    expect(body.openapi).toEqual(expect.any(String));
+    expect(Object.keys(body.paths ?? {})).toEqual(expect.arrayContaining([expect.stringMatching(/orders/)]));
+  });
+
+  it('completes an order placed over HTTP, its activities writing to Cosmos DB', async () => {
+    const order = {
+      id: 'package-1',
+      customerId: 'cust-package',
+      items: [{ productId: 'gizmo-1', quantity: 2, unitPrice: 5 }],
+      currency: 'USD',
+      shippingAddress: {
+        name: 'Ada',
+        line1: '1 Main St',
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
+      },
+      paymentMethodToken: 'tok_visa',
+    };
+    const started = await fetch(`${host.url}/api/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(order),
+    });
+    expect(started.status).toBe(202);
+    const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+    let status: { runtimeStatus?: string; output?: unknown } = {};
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      status = (await (await fetch(statusQueryGetUri)).json()) as typeof status;
+      if (status.runtimeStatus !== 'Running' && status.runtimeStatus !== 'Pending') break;
+      // Polls a workflow that runs on real I/O in another process; no timer is involved.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { status: 'Completed', orderId: 'package-1' },
+    });
+    const { resource } = await cosmos.containers.orders.item('package-1', 'package-1').read<{ id: string }>();
+    expect(resource?.id).toBe('package-1');
+  }, 60_000);
 });
 
 describe('npm run package on a project that was not built', () => {

@@ -13,6 +13,7 @@ export interface RunningDevhost {
 export function startDevhostProcess(
   cliPath: string,
   appDir: string,
+  settings: Record<string, string> = {},
   timeoutMs = 60_000,
 ): Promise<RunningDevhost> {
   const child = spawn(
@@ -20,6 +21,8 @@ export function startDevhostProcess(
     [cliPath, 'start', '--app-dir', appDir, '--port', '0', '--log', 'json'],
     {
       cwd: appDir,
+      // App settings through the environment, as App Service passes them; they win over local.settings.json.
+      env: { ...process.env, ...settings },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
