@@ -57,7 +57,7 @@ export interface DevhostOptions {
   banner?: boolean;
   /** Trigger servers and services to run with the app, started in order. */
   plugins?: DevhostPlugin[];
-  /** The clock timer triggers run on; default real time. Tests pass a virtual clock. */
+  /** The clock every plugin runs on (timers, the durable engine); default real time. Tests pass a virtual clock. */
   clock?: Clock;
   /** Local services to start with the app (`--emulators azurite,cosmos`). */
   emulators?: string[];
@@ -89,7 +89,9 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const logger = options.logger ?? createLogger();
   const appDir = path.resolve(options.appDir ?? process.cwd());
   const env = nativeProcess().env;
-  const plugins = withBuiltInPlugins(options.plugins ?? [], options.clock ?? new RealClock());
+  // One clock for the whole host, so timer triggers and durable timers agree on what time it is.
+  const clock = options.clock ?? new RealClock();
+  const plugins = withBuiltInPlugins(options.plugins ?? []);
 
   // Configuration first: a broken host.json or local.settings.json fails before anything starts.
   const appPackage = readAppPackage(appDir);
@@ -206,6 +208,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       env,
       keys,
       logger,
+      clock,
       mountHttp: (prefix, handler) => publicServer.mount(prefix, handler),
       onAppReloaded: (listener) => {
         reloadListeners.add(listener);
@@ -264,10 +267,10 @@ function authority(origin: string): string {
   return origin.replace(/^https?:\/\//, '');
 }
 
-/** Timer triggers are served unless the caller brings its own timer plugin. */
-function withBuiltInPlugins(plugins: readonly DevhostPlugin[], clock: Clock): DevhostPlugin[] {
+/** Timer triggers are served (on the context's clock) unless the caller brings its own timer plugin. */
+function withBuiltInPlugins(plugins: readonly DevhostPlugin[]): DevhostPlugin[] {
   const servesTimers = plugins.some((p) => p.triggerTypes.some((t) => t.toLowerCase() === 'timertrigger'));
-  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer({ clock })];
+  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer()];
 }
 
 function warnAboutUnservedTriggers(

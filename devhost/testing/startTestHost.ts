@@ -20,7 +20,7 @@ import { RealClock } from '../durable/scheduler/RealClock';
 import type { EngineSettings } from '../durable/scheduler/settings';
 import { VirtualClock } from '../durable/scheduler/VirtualClock';
 import { createMemoryLogger, type LogRecord, type Logger } from '../log/logger';
-import { startDevhost, type Devhost, type DevhostPlugin } from '../startDevhost';
+import { startDevhost, type Devhost } from '../startDevhost';
 import type { ActivityFake, AnyActivityHandler } from './activityOverrides';
 
 export interface StartTestHostOptions {
@@ -34,8 +34,6 @@ export interface StartTestHostOptions {
   settings?: Partial<EngineSettings>;
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
-  /** More plugins to run in the host (e.g. timer triggers), given the host's clock so they share it. */
-  plugins?: (clock: Clock) => DevhostPlugin[];
 }
 
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
@@ -89,8 +87,8 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   const virtualClock = virtual ? new VirtualClock(options.startAt) : undefined;
   const baseClock: Clock = virtualClock ?? new RealClock();
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-test-'));
+  // The plugin takes devhost's clock, which timer triggers run on too.
   const plugin = durablePlugin({
-    clock: baseClock,
     rpcPort: 0,
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -102,7 +100,8 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
       stateDir,
       logger,
       banner: false,
-      plugins: [plugin, ...(options.plugins?.(baseClock) ?? [])],
+      clock: baseClock,
+      plugins: [plugin],
     });
   } catch (error) {
     await fs.promises.rm(stateDir, { recursive: true, force: true });
@@ -124,7 +123,11 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
       if (engine.idle && !virtualClock?.hasDue()) return;
     }
   };
-  const disposeSettle = virtualClock?.onSettle(runUntilIdle);
+  const disposeSettle = virtualClock?.onSettle(async () => {
+    const busy = !engine.idle;
+    await runUntilIdle();
+    return busy;
+  });
 
   const clock: TestClock = {
     kind: virtual ? 'virtual' : 'real',

@@ -4,6 +4,15 @@ import { parseDuration, type Duration } from './duration';
 /** Where virtual time starts unless told otherwise: a fixed instant, so runs are reproducible. */
 export const DEFAULT_VIRTUAL_START = Date.UTC(2030, 0, 1, 0, 0, 0);
 
+/**
+ * Work a virtual clock awaits after each callback (e.g. "until the engine is idle"). Resolves
+ * `true` when it found work to wait for: that work may have left work for another hook.
+ */
+export type SettleHook = () => Promise<boolean | void>;
+
+/** Passes after which settling gives up: hooks that always find work would otherwise spin forever. */
+const MAX_SETTLE_PASSES = 1000;
+
 interface Scheduled {
   at: number;
   order: number;
@@ -18,7 +27,7 @@ interface Scheduled {
 export class VirtualClock implements Clock {
   private current: number;
   private readonly queue: Scheduled[] = [];
-  private readonly settleHooks = new Set<() => Promise<void>>();
+  private readonly settleHooks = new Set<SettleHook>();
   private order = 0;
 
   constructor(start: number | Date | string = DEFAULT_VIRTUAL_START) {
@@ -41,8 +50,12 @@ export class VirtualClock implements Clock {
     };
   }
 
-  /** Registers work to await after each fired callback (e.g. "until the engine is idle"). */
-  onSettle(hook: () => Promise<void>): () => void {
+  /**
+   * Registers work to await after each fired callback (e.g. "until the engine is idle"). The
+   * clock runs every hook again while any of them found work, so a timer run that starts an
+   * orchestration has it run at this instant, not after time moves on.
+   */
+  onSettle(hook: SettleHook): () => void {
     this.settleHooks.add(hook);
     return () => this.settleHooks.delete(hook);
   }
@@ -101,7 +114,20 @@ export class VirtualClock implements Clock {
   }
 
   private async settle(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const hook of [...this.settleHooks]) await hook();
+    for (let pass = 1; ; pass++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      let busy = false;
+      for (const hook of [...this.settleHooks]) if ((await hook()) === true) busy = true;
+      if (this.hasDue()) {
+        this.fireDue();
+        busy = true;
+      }
+      if (!busy) return;
+      if (pass >= MAX_SETTLE_PASSES)
+        throw new Error(
+          `The host did not settle at virtual time ${new Date(this.current).toISOString()}: ` +
+            `work kept appearing after ${MAX_SETTLE_PASSES} passes.`,
+        );
+    }
   }
 }

@@ -79,6 +79,31 @@ describe('VirtualClock', () => {
     expect(seen[seen.length - 1]).toBe(2000);
   });
 
+  it('runs the settle hooks again while one found work, before time moves on', async () => {
+    const clock = new VirtualClock(0);
+    // An "engine" registered first, and a "timer" whose run leaves work for the engine.
+    let engineWork = 0;
+    const engineRanAt: number[] = [];
+    clock.onSettle(() => {
+      if (engineWork === 0) return Promise.resolve(false);
+      engineWork = 0;
+      engineRanAt.push(clock.now());
+      return Promise.resolve(true);
+    });
+    let timerRunning = false;
+    clock.onSettle(async () => {
+      if (!timerRunning) return false;
+      await Promise.resolve();
+      timerRunning = false;
+      engineWork += 1;
+      return true;
+    });
+    clock.schedule(1000, () => (timerRunning = true));
+    clock.schedule(2000, () => undefined);
+    await clock.advance(3000);
+    expect(engineRanAt).toEqual([1000]);
+  });
+
   it('fires a callback already due on a later tick without moving time', async () => {
     const clock = new VirtualClock(0);
     let fired = false;
