@@ -102,6 +102,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const stateDir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const functionTimeoutMs =
     options.functionTimeoutMs === undefined
       ? hostJson.functionTimeoutMs
@@ -185,7 +186,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     server = await startPublicServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
-      maxRequestBodyBytes: options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
+      maxRequestBodyBytes,
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       fallback: createFunctionsHandler({ state: () => state, keys, logger }),
@@ -209,6 +210,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       keys,
       logger,
       clock,
+      maxRequestBodyBytes,
       mountHttp: (prefix, handler) => publicServer.mount(prefix, handler),
       onAppReloaded: (listener) => {
         reloadListeners.add(listener);

@@ -224,6 +224,8 @@ export interface PluginContext {
   readonly logger: Logger;
   /** devhost's one clock (real, or the virtual clock a test passed): every plugin schedules on it. */
   readonly clock: Clock;
+  /** The host's request body limit (`--max-request-body-size`), for listeners a plugin runs itself. */
+  readonly maxRequestBodyBytes: number;
   /** Serves paths starting with `prefix` (e.g. `/runtime/webhooks/durabletask/`) on the public server. */
   mountHttp(prefix: string, handler: HostRequestHandler): DisposableLike;
   /** Called after `--watch` reloaded the app (functions may have changed). */
