@@ -97,8 +97,6 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const appPackage = readAppPackage(appDir);
   const hostJson = readHostJson(appDir);
   const localSettings = readLocalSettings(appDir);
-  applyAppSettings(localSettings.values, env);
-  env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const stateDir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
@@ -168,7 +166,18 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     if (setHostname && server && env.WEBSITE_HOSTNAME === authority(server.origin))
       delete env.WEBSITE_HOSTNAME;
     await localStack?.close();
+    removeAppSettings();
     stopGuard();
+  };
+
+  // Settings go into the process as func puts them there; stop() takes them out again, so hosts
+  // started one after another in one process (jest workers) do not see each other's settings.
+  const appliedSettings = applyAppSettings(
+    { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values },
+    env,
+  ).map((key) => ({ key, value: env[key] }));
+  const removeAppSettings = (): void => {
+    for (const { key, value } of appliedSettings) if (env[key] === value) delete env[key];
   };
 
   try {
