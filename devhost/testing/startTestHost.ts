@@ -18,7 +18,7 @@ import type { Duration } from '../durable/scheduler/duration';
 import { findDurableFunction } from '../durable/scheduler/functionApp';
 import { RealClock } from '../durable/scheduler/RealClock';
 import type { EngineSettings } from '../durable/scheduler/settings';
-import { VirtualClock } from '../durable/scheduler/VirtualClock';
+import { VirtualClock, type AdvanceOptions } from '../durable/scheduler/VirtualClock';
 import { createMemoryLogger, type LogRecord, type Logger } from '../log/logger';
 import { startDevhost, type Devhost } from '../startDevhost';
 import type { ActivityFake, AnyActivityHandler } from './activityOverrides';
@@ -39,8 +39,11 @@ export interface StartTestHostOptions {
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
 export interface TestClock extends Clock {
   readonly kind: 'virtual' | 'real';
-  /** Moves virtual time forward, running everything that falls due in order. */
-  advance(duration: Duration): Promise<void>;
+  /**
+   * Moves virtual time forward, running everything that falls due in order and letting the host
+   * settle after each step; `{ settle: false }` moves time without waiting for running work.
+   */
+  advance(duration: Duration, options?: AdvanceOptions): Promise<void>;
 }
 
 export interface StartOptions {
@@ -133,12 +136,12 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
     kind: virtual ? 'virtual' : 'real',
     now: () => baseClock.now(),
     schedule: (at, callback) => baseClock.schedule(at, callback),
-    advance: async (duration) => {
+    advance: async (duration, advanceOptions) => {
       if (!virtualClock)
         throw new Error(
           'This test host runs on the real clock; start it with clock: "virtual" to advance time.',
         );
-      await virtualClock.advance(duration);
+      await virtualClock.advance(duration, advanceOptions);
     },
   };
 

@@ -104,6 +104,21 @@ describe('VirtualClock', () => {
     expect(engineRanAt).toEqual([1000]);
   });
 
+  it('moves time without waiting on the settle hooks when told not to settle', async () => {
+    const clock = new VirtualClock(0);
+    let hookRuns = 0;
+    clock.onSettle(() => {
+      hookRuns += 1;
+      return Promise.resolve(false);
+    });
+    const fired: number[] = [];
+    clock.schedule(1000, () => fired.push(clock.now()));
+    await clock.advance('1h', { settle: false });
+    expect(fired).toEqual([1000]);
+    expect(clock.now()).toBe(3_600_000);
+    expect(hookRuns).toBe(0);
+  });
+
   it('fires a callback already due on a later tick without moving time', async () => {
     const clock = new VirtualClock(0);
     let fired = false;
