@@ -4,7 +4,7 @@
  */
 import { cpus } from 'node:os';
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { parseTimeSpan } from '../../config/timeSpan';
 
 export interface EngineSettings {
   hubName: string;
@@ -17,13 +17,17 @@ export interface EngineSettings {
   defaultHttpAsyncRequestSleepMs: number;
 }
 
-const timeSpan = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+/** A positive .NET TimeSpan, as the extension's options read it (e.g. `"00:05:00"`). */
+const timeSpan = z.string().transform((value, ctx) => {
+  const ms = parseTimeSpan(value);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${value}' is not a positive TimeSpan; write it as hh:mm:ss, e.g. "00:05:00"`,
+    });
     return z.NEVER;
   }
+  return ms;
 });
 
 const durableTaskSchema = z.looseObject({

@@ -12,6 +12,7 @@ describe('parseDuration', () => {
     ['1.5s', 1500],
     ['00:05:00', 300_000],
     ['6.00:00:00', 518_400_000],
+    ['1:00:00:00', 86_400_000],
   ])('reads %p as %p milliseconds', (input, expected) => {
     expect(parseDuration(input)).toBe(expected);
   });
@@ -19,6 +20,9 @@ describe('parseDuration', () => {
   it('names the accepted forms when it cannot read a duration', () => {
     expect(() => parseDuration('ten days')).toThrow(/'24h', '10d'/);
     expect(() => parseDuration(-1)).toThrow(RangeError);
+    // TimeSpan.Parse would read a bare '2' as days; a duration asks for a unit instead.
+    expect(() => parseDuration('2')).toThrow(/'24h', '10d'/);
+    expect(() => parseDuration('-00:01:00')).toThrow(RangeError);
   });
 });
 
