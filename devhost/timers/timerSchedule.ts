@@ -12,6 +12,7 @@ import {
   parseCronExpression,
   type CronExpression,
 } from './ncrontab';
+import { resolveAppSettings } from '../config/appSettings';
 import { parseTimeSpan } from '../config/timeSpan';
 import { type TimeZone } from './timeZone';
 
@@ -40,8 +41,8 @@ export class ScheduleError extends Error {
 }
 
 /**
- * Resolves `%Name%` from app settings (as the host's name resolver does for a whole-string
- * placeholder), then parses the result.
+ * Resolves `%Name%` from app settings as the host's name resolver does (a missing one throws
+ * `MissingAppSettingError`), then parses the result.
  */
 export function createTimerSchedule(
   schedule: unknown,
@@ -53,7 +54,7 @@ export function createTimerSchedule(
       "the 'schedule' property is missing or empty; give an NCRONTAB expression such as '0 */5 * * * *'.",
     );
   }
-  const expression = resolveSetting(schedule, settings);
+  const expression = resolveAppSettings(schedule, settings, 'the schedule');
   let cronError: CronExpressionError | undefined;
   try {
     return cronSchedule(parseCronExpression(expression), zone);
@@ -72,18 +73,6 @@ export function createTimerSchedule(
     `'${expression}' is not a valid cron expression or TimeSpan string. ${cronError.message}`,
     cronError.field,
   );
-}
-
-function resolveSetting(schedule: string, settings: Record<string, string | undefined>): string {
-  const match = /^%([^%]+)%$/.exec(schedule.trim());
-  if (!match?.[1]) return schedule;
-  const value = settings[match[1]];
-  if (value === undefined || value.trim().length === 0) {
-    throw new ScheduleError(
-      `the schedule refers to the app setting '${match[1]}', which is not set (add it to local.settings.json Values).`,
-    );
-  }
-  return value;
 }
 
 function cronSchedule(cron: CronExpression, zone: TimeZone): TimerSchedule {

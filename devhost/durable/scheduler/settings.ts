@@ -4,6 +4,7 @@
  */
 import { cpus } from 'node:os';
 import { z } from 'zod';
+import { resolveAppSettings } from '../../config/appSettings';
 import { parseTimeSpan } from '../../config/timeSpan';
 
 export interface EngineSettings {
@@ -57,7 +58,8 @@ const HUB_NAME = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
 
 /**
  * Reads `extensions.durableTask`. `%NAME%` in `hubName` is replaced from `env`, as the host's
- * name resolver does; without a hub name the extension uses `WEBSITE_SITE_NAME` or `TestHubName`.
+ * name resolver does (`MissingAppSettingError` when it is not set); without a hub name the
+ * extension uses `WEBSITE_SITE_NAME` or `TestHubName`.
  */
 export function readEngineSettings(
   durableTask: unknown,
@@ -85,20 +87,11 @@ export function readEngineSettings(
 }
 
 function resolveHubName(configured: string | undefined, env: Record<string, string | undefined>): string {
-  let name = configured;
-  if (name !== undefined) {
-    const reference = /^%([^%]+)%$/.exec(name.trim());
-    if (reference?.[1] !== undefined) {
-      name = env[reference[1]];
-      if (name === undefined || name === '') {
-        throw new DurableSettingsError(
-          `host.json extensions.durableTask.hubName refers to the app setting '${reference[1]}', which is not set. ` +
-            'Add it to local.settings.json Values.',
-        );
-      }
-    }
-  }
-  if (name === undefined || name === '') {
+  let name =
+    configured === undefined || configured === ''
+      ? undefined
+      : resolveAppSettings(configured, env, 'host.json extensions.durableTask.hubName');
+  if (name === undefined) {
     const site = env.WEBSITE_SITE_NAME?.replace(/[^A-Za-z0-9]/g, '');
     name = site !== undefined && site !== '' ? site : 'TestHubName';
   }

@@ -115,7 +115,7 @@ describe('%Setting% references', () => {
 
   test('a missing setting is an error naming it and where it was used', () => {
     expect(() => resolveAppSettings('%MISSING%', {}, 'host.json extensions.durableTask.hubName')).toThrow(
-      "host.json extensions.durableTask.hubName refers to the app setting '%MISSING%', which is not set.",
+      "host.json extensions.durableTask.hubName refers to the app setting 'MISSING', which is not set.",
     );
   });
 

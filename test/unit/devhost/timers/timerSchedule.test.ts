@@ -1,3 +1,4 @@
+import { MissingAppSettingError } from '../../../../devhost/config/appSettings';
 import {
   createTimerSchedule,
   ScheduleError,
@@ -78,7 +79,9 @@ describe('timer schedules', () => {
   });
 
   it('names the missing app setting behind a %setting% schedule', () => {
-    expect(scheduleError('%TickSchedule%').message).toMatch(/app setting 'TickSchedule', which is not set/);
+    const resolve = () => createTimerSchedule('%TickSchedule%', UTC_ZONE, {});
+    expect(resolve).toThrow(MissingAppSettingError);
+    expect(resolve).toThrow(/the schedule refers to the app setting 'TickSchedule', which is not set/);
   });
 
   it('accepts a TimeSpan as a constant interval that ignores DST', () => {

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { MissingAppSettingError } from '../../../../../devhost/config/appSettings';
 import { readEngineSettings } from '../../../../../devhost/durable/scheduler/settings';
 
 describe('readEngineSettings', () => {
@@ -25,6 +26,11 @@ describe('readEngineSettings', () => {
       maxConcurrentActivityFunctions: 2,
       controlQueueVisibilityTimeoutMs: 60_000,
     });
+  });
+
+  it('resolves %Setting% references with the host-wide resolver and its error', () => {
+    expect(readEngineSettings({ hubName: 'Orders%STAGE%' }, { STAGE: 'Dev' }).hubName).toBe('OrdersDev');
+    expect(() => readEngineSettings({ hubName: '%MISSING%' }, {})).toThrow(MissingAppSettingError);
   });
 
   it('names the setting at fault', () => {
