@@ -172,13 +172,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
 
   // Settings go into the process as func puts them there; stop() takes them out again, so hosts
   // started one after another in one process (jest workers) do not see each other's settings.
-  const appliedSettings = applyAppSettings(
+  const removeAppSettings = applyAppSettings(
     { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values },
     env,
-  ).map((key) => ({ key, value: env[key] }));
-  const removeAppSettings = (): void => {
-    for (const { key, value } of appliedSettings) if (env[key] === value) delete env[key];
-  };
+  );
 
   try {
     // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.

@@ -56,6 +56,25 @@ describe('local.settings.json values in the process', () => {
     }
   });
 
+  test('stay while another host of the same app still runs', async () => {
+    const stateDirs = await Promise.all(
+      [0, 1].map(() => fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'))),
+    );
+    try {
+      const [first, second] = await Promise.all(
+        stateDirs.map((stateDir) =>
+          startDevhost({ appDir: httpApp, port: 0, stateDir, banner: false, logger: createMemoryLogger() }),
+        ),
+      );
+      await first!.stop();
+      expect(env.HTTP_APP_GREETING).toBe('hello from local.settings');
+      await second!.stop();
+      expect(env.HTTP_APP_GREETING).toBeUndefined();
+    } finally {
+      for (const stateDir of stateDirs) await fs.promises.rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
   test('keep a value the app changed while it ran', async () => {
     const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'));
     try {

@@ -101,9 +101,22 @@ describe('local.settings.json', () => {
 
   test('values never override variables that are already set', () => {
     const env: NodeJS.ProcessEnv = { KEEP: 'from environment' };
-    const applied = applyAppSettings({ KEEP: 'from file', NEW: 'from file' }, env);
+    const remove = applyAppSettings({ KEEP: 'from file', NEW: 'from file' }, env);
     expect(env).toEqual({ KEEP: 'from environment', NEW: 'from file' });
-    expect(applied).toEqual(['NEW']);
+    remove();
+    expect(env).toEqual({ KEEP: 'from environment' });
+  });
+
+  test('values two hosts share go when the last of them is removed; changed ones stay', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const removeFirst = applyAppSettings({ SHARED: 'same', CHANGED: 'file' }, env);
+    const removeSecond = applyAppSettings({ SHARED: 'same' }, env);
+    env.CHANGED = 'by the app';
+    removeFirst();
+    removeFirst();
+    expect(env).toEqual({ SHARED: 'same', CHANGED: 'by the app' });
+    removeSecond();
+    expect(env).toEqual({ CHANGED: 'by the app' });
   });
 });
 
