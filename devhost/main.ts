@@ -32,7 +32,7 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       enforceKeys: args.enforceKeys,
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
-      emulators: stack.emulators ?? args.emulators,
+      emulators: stack.emulators,
       localStack: stack,
       plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),

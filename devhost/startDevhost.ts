@@ -57,7 +57,7 @@ export interface DevhostOptions {
   banner?: boolean;
   /** Trigger servers and services to run with the app, started in order. */
   plugins?: DevhostPlugin[];
-  /** The clock timer triggers run on; default real time. Tests pass a virtual clock. */
+  /** The clock every plugin runs on (timers, the durable engine); default real time. Tests pass a virtual clock. */
   clock?: Clock;
   /** Local services to start with the app (`--emulators azurite,cosmos`). */
   emulators?: string[];
@@ -89,17 +89,18 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const logger = options.logger ?? createLogger();
   const appDir = path.resolve(options.appDir ?? process.cwd());
   const env = nativeProcess().env;
-  const plugins = withBuiltInPlugins(options.plugins ?? [], options.clock ?? new RealClock());
+  // One clock for the whole host, so timer triggers and durable timers agree on what time it is.
+  const clock = options.clock ?? new RealClock();
+  const plugins = withBuiltInPlugins(options.plugins ?? []);
 
   // Configuration first: a broken host.json or local.settings.json fails before anything starts.
   const appPackage = readAppPackage(appDir);
   const hostJson = readHostJson(appDir);
   const localSettings = readLocalSettings(appDir);
-  applyAppSettings(localSettings.values, env);
-  env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const stateDir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const functionTimeoutMs =
     options.functionTimeoutMs === undefined
       ? hostJson.functionTimeoutMs
@@ -165,8 +166,16 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     if (setHostname && server && env.WEBSITE_HOSTNAME === authority(server.origin))
       delete env.WEBSITE_HOSTNAME;
     await localStack?.close();
+    removeAppSettings();
     stopGuard();
   };
+
+  // Settings go into the process as func puts them there; stop() takes them out again, so hosts
+  // started one after another in one process (jest workers) do not see each other's settings.
+  const removeAppSettings = applyAppSettings(
+    { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values },
+    env,
+  );
 
   try {
     // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
@@ -183,7 +192,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     server = await startPublicServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
-      maxRequestBodyBytes: options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
+      maxRequestBodyBytes,
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       fallback: createFunctionsHandler({ state: () => state, keys, logger }),
@@ -206,6 +215,8 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       env,
       keys,
       logger,
+      clock,
+      maxRequestBodyBytes,
       mountHttp: (prefix, handler) => publicServer.mount(prefix, handler),
       onAppReloaded: (listener) => {
         reloadListeners.add(listener);
@@ -264,10 +275,10 @@ function authority(origin: string): string {
   return origin.replace(/^https?:\/\//, '');
 }
 
-/** Timer triggers are served unless the caller brings its own timer plugin. */
-function withBuiltInPlugins(plugins: readonly DevhostPlugin[], clock: Clock): DevhostPlugin[] {
+/** Timer triggers are served (on the context's clock) unless the caller brings its own timer plugin. */
+function withBuiltInPlugins(plugins: readonly DevhostPlugin[]): DevhostPlugin[] {
   const servesTimers = plugins.some((p) => p.triggerTypes.some((t) => t.toLowerCase() === 'timertrigger'));
-  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer({ clock })];
+  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer()];
 }
 
 function warnAboutUnservedTriggers(

@@ -2,9 +2,9 @@
 /**
  * The local stack on its own, for people who run `func start` themselves:
  *
- *   node dist/devhost/emulators/cli.js start  [--app-dir <dir>] [--emulators azurite,cosmos] [port flags] [--in-memory] [--seed <module>]
- *   node dist/devhost/emulators/cli.js stop   [--app-dir <dir>]
- *   node dist/devhost/emulators/cli.js status [--app-dir <dir>]
+ *   node dist/devhost/emulators/cli.js start  [--app-dir <dir>] [--state-dir <dir>] [--emulators azurite,cosmos] [port flags] [--in-memory] [--seed <module>]
+ *   node dist/devhost/emulators/cli.js stop   [--app-dir <dir>] [--state-dir <dir>]
+ *   node dist/devhost/emulators/cli.js status [--app-dir <dir>] [--state-dir <dir>]
  *   node dist/devhost/emulators/cli.js reset  [--app-dir <dir>] [--yes]
  *   node dist/devhost/emulators/cli.js outbox [--app-dir <dir>] [--database <db>] [--container <c>] [--list]
  *
@@ -17,12 +17,15 @@ import { EMULATOR_NAMES } from './defaults';
 import { errorMessage } from './errors';
 import { readAppSettings } from './localSettings';
 import { resetLocalData } from './reset';
+import { defaultStateDir } from './runState';
 import { runSeed } from './seed';
 import { resolvePorts } from './settings';
 import { startEmulators } from './startEmulators';
 import { emulatorStatus, stopEmulators } from './stopEmulators';
 
 const USAGE = `usage: cli.js <start|stop|status|reset|outbox> [--app-dir <dir>] [options]
+          --state-dir <dir>  where devhost keeps run records and data (default <app-dir>/.devhost),
+                             as given to devhost start; for start, stop and status
   start   start (or reuse) the emulators; they keep running in the background
           --emulators azurite,cosmos  --azurite-blob-port <n> --azurite-queue-port <n>
           --azurite-table-port <n> --cosmos-port <n>  --in-memory  --seed <module>
@@ -38,6 +41,8 @@ function log(line: string): void {
 
 interface CommonArgs {
   appDir: string;
+  /** `--state-dir`, as devhost was started with; default `<appDir>/.devhost`. */
+  stateDir?: string;
   yes: boolean;
   list: boolean;
   database?: string;
@@ -55,6 +60,7 @@ function takeCommon(argv: string[]): CommonArgs {
       return value;
     };
     if (arg === '--app-dir') out.appDir = path.resolve(next());
+    else if (arg === '--state-dir') out.stateDir = path.resolve(next());
     else if (arg === '--yes' || arg === '-y') out.yes = true;
     else if (arg === '--list') out.list = true;
     else if (arg === '--database') out.database = next();
@@ -79,6 +85,7 @@ async function start(argv: string[]): Promise<void> {
   const settings = readAppSettings(common.appDir);
   const emulators = await startEmulators({
     appDir: common.appDir,
+    ...(common.stateDir !== undefined ? { stateDir: common.stateDir } : {}),
     emulators: flags.emulators ?? EMULATOR_NAMES,
     ports: resolvePorts(flags.ports, process.env),
     inMemory: flags.inMemory,
@@ -130,17 +137,17 @@ export async function runEmulatorsCommand(argv: readonly string[]): Promise<void
     case 'start':
       return start(rest);
     case 'stop': {
-      const { appDir } = takeCommon(rest);
-      for (const line of await stopEmulators(appDir)) log(line);
+      const { appDir, stateDir } = takeCommon(rest);
+      for (const line of await stopEmulators(appDir, { stateDir })) log(line);
       return;
     }
     case 'status': {
-      const { appDir } = takeCommon(rest);
-      for (const s of emulatorStatus(appDir)) {
+      const { appDir, stateDir } = takeCommon(rest);
+      for (const s of emulatorStatus(appDir, stateDir)) {
         log(
           s.running
             ? `${s.emulator}: running, pid ${s.pid ?? '?'}, ports ${JSON.stringify(s.ports)}, data ${s.dataDir ?? 'in memory'}, log ${s.logFile ?? '-'}`
-            : `${s.emulator}: not running (as far as devhost started it for ${appDir})`,
+            : `${s.emulator}: not running (as far as devhost recorded in ${stateDir ?? defaultStateDir(appDir)})`,
         );
       }
       return;

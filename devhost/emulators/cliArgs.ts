@@ -79,4 +79,5 @@ export const stackUsage = `Local stack (see docs/local-stack.md):
   --seed <module>                  run <module>'s seed(context) after the emulators are up, before the app loads
   --outbox-database <db>           outbox viewer database (default COSMOS_DATABASE); --outbox-container <c> (outbox)
 
-Commands: devhost emulators <start|stop|status> [--app-dir <dir>], devhost reset [--yes], devhost outbox [--list]`;
+Commands: devhost emulators <start|stop|status> [--app-dir <dir>] [--state-dir <dir>], devhost reset [--yes],
+devhost outbox [--list]`;

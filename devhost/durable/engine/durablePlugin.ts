@@ -5,7 +5,6 @@
  */
 import { mountDurableHttpApi, type MountedDurableHttpApi } from '../client/mountDurableHttpApi';
 import type { Clock } from '../scheduler/clock';
-import { RealClock } from '../scheduler/RealClock';
 import type { EngineSettings } from '../scheduler/settings';
 import type { DevhostPlugin, PluginContext } from '../../worker/types';
 import { createDurableEngine, type StorageKind } from './createEngine';
@@ -14,7 +13,7 @@ import type { DurableEngine } from './DurableEngine';
 export interface DurablePluginOptions {
   /** Default `memory` (the only store so far). */
   storage?: StorageKind;
-  /** Default: the real clock. Tests pass a virtual one. */
+  /** Default: devhost's clock (the plugin context's). */
   clock?: Clock;
   /** Settings that win over host.json. */
   settings?: Partial<EngineSettings>;
@@ -42,7 +41,7 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
       return api;
     },
     async start(context: PluginContext) {
-      const clock = options.clock ?? new RealClock();
+      const clock = options.clock ?? context.clock;
       const storage = options.storage ?? 'memory';
       engine = createDurableEngine({
         app: context.app,

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
 
 export const appDir = path.resolve(__dirname, '../../..');
 
@@ -27,9 +26,8 @@ export async function startAppHost(): Promise<TestHost> {
   if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
-  // host.json names the hub through this setting, and the harness does not read
-  // local.settings.json; the app reads the real process.env, not jest's copy.
-  nativeProcess().env.TASKHUB_NAME ??= 'AppTestHub';
+  // The harness applies the app's local.settings.json (TASKHUB_NAME for host.json's hubName) and
+  // removes it again on stop, as devhost does.
   return startTestHost({ appDir, clock: 'virtual' });
 }
 

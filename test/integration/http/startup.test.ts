@@ -1,4 +1,10 @@
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createMemoryLogger } from '../../../devhost/log/logger';
+import { startDevhost } from '../../../devhost/startDevhost';
+import { nativeProcess } from '../../../devhost/worker/nativeModules';
 import { startTestHost } from './helpers';
 
 describe('start-up checks', () => {
@@ -18,6 +24,73 @@ describe('start-up checks', () => {
       );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('local.settings.json values in the process', () => {
+  const env = nativeProcess().env;
+  const httpApp = path.resolve(__dirname, '../../fixtures/http-app');
+
+  test('are there while the host runs and gone once it stops, leaving values set before it alone', async () => {
+    const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'));
+    const savedRuntime = env.FUNCTIONS_WORKER_RUNTIME;
+    env.FUNCTIONS_WORKER_RUNTIME = 'set before the host';
+    try {
+      expect(env.HTTP_APP_GREETING).toBeUndefined();
+      const host = await startDevhost({
+        appDir: httpApp,
+        port: 0,
+        stateDir,
+        banner: false,
+        logger: createMemoryLogger(),
+      });
+      expect(env.HTTP_APP_GREETING).toBe('hello from local.settings');
+      await host.stop();
+      expect(env.HTTP_APP_GREETING).toBeUndefined();
+      expect(env.FUNCTIONS_WORKER_RUNTIME).toBe('set before the host');
+    } finally {
+      if (savedRuntime === undefined) delete env.FUNCTIONS_WORKER_RUNTIME;
+      else env.FUNCTIONS_WORKER_RUNTIME = savedRuntime;
+      await fs.promises.rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  test('stay while another host of the same app still runs', async () => {
+    const stateDirs = await Promise.all(
+      [0, 1].map(() => fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'))),
+    );
+    try {
+      const [first, second] = await Promise.all(
+        stateDirs.map((stateDir) =>
+          startDevhost({ appDir: httpApp, port: 0, stateDir, banner: false, logger: createMemoryLogger() }),
+        ),
+      );
+      await first!.stop();
+      expect(env.HTTP_APP_GREETING).toBe('hello from local.settings');
+      await second!.stop();
+      expect(env.HTTP_APP_GREETING).toBeUndefined();
+    } finally {
+      for (const stateDir of stateDirs) await fs.promises.rm(stateDir, { recursive: true, force: true });
+    }
+  });
+
+  test('keep a value the app changed while it ran', async () => {
+    const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-settings-'));
+    try {
+      const host = await startDevhost({
+        appDir: httpApp,
+        port: 0,
+        stateDir,
+        banner: false,
+        logger: createMemoryLogger(),
+      });
+      env.HTTP_APP_GREETING = 'changed while running';
+      await host.stop();
+      expect(env.HTTP_APP_GREETING).toBe('changed while running');
+    } finally {
+      delete env.HTTP_APP_GREETING;
+      await fs.promises.rm(stateDir, { recursive: true, force: true });
     }
   });
 });
