@@ -6,7 +6,7 @@ import { createMemoryLogger } from '../../../devhost/log/logger';
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
 import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 
 const appDir = path.resolve(__dirname, '../../..');
 
@@ -26,7 +26,7 @@ describe('the order workflows app over HTTP', () => {
     const settings = {
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
-      COSMOS_KEY: EMULATOR_KEY,
+      COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
     };
     saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
