@@ -1,12 +1,15 @@
 /**
  * `devhost replay`: the determinism check from the command line, for a history saved from a running
- * instance. Exit code 0 = the code replays the history, 1 = it does not, 2 = the command was misused.
+ * instance. Exit code 0 = the code replays the history, 1 = it does not, 2 = the command, the history
+ * or the app cannot be used as given.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger, type Logger } from '../log/logger';
-import { describeReport, replayHistory } from './replay';
+import { ConfigError } from '../config/configError';
+import { AppLoadError } from '../worker/errors';
+import { describeReport, replayHistory, ReplayInputError } from './replay';
 
 export const replayUsage = `Usage: devhost replay --history <file.json> [--app-dir <dir>] [--orchestrator <name>] [--input <json>]
 
@@ -45,7 +48,17 @@ export async function runReplayCommand(
     out.write(`${replayUsage}\n`);
     return 0;
   }
-  const report = await replayHistory({ ...options, logger: io.logger ?? createLogger() });
+  let report;
+  try {
+    report = await replayHistory({ ...options, logger: io.logger ?? createLogger() });
+  } catch (err) {
+    // A history or app that cannot be replayed is not a verdict: keep exit 1 for non-determinism.
+    if (!(err instanceof ReplayInputError || err instanceof AppLoadError || err instanceof ConfigError))
+      throw err;
+    const hint = 'hint' in err ? `\n  ${err.hint}` : '';
+    io.err.write(`devhost replay: ${err.message}${hint}\n`);
+    return 2;
+  }
   out.write(`${describeReport(report)}\n`);
   return report.deterministic ? 0 : 1;
 }

@@ -118,6 +118,13 @@ describe('history replay and the determinism check', () => {
     expect(changed.out).toContain(
       "the history has activity 'Hello', but the code now schedules activity 'Echo'",
     );
+    const statusFile = path.join(changedApp, 'status.json');
+    await fs.promises.writeFile(statusFile, JSON.stringify([{ EventType: 'ExecutionStarted' }]));
+    const wrongHistory = await run(['--app-dir', durableAppDir, '--history', statusFile]);
+    expect(wrongHistory).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('status API history') as unknown,
+    });
     const misused = await run(['--app-dir', durableAppDir]);
     expect(misused).toMatchObject({
       code: 2,
