@@ -7,9 +7,11 @@ import { CliUsageError, parseCliArgs, usage, type StartArgs } from './config/cli
 import { durablePlugin } from './durable/engine/durablePlugin';
 import { runEmulatorsCommand } from './emulators/cli';
 import { stackUsage, takeStackFlags, type StackFlags } from './emulators/cliArgs';
-import { EmulatorError, errorMessage } from './emulators/errors';
+import { EmulatorError } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
+import { runReplayCommand } from './testing/replayCli';
+import { ensureError } from './worker/errors';
 
 function fail(message: string, hint?: string, code = 1): never {
   process.stderr.write(`devhost: ${message}\n${hint ? `  ${hint}\n` : ''}`);
@@ -59,10 +61,18 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
 }
 
 function main(argv: readonly string[]): void {
+  // `devhost replay`: the determinism check against a saved history (devhost/testing/replayCli.ts).
+  if (argv[0] === 'replay') {
+    runReplayCommand(argv.slice(1)).then(
+      (code) => process.exit(code),
+      (err: unknown) => fail(ensureError(err).message),
+    );
+    return;
+  }
   // `devhost emulators <start|stop|status>`, `devhost reset`, `devhost outbox`: the local stack alone.
   if (argv[0] === 'emulators' || argv[0] === 'reset' || argv[0] === 'outbox') {
     runEmulatorsCommand(argv[0] === 'emulators' ? argv.slice(1) : argv).catch((err: unknown) =>
-      fail(errorMessage(err)),
+      fail(ensureError(err).message),
     );
     return;
   }

@@ -14,7 +14,6 @@ import * as path from 'node:path';
 import * as readline from 'node:readline/promises';
 import { takeStackFlags } from './cliArgs';
 import { EMULATOR_NAMES } from './defaults';
-import { errorMessage } from './errors';
 import { readAppSettings } from './localSettings';
 import { resetLocalData } from './reset';
 import { defaultStateDir } from './runState';
@@ -22,6 +21,7 @@ import { runSeed } from './seed';
 import { resolvePorts } from './settings';
 import { startEmulators } from './startEmulators';
 import { emulatorStatus, stopEmulators } from './stopEmulators';
+import { ensureError } from '../worker/errors';
 
 const USAGE = `usage: cli.js <start|stop|status|reset|outbox> [--app-dir <dir>] [options]
           --state-dir <dir>  where devhost keeps run records and data (default <app-dir>/.devhost),
@@ -113,13 +113,18 @@ async function start(argv: string[]): Promise<void> {
 
 async function outbox(argv: string[]): Promise<void> {
   // Loaded on demand: the Cosmos SDK takes most of a second to load, which start and stop don't need.
-  const { watchOutbox, listOutbox, formatOutboxDocument, outboxTarget } =
+  const { connectOutbox, watchOutbox, listOutbox, formatOutboxDocument, outboxTarget } =
     await import('../outbox/outboxWatcher');
   const common = takeCommon(argv);
   const settings = readAppSettings(common.appDir);
   const target = outboxTarget(settings, { database: common.database, container: common.container });
   if (common.list) {
-    for (const doc of await listOutbox(target)) log(formatOutboxDocument(doc));
+    const connection = connectOutbox(target);
+    try {
+      for (const doc of await listOutbox(connection.container)) log(formatOutboxDocument(doc));
+    } finally {
+      connection.dispose();
+    }
     return;
   }
   const watcher = watchOutbox({ ...target, onDocument: (doc) => log(formatOutboxDocument(doc)), log });
@@ -173,7 +178,7 @@ export async function runEmulatorsCommand(argv: readonly string[]): Promise<void
 
 if (require.main === module) {
   runEmulatorsCommand(process.argv.slice(2)).catch((err: unknown) => {
-    process.stderr.write(`${errorMessage(err)}\n`);
+    process.stderr.write(`${ensureError(err).message}\n`);
     process.exit(1);
   });
 }

@@ -52,7 +52,3 @@ export class UnreachableEndpointError extends EmulatorError {
     this.name = 'UnreachableEndpointError';
   }
 }
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -3,7 +3,8 @@
  * app loads, point the app's settings at them, run the seed module, and offer the outbox viewer as
  * a plugin. See docs/local-stack.md.
  */
-import { createOutboxHandler, OUTBOX_PATH } from '../outbox/outboxHandler';
+import { httpErrors, sendError } from '../http/errors';
+import { createOutboxHandler, OUTBOX_PATH, type OutboxHandler } from '../outbox/outboxHandler';
 import { formatOutboxDocument, outboxTarget, watchOutbox, type OutboxWatcher } from '../outbox/outboxWatcher';
 import { parseEmulatorList, type StackFlags } from './cliArgs';
 import { runSeed } from './seed';
@@ -93,16 +94,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 function outboxPlugin(target: ReturnType<typeof outboxTarget>, logger: Logger): DevhostPlugin {
   let watcher: OutboxWatcher | undefined;
+  let handler: OutboxHandler | undefined;
   return {
     name: 'outbox',
     triggerTypes: [],
     start: (context) => {
-      const handler = createOutboxHandler(target);
+      const outbox = createOutboxHandler(target);
+      handler = outbox;
       context.mountHttp(OUTBOX_PATH, async (req, res) => {
-        if (!(await handler(req, res))) {
-          res.statusCode = 404;
-          res.end();
-        }
+        if (!(await outbox.handle(req, res))) sendError(res, httpErrors.routeNotFound);
       });
       watcher = watchOutbox({
         ...target,
@@ -116,6 +116,9 @@ function outboxPlugin(target: ReturnType<typeof outboxTarget>, logger: Logger): 
     },
     stop: () => {
       watcher?.stop();
+      handler?.close();
+      watcher = undefined;
+      handler = undefined;
       return Promise.resolve();
     },
   };

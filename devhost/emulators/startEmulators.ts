@@ -14,7 +14,8 @@ import { azuriteArgs, azuriteConnectionString, resolveAzuriteEntry, type Azurite
 import { cosmosCommand } from './cosmosProcess';
 import { COSMOS_EMULATOR_KEY, DEFAULT_HOST, DEFAULT_PORTS, type EmulatorName } from './defaults';
 import { ensureEmulator, type EmulatorProcess, type EmulatorSpec } from './ensure';
-import { UnreachableEndpointError, errorMessage } from './errors';
+import { UnreachableEndpointError } from './errors';
+import { ensureError } from '../worker/errors';
 import { stopPid } from './processes';
 import { defaultStateDir, isAlive, removeRunRecord } from './runState';
 import {
@@ -283,7 +284,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
           } catch (err) {
             // Said once: retrying every interval would only repeat the same message.
             entry.givenUp = true;
-            log(`${entry.spec.label} could not be restarted: ${errorMessage(err)}`);
+            log(`${entry.spec.label} could not be restarted: ${ensureError(err).message}`);
           }
         }
       })().finally(() => {

@@ -1,5 +1,5 @@
 /**
- * Real emulators for jest tests, on free ports, in memory.
+ * Real emulators for jest tests, on ports they pick themselves, in memory.
  *
  *   const { azurite, cosmos } = await testEmulators();
  *   new CosmosClient(cosmos.clientOptions);            // or cosmos.endpoint / cosmos.key
@@ -15,13 +15,14 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { AzuritePorts } from './azurite';
-import { azuriteConnectionString } from './azurite';
+import { azuriteArgs, azuriteConnectionString, resolveAzuriteEntry, type AzuritePorts } from './azurite';
 import { startCosmosServer, type CosmosServer } from './cosmos/server';
 import { COSMOS_EMULATOR_KEY, DEFAULT_HOST } from './defaults';
 import { isServing } from './ensure';
+import { EmulatorStartError } from './errors';
+import { spawnNode, waitUntilReady } from './processes';
 import { isAlive } from './runState';
-import { azuriteSpec, startEmulators } from './startEmulators';
+import { azuriteSpec } from './startEmulators';
 
 export interface TestAzurite {
   host: string;
@@ -37,6 +38,11 @@ export interface TestCosmos {
   clientOptions: { endpoint: string; key: string; connectionPolicy: { enableEndpointDiscovery: false } };
 }
 
+/**
+ * A port that was free a moment ago. Racy by nature (another process may take it before it is used):
+ * only for tests that must name a port up front, such as a start on fixed ports or an endpoint that
+ * must not answer. Servers a test starts itself should listen on port 0 instead.
+ */
 export function freePort(host = DEFAULT_HOST): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -46,6 +52,98 @@ export function freePort(host = DEFAULT_HOST): Promise<number> {
       server.close(() => resolve(address.port));
     });
   });
+}
+
+export interface HeldPort {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Holds a port with a listener of this process until `close()`, for tests of a port that is taken. */
+export async function holdPort(
+  onConnection: (socket: net.Socket) => void = () => undefined,
+  host = DEFAULT_HOST,
+): Promise<HeldPort> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    // Probes may leave half-closed connections open; closing must not wait for their clients.
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at \S+:(\d+)/g;
+
+/** The ports Azurite reports in its output once all three services listen; undefined before. */
+export function listeningPorts(output: string): AzuritePorts | undefined {
+  const found: Partial<Record<string, number>> = {};
+  for (const match of output.matchAll(LISTENING)) found[match[1]!.toLowerCase()] = Number(match[2]);
+  const { blob, queue, table } = found;
+  return blob && queue && table ? { blob, queue, table } : undefined;
+}
+
+/**
+ * Azurite on ports it picks itself (port 0), read back from its output: probing free ports first and
+ * passing them on races with every other jest worker doing the same.
+ */
+async function spawnAzuriteOnAnyPorts(
+  appDir: string,
+): Promise<{ pid: number | undefined; ports: AzuritePorts }> {
+  const logFile = path.join(appDir, 'logs', 'azurite.log');
+  const child = spawnNode({
+    command: {
+      execArgv: [],
+      entry: resolveAzuriteEntry(),
+      args: azuriteArgs({
+        host: DEFAULT_HOST,
+        ports: { blob: 0, queue: 0, table: 0 },
+        location: appDir,
+        inMemory: true,
+      }),
+    },
+    logFile,
+    cwd: appDir,
+    detached: false,
+  });
+  let ports: AzuritePorts | undefined;
+  const state = await waitUntilReady(
+    child,
+    () => {
+      ports = listeningPorts(readText(logFile));
+      return Promise.resolve(ports !== undefined);
+    },
+    30_000,
+  );
+  if (state !== 'ready' || !ports) {
+    child.kill();
+    throw new EmulatorStartError(
+      'Azurite',
+      state === 'exited' ? 'it exited early' : 'it did not report its ports within 30 s',
+      logFile,
+    );
+  }
+  return { pid: child.pid, ports };
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 interface WorkerRecord {
@@ -105,17 +203,7 @@ async function startWorkerAzurite(): Promise<TestAzurite> {
   if (reused) return reused;
   sweepFinishedWorkers();
   const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devhost-test-'));
-  const ports = { blob: await freePort(), queue: await freePort(), table: await freePort() };
-  const emulators = await startEmulators({
-    appDir,
-    emulators: ['azurite'],
-    ports,
-    inMemory: true,
-    detached: false,
-    supervise: false,
-    settings: {},
-  });
-  const pid = emulators.azurite?.pid;
+  const { pid, ports } = await spawnAzuriteOnAnyPorts(appDir);
   if (pid !== undefined) {
     const record: WorkerRecord = { pid, appDir, ports };
     fs.writeFileSync(workerRecordPath(), JSON.stringify(record));

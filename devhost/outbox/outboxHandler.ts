@@ -5,15 +5,16 @@
  * Query: `limit` (1-1000, default 100), `since` (epoch seconds, compared with `_ts`).
  */
 import type * as http from 'node:http';
-import { errorMessage } from '../emulators/errors';
+import { httpErrors, sendError } from '../http/errors';
+import { ensureError } from '../worker/errors';
 import { findLinks, withoutSystemProperties, type OutboxDocument } from './format';
-import { listOutbox, type OutboxTarget } from './outboxWatcher';
+import { connectOutbox, listOutbox, type OutboxTarget } from './outboxWatcher';
 
 export const OUTBOX_PATH = '/_devhost/outbox';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function send(res: http.ServerResponse, status: number, body: unknown): void {
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   res.statusCode = status;
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.end(JSON.stringify(body, null, 2));
@@ -48,43 +49,47 @@ function parseLimit(raw: string | null): number | undefined | Error {
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= 1000
     ? n
-    : new Error('limit must be an integer from 1 to 1000');
+    : new Error("Query parameter 'limit' must be an integer from 1 to 1000.");
 }
 
-/** Returns a handler that answers `GET /_devhost/outbox` and returns false for any other request. */
-export function createOutboxHandler(
-  target: OutboxTarget,
-): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean> {
-  return async (req, res) => {
+export interface OutboxHandler {
+  /** Answers `GET /_devhost/outbox`; returns false for any other path. */
+  handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean>;
+  /** Disposes the handler's Cosmos client. */
+  close(): void;
+}
+
+/** A handler with its own Cosmos client for `target`, kept until `close()`. */
+export function createOutboxHandler(target: OutboxTarget): OutboxHandler {
+  const connection = connectOutbox(target);
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== OUTBOX_PATH && url.pathname !== `${OUTBOX_PATH}/`) return false;
     if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
-      send(res, 404, { code: 'NotFound', message: 'The outbox viewer answers local clients only.' });
+      sendError(res, httpErrors.localClientsOnly);
       return true;
     }
     if (req.method !== 'GET') {
-      send(res, 405, { code: 'MethodNotAllowed', message: 'Use GET.' });
+      res.setHeader('allow', 'GET');
+      sendError(res, httpErrors.methodNotAllowed, 'The outbox viewer answers GET only.');
       return true;
     }
     const limit = parseLimit(url.searchParams.get('limit'));
     const sinceRaw = url.searchParams.get('since');
     const since = sinceRaw === null ? undefined : Number(sinceRaw);
     if (limit instanceof Error) {
-      send(res, 400, { code: 'BadRequest', field: 'limit', message: limit.message });
+      sendError(res, httpErrors.badRequest, limit.message);
       return true;
     }
     if (since !== undefined && !Number.isFinite(since)) {
-      send(res, 400, { code: 'BadRequest', field: 'since', message: 'since must be epoch seconds' });
+      sendError(res, httpErrors.badRequest, "Query parameter 'since' must be epoch seconds.");
       return true;
     }
     let docs: OutboxDocument[];
     try {
-      docs = await listOutbox(target, { limit, sinceTs: since });
+      docs = await listOutbox(connection.container, { limit, sinceTs: since });
     } catch (err) {
-      send(res, 502, {
-        code: 'CosmosUnavailable',
-        message: `Reading the outbox failed: ${errorMessage(err)}`,
-      });
+      sendError(res, httpErrors.cosmosUnavailable, ensureError(err).message);
       return true;
     }
     if ((req.headers.accept ?? '').includes('text/html')) {
@@ -93,7 +98,7 @@ export function createOutboxHandler(
       res.end(renderHtml(target, docs));
       return true;
     }
-    send(res, 200, {
+    sendJson(res, 200, {
       database: target.database,
       container: target.container,
       count: docs.length,
@@ -106,4 +111,5 @@ export function createOutboxHandler(
     });
     return true;
   };
+  return { handle, close: () => connection.dispose() };
 }

@@ -9,7 +9,8 @@
  */
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { COSMOS_EMULATOR_KEY, DEFAULT_HOST, DEFAULT_PORTS } from '../emulators/defaults';
-import { EmulatorError, errorMessage } from '../emulators/errors';
+import { EmulatorError } from '../emulators/errors';
+import { ensureError } from '../worker/errors';
 import type { OutboxDocument } from './format';
 
 export { formatOutboxDocument, findLinks, type OutboxDocument } from './format';
@@ -42,13 +43,25 @@ export function outboxTarget(
   };
 }
 
-function containerOf(target: OutboxTarget): Container {
+/**
+ * One client per target, held by whoever lists or watches (the viewer plugin, a watcher, the CLI) and
+ * disposed when it stops: a client per request would leave its connections and timers behind.
+ */
+export interface OutboxConnection {
+  readonly container: Container;
+  dispose(): void;
+}
+
+export function connectOutbox(target: OutboxTarget): OutboxConnection {
   const client = new CosmosClient({
     endpoint: target.endpoint,
     key: target.key,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
-  return client.database(target.database).container(target.container);
+  return {
+    container: client.database(target.database).container(target.container),
+    dispose: () => client.dispose(),
+  };
 }
 
 function isNotFound(err: unknown): boolean {
@@ -57,13 +70,13 @@ function isNotFound(err: unknown): boolean {
 
 /** Newest first; an absent container is an empty outbox. */
 export async function listOutbox(
-  target: OutboxTarget,
+  container: Container,
   options: { limit?: number; sinceTs?: number } = {},
 ): Promise<OutboxDocument[]> {
   const limit = Math.max(1, Math.min(options.limit ?? 100, 1000));
   try {
-    const { resources } = await containerOf(target)
-      .items.query<OutboxDocument>({
+    const { resources } = await container.items
+      .query<OutboxDocument>({
         query: 'SELECT * FROM c WHERE c._ts >= @since ORDER BY c._ts DESC',
         parameters: [{ name: '@since', value: options.sinceTs ?? 0 }],
       })
@@ -90,7 +103,8 @@ export interface OutboxWatcher {
 
 export function watchOutbox(options: OutboxWatcherOptions): OutboxWatcher {
   const log = options.log ?? (() => undefined);
-  const container = containerOf(options);
+  const connection = connectOutbox(options);
+  const { container } = connection;
   const where = `${options.database}/${options.container}`;
   let since = 0;
   let seen = new Map<string, string>();
@@ -113,7 +127,7 @@ export function watchOutbox(options: OutboxWatcherOptions): OutboxWatcher {
         if (!missingReported) log(`outbox: waiting for ${where} to exist`);
         missingReported = true;
       } else if (!failing) {
-        log(`outbox: reading ${where} failed (${errorMessage(err)}); will keep trying`);
+        log(`outbox: reading ${where} failed (${ensureError(err).message}); will keep trying`);
         failing = true;
       }
       if (isNotFound(err)) baseline = false;
@@ -153,8 +167,10 @@ export function watchOutbox(options: OutboxWatcherOptions): OutboxWatcher {
   return {
     poll,
     stop: () => {
+      if (stopped) return;
       stopped = true;
       if (timer) clearTimeout(timer);
+      connection.dispose();
     },
   };
 }

@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
 import { createMemoryLogger } from '../../../devhost/log/logger';
-import { listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
+import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
 import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 
 const appDir = path.resolve(__dirname, '../../..');
 
@@ -26,7 +26,7 @@ describe('the order workflows app over HTTP', () => {
     const settings = {
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
-      COSMOS_KEY: EMULATOR_KEY,
+      COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
     };
     saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
@@ -155,12 +155,17 @@ describe('the order workflows app over HTTP', () => {
     });
     expect(started.status).toBe(202);
     let link: string | undefined;
-    for (let i = 0; i < 500 && !link; i++) {
-      // devhost's outbox viewer stands in for the mailbox the approver would read.
-      const documents = await listOutbox(outboxTarget(nativeProcess().env));
-      const request = documents.find((d) => d.id === 'ApprovalRequest:http-r1');
-      link = typeof request?.link === 'string' ? request.link : undefined;
-      if (!link) await new Promise((resolve) => setTimeout(resolve, 20));
+    // devhost's outbox viewer stands in for the mailbox the approver would read.
+    const outbox = connectOutbox(outboxTarget(nativeProcess().env));
+    try {
+      for (let i = 0; i < 500 && !link; i++) {
+        const documents = await listOutbox(outbox.container);
+        const request = documents.find((d) => d.id === 'ApprovalRequest:http-r1');
+        link = typeof request?.link === 'string' ? request.link : undefined;
+        if (!link) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    } finally {
+      outbox.dispose();
     }
     expect(link).toBeDefined();
     expect(new URL(link!).origin).toBe(host.url);

@@ -11,7 +11,7 @@ import { startApproval } from '../../../src/functions/startApproval';
 import { startBatch } from '../../../src/functions/startBatch';
 import { startOrder } from '../../../src/functions/startOrder';
 import { submitApproval } from '../../../src/functions/submitApproval';
-import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 import { startAppHost, uniqueId } from './appHost';
 
 const ORIGIN = 'http://127.0.0.1:7071';
@@ -45,7 +45,7 @@ describe('the app end to end through its HTTP functions', () => {
     const settings = {
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
-      COSMOS_KEY: EMULATOR_KEY,
+      COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
       WEBSITE_HOSTNAME: new URL(ORIGIN).host,
     };

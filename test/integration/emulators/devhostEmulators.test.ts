@@ -1,11 +1,10 @@
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { COSMOS_EMULATOR_KEY } from '../../../devhost/emulators/defaults';
 import { isAlive } from '../../../devhost/emulators/runState';
-import { freePort } from '../../../devhost/emulators/testing';
+import { freePort, holdPort } from '../../../devhost/emulators/testing';
 import { createMemoryLogger } from '../../../devhost/log/logger';
 import { startDevhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
@@ -75,9 +74,8 @@ describe('devhost start --emulators', () => {
 
   it('fails with one clear message when an emulator port is taken, before loading the app', async () => {
     const stateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-state-'));
-    const holder = net.createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as net.AddressInfo).port;
+    const holder = await holdPort((socket) => socket.end());
+    const taken = holder.port;
     try {
       await expect(
         startDevhost({
@@ -91,7 +89,7 @@ describe('devhost start --emulators', () => {
         }),
       ).rejects.toThrow(`Cosmos (cosmos) cannot use port ${taken}`);
     } finally {
-      holder.close();
+      await holder.close();
       await fs.rm(stateDir, { recursive: true, force: true });
     }
   });

@@ -66,7 +66,7 @@ describe('the outbox viewer', () => {
     });
     const handler = createOutboxHandler(target);
     const server = http.createServer((req, res) => {
-      void handler(req, res).then((handled) => {
+      void handler.handle(req, res).then((handled) => {
         if (!handled) res.writeHead(418).end();
       });
     });
@@ -85,10 +85,18 @@ describe('the outbox viewer', () => {
       expect(await html.text()).toContain('href="http://127.0.0.1:7071/api/approvals/r1/approve?code=abc"');
       const bad = await fetch(`${base}/_devhost/outbox?limit=0`);
       expect(bad.status).toBe(400);
-      expect(await bad.json()).toMatchObject({ code: 'BadRequest', field: 'limit' });
+      expect(bad.headers.get('x-devhost-error')).toBe('BAD_REQUEST');
+      const badBody = (await bad.json()) as { error: { code: string; message: string } };
+      expect(badBody.error.code).toBe('BAD_REQUEST');
+      expect(badBody.error.message).toContain("'limit'");
+      const post = await fetch(`${base}/_devhost/outbox`, { method: 'POST' });
+      expect(post.status).toBe(405);
+      expect(post.headers.get('allow')).toBe('GET');
+      expect(await post.json()).toMatchObject({ error: { code: 'METHOD_NOT_ALLOWED' } });
       expect((await fetch(`${base}/elsewhere`)).status).toBe(418);
     } finally {
       server.close();
+      handler.close();
     }
   });
 });

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
@@ -10,7 +9,7 @@ import { probePort } from '../../../devhost/emulators/probe';
 import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/emulators/runState';
 import { startEmulators, type Emulators } from '../../../devhost/emulators/startEmulators';
 import { emulatorStatus, stopEmulators } from '../../../devhost/emulators/stopEmulators';
-import { freePort } from '../../../devhost/emulators/testing';
+import { freePort, holdPort } from '../../../devhost/emulators/testing';
 
 const hook = path.resolve(__dirname, '../../../devhost/emulators/tsRequireHook.js');
 
@@ -86,9 +85,8 @@ describe('startEmulators', () => {
   });
 
   it('names the port, its holder and the flag to use when a port is held by another program', async () => {
-    const holder = net.createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const taken = (holder.address() as net.AddressInfo).port;
+    const holder = await holdPort((socket) => socket.end());
+    const taken = holder.port;
     try {
       const attempt = startEmulators({
         appDir,
@@ -103,7 +101,7 @@ describe('startEmulators', () => {
       );
       expect(readRunRecord(defaultStateDir(appDir), 'cosmos')).toBeUndefined();
     } finally {
-      holder.close();
+      await holder.close();
     }
   });
 
@@ -145,9 +143,8 @@ describe('startEmulators', () => {
   });
 
   it('leaves storage to a configured account: no Azurite, no override, and a clear message when it does not answer', async () => {
-    const listener = net.createServer((socket) => socket.end());
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const open = (listener.address() as net.AddressInfo).port;
+    const listener = await holdPort((socket) => socket.end());
+    const open = listener.port;
     const account = (port: number): string =>
       `DefaultEndpointsProtocol=http;AccountName=acct;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:${port}/acct;`;
     try {
@@ -161,7 +158,7 @@ describe('startEmulators', () => {
       expect(external.appSettings).toEqual({});
       expect(readRunRecord(defaultStateDir(appDir), 'azurite')).toBeUndefined();
     } finally {
-      listener.close();
+      await listener.close();
     }
     const closed = await freePort();
     await expect(

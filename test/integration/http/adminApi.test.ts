@@ -1,9 +1,9 @@
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
-let t: TestHost;
+let t: FixtureDevhost;
 
 beforeAll(async () => {
-  t = await startTestHost('http-app', { enforceKeys: true });
+  t = await startFixtureDevhost('http-app', { enforceKeys: true });
 });
 afterAll(() => t.close());
 

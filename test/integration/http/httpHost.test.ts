@@ -1,4 +1,4 @@
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
 interface Echo {
   method: string;
@@ -9,11 +9,11 @@ interface Echo {
   body: string;
 }
 
-let t: TestHost;
+let t: FixtureDevhost;
 let base: string;
 
 beforeAll(async () => {
-  t = await startTestHost('http-app', { maxRequestBodyBytes: 2 * 1024 * 1024 });
+  t = await startFixtureDevhost('http-app', { maxRequestBodyBytes: 2 * 1024 * 1024 });
   base = `${t.host.url}/api`;
 });
 afterAll(() => t.close());

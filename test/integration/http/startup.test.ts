@@ -1,29 +1,27 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { holdPort } from '../../../devhost/emulators/testing';
 import { createMemoryLogger } from '../../../devhost/log/logger';
 import { startDevhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { startTestHost } from './helpers';
+import { startFixtureDevhost } from './helpers';
 
 describe('start-up checks', () => {
   test('conflicting routes stop the start with an error naming both functions', async () => {
-    await expect(startTestHost('bad-routes')).rejects.toThrow(
+    await expect(startFixtureDevhost('bad-routes')).rejects.toThrow(
       "The functions 'listOrders' and 'searchOrders' have the same route 'Orders' and share a method (GET)",
     );
   });
 
   test('a port in use is named with how to pick another', async () => {
-    const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const port = (blocker.address() as net.AddressInfo).port;
+    const { port, close } = await holdPort();
     try {
-      await expect(startTestHost('http-app', { port })).rejects.toThrow(
+      await expect(startFixtureDevhost('http-app', { port })).rejects.toThrow(
         `Port ${port} on 127.0.0.1 is already in use. Pass --port <n> to pick another, or --port 0 for any free port.`,
       );
     } finally {
-      await new Promise((resolve) => blocker.close(resolve));
+      await close();
     }
   });
 });

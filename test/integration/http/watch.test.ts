@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
 const repo = path.resolve(__dirname, '../../..');
 
@@ -10,7 +10,7 @@ app.http('version', { methods: ['GET'], handler: () => ({ body: ${JSON.stringify
 `;
 
 let appDir: string;
-let t: TestHost;
+let t: FixtureDevhost;
 
 beforeAll(async () => {
   appDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-watch-'));
@@ -18,7 +18,7 @@ beforeAll(async () => {
   await fs.promises.writeFile(path.join(appDir, 'package.json'), JSON.stringify({ main: 'index.js' }));
   await fs.promises.writeFile(path.join(appDir, 'host.json'), '{"version":"2.0"}');
   await fs.promises.writeFile(path.join(appDir, 'index.js'), version('v1'));
-  t = await startTestHost(appDir, { watch: true });
+  t = await startFixtureDevhost(appDir, { watch: true });
 });
 afterAll(async () => {
   await t.close();
@@ -61,7 +61,7 @@ describe('--watch', () => {
 
 describe('--watch with a build script', () => {
   let builtApp: string;
-  let host: TestHost;
+  let host: FixtureDevhost;
 
   beforeAll(async () => {
     builtApp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-watch-build-'));
@@ -78,7 +78,7 @@ describe('--watch with a build script', () => {
     await fs.promises.mkdir(path.join(builtApp, 'dist'));
     await fs.promises.writeFile(path.join(builtApp, 'src', 'index.js'), version('built v1'));
     await fs.promises.writeFile(path.join(builtApp, 'dist', 'index.js'), version('built v1'));
-    host = await startTestHost(builtApp, { watch: true });
+    host = await startFixtureDevhost(builtApp, { watch: true });
   });
   afterAll(async () => {
     await host.close();

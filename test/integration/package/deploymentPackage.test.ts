@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PackageError } from '../../../scripts/package/appFiles';
 import { buildPackage, type PackageResult } from '../../../scripts/package/buildPackage';
-import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
 import { extractEntries, readZip } from './zipContents';
 
@@ -180,7 +180,7 @@ describe('the unpacked package in devhost', () => {
       COSMOS_ENDPOINT: cosmos.endpoint,
       COSMOS_DATABASE: cosmos.database.id,
       COSMOS_AUTH: 'key',
-      COSMOS_KEY: EMULATOR_KEY,
+      COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
     });
   }, 120_000);

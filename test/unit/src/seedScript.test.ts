@@ -1,5 +1,5 @@
 import { seed } from '../../../scripts/seed';
-import { EMULATOR_KEY, startTestCosmos, type TestCosmos } from './support/cosmosServer';
+import { startTestCosmos, type TestCosmos } from './support/cosmosServer';
 
 let cosmos: TestCosmos;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ describe('the seed module', () => {
     const lines: string[] = [];
     const settings = {
       COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_KEY: EMULATOR_KEY,
+      COSMOS_KEY: cosmos.key,
       COSMOS_DATABASE: 'seeded-by-hook',
     };
     const report = await seed({ appDir: __dirname, settings, log: (line) => lines.push(line) });
@@ -27,7 +27,7 @@ describe('the seed module', () => {
     await expect(
       seed({
         appDir: __dirname,
-        settings: { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: EMULATOR_KEY, COSMOS_DATABASE: '' },
+        settings: { COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: '' },
       }),
     ).rejects.toThrow(/COSMOS_DATABASE/);
   });
