@@ -133,7 +133,8 @@ export interface SubOrchestrationInstanceFailedEvent extends BaseEvent {
   EventType: EventType.SubOrchestrationInstanceFailed;
   TaskScheduledId: number;
   Reason: string;
-  Details: string;
+  /** Null when the child was terminated (DTF sends no details then). */
+  Details: string | null;
   FailureDetails: unknown;
 }
 

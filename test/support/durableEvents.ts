@@ -2,7 +2,9 @@
 import {
   EventType,
   type EventRaisedEvent,
+  type ExecutionResumedEvent,
   type ExecutionStartedEvent,
+  type ExecutionSuspendedEvent,
   type ExecutionTerminatedEvent,
   type HistoryEvent,
   type ParentInstanceInfo,
@@ -126,6 +128,26 @@ export function executionTerminated(reason: string, timestamp = T0): ExecutionTe
     IsPlayed: false,
     Timestamp: timestamp,
     Input: reason,
+  };
+}
+
+export function executionSuspended(reason: string | null, timestamp = T0): ExecutionSuspendedEvent {
+  return {
+    EventType: EventType.ExecutionSuspended,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: timestamp,
+    Reason: reason,
+  };
+}
+
+export function executionResumed(reason: string | null, timestamp = T0): ExecutionResumedEvent {
+  return {
+    EventType: EventType.ExecutionResumed,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: timestamp,
+    Reason: reason,
   };
 }
 

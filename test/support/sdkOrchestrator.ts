@@ -64,7 +64,7 @@ export class SdkOrchestration {
   readonly replies: SdkReply[] = [];
 
   constructor(
-    readonly fn: OrchestratorFn,
+    public fn: OrchestratorFn,
     readonly options: {
       name: string;
       instanceId?: string;

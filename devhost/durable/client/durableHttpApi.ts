@@ -3,7 +3,7 @@
  * (mounted by the host's HTTP server under `/runtime/webhooks/durabletask/`), and the
  * `durableClient` input binding provider whose payload points at both.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { InputBindingProvider } from '../../worker/types';
 import type { Clock } from '../scheduler/clock';
 import { createDurableApiHandler, type DurableApiHandler } from './apiHandler';
@@ -11,10 +11,8 @@ import { buildDurableClientPayload, type DurableClientPayload } from './clientPa
 import { createDurableClientInputProvider } from './inputProvider';
 import { pathBelow, readBody, splitTarget, toApiRequest, writeApiResponse } from './nodeHttp';
 import type { DurableOperations } from './operations';
-import { QueryParams } from './query';
 import { emptyResponse, errorResponse, GENERIC_SERVER_ERROR } from './responses';
 import { RPC_BASE_PATH, RPC_DEFAULT_PORT, startRpcListener } from './rpcListener';
-import { isWebhookKey, presentedKey, type DurableWebhookKeys } from './webhookAuth';
 import { WEBHOOK_PATH } from './webhookLinks';
 
 /** Verbs the host routes to extension webhooks (`/runtime/webhooks/{extension}/{*extra}`). */
@@ -27,8 +25,13 @@ export interface DurableHttpApiOptions {
   origin: string | (() => string);
   /** Defaults to `operations.taskHubName`. */
   taskHubName?: string;
-  /** Present: keys are enforced on the public webhooks and `code=<systemKey>` goes into every link. */
-  keys?: DurableWebhookKeys;
+  /** The `durabletask_extension` system key, put into every link as `code=` (absent: links carry none). */
+  systemKey?: string;
+  /**
+   * The host's key rule for its webhooks (the system key or the master key, when keys are
+   * enforced); a refused request gets an empty 401. Absent: every request may proceed.
+   */
+  authorize?: (request: { headers: IncomingHttpHeaders; url: URL }) => boolean;
   log?: (message: string) => void;
   /** Port to try first for the loopback listener (the extension's 17071); 0 for any free port. */
   rpcPort?: number;
@@ -56,7 +59,7 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
     operations: options.operations,
     clock: options.clock,
     taskHubName,
-    systemKey: options.keys?.systemKey,
+    systemKey: options.systemKey,
     log,
   });
 
@@ -69,7 +72,7 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
     buildDurableClientPayload({
       origin: origin(),
       taskHubName,
-      systemKey: options.keys?.systemKey,
+      systemKey: options.systemKey,
       rpcBaseUrl: rpc.rpcBaseUrl,
     });
 
@@ -85,21 +88,16 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
         writeApiResponse(res, emptyResponse(404));
         return;
       }
-      if (options.keys) {
-        const { search } = splitTarget(req.url);
-        const header = req.headers['x-functions-key'];
-        const key = presentedKey(
-          Array.isArray(header) ? header[0] : header,
-          new QueryParams(search).get('code'),
-        );
-        if (!isWebhookKey(options.keys, key)) {
+      const host = req.headers.host;
+      if (options.authorize) {
+        const url = new URL(req.url ?? '/', `http://${host ?? new URL(origin()).host}`);
+        if (!options.authorize({ headers: req.headers, url })) {
           req.resume();
           writeApiResponse(res, emptyResponse(401));
           return;
         }
       }
       // As the extension does, links answer with the origin the caller used.
-      const host = req.headers.host;
       await serve(handler, req, res, WEBHOOK_PATH, host ? `http://${host}` : origin(), log);
     },
   };

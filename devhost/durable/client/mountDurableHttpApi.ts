@@ -1,29 +1,22 @@
 /**
  * Plugs the Durable HTTP API into a running devhost: the public webhook mount, the key rules the
- * host enforces, and the `durableClient` input provider. Written against the parts of devhost's
- * plugin context it needs, so the durable plugin hands its context straight in.
+ * host enforces (through the host's own key checker), and the `durableClient` input provider. The
+ * durable plugin hands its plugin context straight in.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PluginContext } from '../../worker/types';
 import type { Clock } from '../scheduler/clock';
 import { createDurableHttpApi, type DurableHttpApi } from './durableHttpApi';
 import { registerDurableClientInput, type InputProviderHost } from './inputProvider';
 import type { DurableOperations } from './operations';
-import { DURABLE_SYSTEM_KEY_NAME } from './webhookAuth';
 import { WEBHOOK_PATH } from './webhookLinks';
 
-export interface DurableApiHostContext {
-  /** The public origin every generated URL uses. */
-  readonly origin: string;
+/** The host system key that guards the Durable webhooks (the master key passes too). */
+export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
+
+/** The parts of devhost's `PluginContext` this needs (a `PluginContext` is one). */
+export type DurableApiHostContext = Pick<PluginContext, 'origin' | 'keys' | 'mountHttp' | 'logger'> & {
   readonly app: InputProviderHost;
-  readonly keys: {
-    readonly enforced: boolean;
-    readonly keys: { readonly masterKey: string; readonly systemKeys: Readonly<Record<string, string>> };
-  };
-  mountHttp(
-    prefix: string,
-    handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
-  ): { dispose(): unknown };
-}
+};
 
 export interface MountedDurableHttpApi {
   readonly api: DurableHttpApi;
@@ -40,13 +33,13 @@ export async function mountDurableHttpApi(
     rpcPort?: number;
   },
 ): Promise<MountedDurableHttpApi> {
-  const { enforced, keys } = context.keys;
   const api = await createDurableHttpApi({
+    log: (message) => context.logger.error(message),
     ...options,
     origin: context.origin,
-    keys: enforced
-      ? { systemKey: keys.systemKeys[DURABLE_SYSTEM_KEY_NAME], masterKey: keys.masterKey }
-      : undefined,
+    // Links carry the key only where it is asked for (see docs/differences.md).
+    systemKey: context.keys.enforced ? context.keys.keys.systemKeys[DURABLE_SYSTEM_KEY_NAME] : undefined,
+    authorize: (request) => context.keys.check({ systemKey: DURABLE_SYSTEM_KEY_NAME }, request),
   });
   const mount = context.mountHttp(`${WEBHOOK_PATH}/`, (req, res) => api.handlePublic(req, res));
   const unregister = registerDurableClientInput(context.app, api.inputProvider);

@@ -34,6 +34,7 @@ export class DurableEngine {
   readonly activityOverrides = new Map<string, ActivityOverride>();
   private readonly orchestrations: WorkPump<OrchestrationWorkItem>;
   private readonly activities: WorkPump<ActivityWorkItem>;
+  private readonly entitiesWaiting = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private poller: NodeJS.Timeout | undefined;
 
@@ -52,7 +53,19 @@ export class DurableEngine {
       capacity: settings.maxConcurrentOrchestratorFunctions,
       receive: () => store.receiveOrchestrationWorkItem(settings.controlQueueVisibilityTimeoutMs),
       handle: (item) =>
-        dispatchOrchestration({ store, clock, app, replay, settings, log, newExecutionId: newGuidN }, item),
+        dispatchOrchestration(
+          {
+            store,
+            clock,
+            app,
+            replay,
+            settings,
+            log,
+            newExecutionId: newGuidN,
+            entitiesWaiting: this.entitiesWaiting,
+          },
+          item,
+        ),
       onError,
     });
     this.activities = new WorkPump({

@@ -5,10 +5,10 @@
 import { MemoryTaskHubStore } from '../../store/memory/MemoryTaskHubStore';
 import type { Clock } from '../scheduler/clock';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
+import { formatHistoryEvents } from '../replay';
 import { replayCore, type EngineLog } from '../scheduler/orchestrationDispatcher';
 import { readEngineSettings, type EngineSettings } from '../scheduler/settings';
 import { DurableEngine } from './DurableEngine';
-import { formatHistoryEvents } from './historyFormat';
 
 export type StorageKind = 'memory';
 

@@ -99,10 +99,18 @@ export class ActionWalk {
         return whenAny(children);
       }
       default:
+        if (
+          action.actionType === ActionType.LockEntities ||
+          action.actionType === ActionType.ReleaseEntities
+        ) {
+          this.env.warn(
+            `Orchestration '${this.env.orchestrationName}' (${ctx.instanceId}) sent an entity lock action; ` +
+              'locks need replay schema V4, which the pinned Durable extension (and so devhost) does not speak.',
+          );
+        }
+        // The extension's own text, including the stray '$' of its format string.
         throw new OrchestrationFault(
-          `Unexpected action type '${ActionType[action.actionType] ?? 'unknown'}' (${String(action.actionType)}). ` +
-            'This host speaks replay schema V3, like the pinned Durable extension; entity locks ' +
-            '(LockEntities/ReleaseEntities) need schema V4 and are not supported there.',
+          `Received an unexpected action type from the out-of-proc function: '$${String(action.actionType)}'.`,
         );
     }
   }
@@ -111,10 +119,7 @@ export class ActionWalk {
     const name = this.requireString(action.functionName, 'functionName', action);
     const known = kind === 'activity' ? this.env.settings.activityNames : this.env.settings.orchestratorNames;
     if (!hasName(known, name)) {
-      const list = [...known].map((n) => `'${n}'`).join(', ') || '(none)';
-      const message =
-        `The function '${name}' doesn't exist, is disabled, or is not an ${kind} function. ` +
-        `Additional info: the following are the known ${kind} functions: ${list}.`;
+      const message = unknownFunctionMessage(name, kind, known);
       this.env.warn(
         `Orchestration '${this.env.orchestrationName}' (${this.env.ctx.instanceId}) called an unknown ${kind}: ${message} ` +
           'On Azure the instance would hang in Running; devhost fails it instead.',
@@ -144,10 +149,7 @@ export class ActionWalk {
     const entityName = entityNameFromSchedulerId(target);
     if (entityName === undefined) throw this.malformed(action, 'instanceId');
     if (!hasName(this.env.settings.entityNames, entityName)) {
-      const list = [...this.env.settings.entityNames].map((n) => `'${n}'`).join(', ') || '(none)';
-      const message =
-        `The function '${entityName}' doesn't exist, is disabled, or is not an entity function. ` +
-        `Additional info: the following are the known entity functions: ${list}.`;
+      const message = unknownFunctionMessage(entityName, 'entity', this.env.settings.entityNames);
       this.env.warn(`Orchestration '${this.env.orchestrationName}' (${this.env.ctx.instanceId}): ${message}`);
       throw new OrchestrationFault(message);
     }
@@ -194,6 +196,19 @@ export class ActionWalk {
         `without a valid '${field}'.`,
     );
   }
+}
+
+/** `DurableTaskExtension.GetInvalid*FunctionMessage`. */
+function unknownFunctionMessage(
+  name: string,
+  kind: 'activity' | 'orchestrator' | 'entity',
+  known: ReadonlySet<string>,
+): string {
+  const info =
+    known.size > 0
+      ? `The following are the known ${kind} functions: '${[...known].join("', '")}'.`
+      : `No ${kind} functions are currently registered!`;
+  return `The function '${name}' doesn't exist, is disabled, or is not an ${kind} function. Additional info: ${info}`;
 }
 
 function hasName(names: ReadonlySet<string>, name: string): boolean {

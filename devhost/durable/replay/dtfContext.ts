@@ -21,12 +21,25 @@ export class DtfContext {
   private readonly bufferedEvents = new Map<string, (string | null)[]>();
   private continueAsNewInput: { input: string | null } | undefined;
   readonly carryOver: EventRaisedEvent[] = [];
+  private suspendedState: { actions: ScheduledAction[]; events: HistoryEvent[] } | undefined;
+  private terminatedAt: { id: number; reason: string | null } | undefined;
 
   constructor(
     readonly instanceId: string,
     readonly executionId: string,
     private readonly warn: (message: string) => void,
+    /** Runs the orchestrator: DTF invokes it when it processes `ExecutionStarted`. */
+    private readonly onExecutionStarted: () => void,
   ) {}
+
+  get isSuspended(): boolean {
+    return this.suspendedState !== undefined;
+  }
+
+  /** Set once an `ExecutionTerminated` was processed: its completion takes the id current at that point. */
+  get termination(): { id: number; reason: string | null } | undefined {
+    return this.terminatedAt;
+  }
 
   get hasOpenTasks(): boolean {
     return this.open.size > 0;
@@ -94,11 +107,33 @@ export class DtfContext {
     return task;
   }
 
-  /** Processes one history event; `ExecutionStarted` is the caller's (it starts the orchestrator). */
+  /** Processes one history event, as `TaskOrchestrationExecutor.ProcessEvent` does. */
   handle(event: HistoryEvent): void {
+    if (event.EventType === EventType.OrchestratorStarted) {
+      this.nowMs = Date.parse(event.Timestamp);
+      return;
+    }
+    // While suspended, DTF queues everything but a resume or a termination and holds new actions back.
+    const suspended = this.suspendedState;
+    if (suspended !== undefined && event.EventType !== EventType.ExecutionResumed) {
+      if (event.EventType !== EventType.ExecutionTerminated) {
+        if (event.EventType !== EventType.ExecutionSuspended) suspended.events.push(event);
+        return;
+      }
+    }
     switch (event.EventType) {
-      case EventType.OrchestratorStarted:
-        this.nowMs = Date.parse(event.Timestamp);
+      case EventType.ExecutionStarted:
+        this.onExecutionStarted();
+        return;
+      case EventType.ExecutionTerminated:
+        this.terminatedAt ??= { id: this.takeId(), reason: event.Input };
+        return;
+      case EventType.ExecutionSuspended:
+        this.suspendedState = { actions: [...this.pending.values()], events: [] };
+        this.pending.clear();
+        return;
+      case EventType.ExecutionResumed:
+        this.resume();
         return;
       case EventType.TaskScheduled:
       case EventType.TimerCreated:
@@ -124,6 +159,14 @@ export class DtfContext {
       default:
         return;
     }
+  }
+
+  private resume(): void {
+    const suspended = this.suspendedState;
+    if (suspended === undefined) return;
+    this.suspendedState = undefined;
+    for (const action of suspended.actions) this.pending.set(action.id, action);
+    for (const event of suspended.events) this.handle(event);
   }
 
   private openTask(id: number): HostTask {

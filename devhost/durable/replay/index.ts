@@ -7,3 +7,6 @@ export { activityBindingText, activityInputValue } from './payloads';
 export { formatTimeSpan } from './timeSpan';
 export { HTTP_ACTIVITY_NAME } from './httpPolling';
 export type * from './types';
+export { formatHistoryEvents, type HistoryFormatOptions } from './historyFormat';
+export { summarizeExecution, type ExecutionSummary } from './executionSummary';
+export { formatStatusTime, parseStoredValue } from './statusValues';

@@ -65,4 +65,9 @@ export interface EpisodeResult {
   failureReason?: string;
   /** Loud warnings for the log (e.g. an unknown activity name). */
   warnings: string[];
+  /**
+   * Set when a sub-orchestration ends (Completed, Failed or Terminated): the event to deliver to the
+   * parent's execution, as DTF's `ProcessWorkflowCompletedTaskDecision` sends it.
+   */
+  parentNotification?: { instanceId: string; executionId: string; event: HistoryEvent };
 }

@@ -1,10 +1,10 @@
 /**
  * What an orchestration work item asks for, decided from the instance row, the stored history and
  * the delivered messages before anything runs, as DTF's dispatcher does
- * (`TaskOrchestrationDispatcher.OnProcessWorkItemAsync`, DTFAS `IsExecutableInstance`):
- * messages for another execution or for a finished instance are dropped, a terminate ends the
- * execution without running user code, a suspended instance only records what arrives, and a
- * rewind request reopens a failed one. Pure: no I/O, no clock.
+ * (`TaskOrchestrationDispatcher.OnProcessWorkItemAsync`, DTFAS `IsExecutableInstance`): messages
+ * for another execution or for a finished instance are dropped, and a rewind request reopens a
+ * failed one. Terminate, suspend and resume are events of the episode, applied by the replay core.
+ * Pure: no I/O, no clock.
  */
 import {
   EventType,
@@ -17,15 +17,6 @@ import type { OrchestrationWorkItem, ReceivedMessage } from '../../store/TaskHub
 
 export type EpisodePlan =
   | { kind: 'discard'; reason: string }
-  | {
-      kind: 'terminate';
-      executionId: string;
-      history: HistoryEvent[];
-      newEvents: HistoryEvent[];
-      reason: string | null;
-    }
-  /** Suspended: the events are recorded and wait for a resume; the orchestrator does not run. */
-  | { kind: 'record'; executionId: string; history: HistoryEvent[]; newEvents: HistoryEvent[] }
   | {
       kind: 'run';
       executionId: string;
@@ -77,24 +68,6 @@ export function planEpisode(workItem: OrchestrationWorkItem, now: string): Episo
     return { kind: 'discard', reason: `instance '${workItem.instanceId}' has not started yet` };
   }
 
-  const terminateAt = live.findIndex((e) => e.EventType === EventType.ExecutionTerminated);
-  const terminated = live[terminateAt];
-  if (terminated?.EventType === EventType.ExecutionTerminated) {
-    return {
-      kind: 'terminate',
-      executionId,
-      history,
-      newEvents: live.slice(0, terminateAt + 1),
-      reason: terminated.Input,
-    };
-  }
-
-  let suspended = row.runtimeStatus === 'Suspended';
-  for (const event of live) {
-    if (event.EventType === EventType.ExecutionSuspended) suspended = true;
-    if (event.EventType === EventType.ExecutionResumed) suspended = false;
-  }
-  if (suspended) return { kind: 'record', executionId, history, newEvents: live };
   return { kind: 'run', executionId, history, newEvents: live, rewritten: false, dropped };
 }
 

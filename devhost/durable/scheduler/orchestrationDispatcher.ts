@@ -13,7 +13,7 @@ import { planEpisode } from './episodePlan';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import { nextInstanceRow } from './instanceRow';
 import { keepLeased } from './leaseKeeper';
-import { outboundMessages, parentNotification } from './outbound';
+import { outboundMessages } from './outbound';
 import type { EngineSettings } from './settings';
 
 /** The pure replay core, as the engine calls it. */
@@ -44,6 +44,8 @@ export interface OrchestrationDispatcherDeps {
   newExecutionId: () => string;
   /** Runs work items of entity instances (`@name@key`); until set, their messages wait. */
   dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
+  /** Entities already reported as waiting, so the log says it once per entity. */
+  entitiesWaiting?: Set<string>;
 }
 
 export async function dispatchOrchestration(
@@ -53,9 +55,12 @@ export async function dispatchOrchestration(
   const lockMs = deps.settings.controlQueueVisibilityTimeoutMs;
   if (workItem.instanceId.startsWith('@')) {
     if (deps.dispatchEntity) return deps.dispatchEntity(workItem);
-    deps.log.warn(
-      `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
-    );
+    if (!deps.entitiesWaiting?.has(workItem.instanceId)) {
+      deps.entitiesWaiting?.add(workItem.instanceId);
+      deps.log.warn(
+        `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
+      );
+    }
     await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
     return;
   }
@@ -97,45 +102,13 @@ async function runWorkItem(
     await store.completeOrchestrationWorkItem(workItem, {});
     return;
   }
-  if ('dropped' in plan)
-    for (const reason of plan.dropped)
-      deps.log.debug(`Dropped a message for '${workItem.instanceId}': ${reason}.`);
+  for (const reason of plan.dropped) {
+    deps.log.debug(`Dropped a message for '${workItem.instanceId}': ${reason}.`);
+  }
 
   const started = findStarted([...plan.history, ...plan.newEvents]);
   if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
   const previous = workItem.instance;
-
-  if (plan.kind === 'terminate' || plan.kind === 'record') {
-    const terminated = plan.kind === 'terminate';
-    const appended: HistoryEvent[] = [marker(EventType.OrchestratorStarted, now), ...plan.newEvents];
-    if (terminated) {
-      appended.push({
-        EventType: EventType.ExecutionCompleted,
-        EventId: -1,
-        IsPlayed: false,
-        Timestamp: now,
-        OrchestrationStatus: 5,
-        Result: plan.reason,
-        FailureDetails: null,
-      });
-    }
-    appended.push(marker(EventType.OrchestratorCompleted, now));
-    const status = terminated ? 'Terminated' : 'Suspended';
-    const output = terminated ? plan.reason : lastReason(plan.newEvents);
-    const notify = terminated ? parentNotification(started, 'Terminated', output, null, now) : undefined;
-    await store.completeOrchestrationWorkItem(workItem, {
-      outbound: notify ? [notify] : [],
-      history: { executionId: plan.executionId, events: [...plan.history, ...appended] },
-      instance: nextInstanceRow(started, {
-        status,
-        output,
-        customStatus: previous?.customStatus ?? null,
-        now,
-      }),
-    });
-    deps.log.info(`Instance '${workItem.instanceId}' is ${status}.`);
-    return;
-  }
 
   const settings = orchestrationSettings(deps);
   const outbound: OutboundMessage[] = [];
@@ -182,13 +155,14 @@ async function runWorkItem(
     }
     if (result.failureReason)
       deps.log.warn(`Instance '${workItem.instanceId}' failed: ${result.failureReason}`);
-    const notify = parentNotification(
-      generation.started,
-      result.runtimeStatus,
-      result.output,
-      result.failureReason ?? null,
-      now,
-    );
+    const notice = result.parentNotification;
+    const notify: OutboundMessage | undefined = notice && {
+      message: {
+        event: notice.event,
+        orchestrationInstance: { InstanceId: notice.instanceId, ExecutionId: notice.executionId },
+        sender: generation.started.OrchestrationInstance,
+      },
+    };
     if (notify) outbound.push(notify);
     await store.completeOrchestrationWorkItem(workItem, {
       outbound,
@@ -251,27 +225,6 @@ function orchestrationSettings(deps: OrchestrationDispatcherDeps): Orchestration
 
 function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
   return events.find((e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted);
-}
-
-function marker(
-  type: EventType.OrchestratorStarted | EventType.OrchestratorCompleted,
-  now: string,
-): HistoryEvent {
-  return { EventType: type, EventId: -1, IsPlayed: false, Timestamp: now };
-}
-
-/** The Instances `Output` after a suspend or resume is its reason (DTFAS). */
-function lastReason(events: readonly HistoryEvent[]): string | null {
-  for (let i = events.length - 1; i >= 0; i -= 1) {
-    const event = events[i];
-    if (
-      event?.EventType === EventType.ExecutionSuspended ||
-      event?.EventType === EventType.ExecutionResumed
-    ) {
-      return event.Reason;
-    }
-  }
-  return null;
 }
 
 function describe(error: unknown): string {

@@ -1,16 +1,10 @@
 /**
  * The messages an episode sends, built as DTF's dispatcher builds them
  * (`TaskOrchestrationDispatcher.Process*Decision`): activity calls to the work-item queue, timers
- * as delayed messages to the instance itself, sub-orchestration starts, events to other instances,
- * and the completion notice a sub-orchestration sends its parent. Pure.
+ * as delayed messages to the instance itself, sub-orchestration starts and events to other
+ * instances. Pure.
  */
-import {
-  EventType,
-  type ExecutionStartedEvent,
-  type HistoryEvent,
-  type OrchestrationInstanceRef,
-  type RuntimeStatus,
-} from '../history';
+import { EventType, type ExecutionStartedEvent, type OrchestrationInstanceRef } from '../history';
 import { HTTP_ACTIVITY_NAME } from '../replay';
 import type { OutboundWork } from '../replay/types';
 import type { OutboundMessage } from '../../store/TaskHubStore';
@@ -105,52 +99,4 @@ function outboundMessage(work: OutboundWork, source: EpisodeSource): OutboundMes
         },
       };
   }
-}
-
-/**
- * What a finished sub-orchestration tells its parent: `SubOrchestrationInstanceCompleted` with the
- * result, or `SubOrchestrationInstanceFailed` (Failed or Terminated) whose `Reason` is the
- * child's failure text (DTFC `ProcessWorkflowCompletedTaskDecision`).
- */
-export function parentNotification(
-  started: ExecutionStartedEvent,
-  status: RuntimeStatus,
-  output: string | null,
-  details: string | null,
-  now: string,
-): OutboundMessage | undefined {
-  const parent = started.ParentInstance;
-  if (!parent) return undefined;
-  const base = { EventId: -1, IsPlayed: false, Timestamp: now };
-  let event: HistoryEvent;
-  if (status === 'Completed') {
-    event = {
-      ...base,
-      EventType: EventType.SubOrchestrationInstanceCompleted,
-      TaskScheduledId: parent.TaskScheduleId,
-      Result: output,
-    };
-  } else if (status === 'Failed' || status === 'Terminated') {
-    const reason = output ?? `Sub-orchestration '${started.Name}' ${status.toLowerCase()}.`;
-    event = {
-      ...base,
-      EventType: EventType.SubOrchestrationInstanceFailed,
-      TaskScheduledId: parent.TaskScheduleId,
-      Reason: reason,
-      Details: details ?? reason,
-      FailureDetails: null,
-    };
-  } else {
-    return undefined;
-  }
-  return {
-    message: {
-      event,
-      orchestrationInstance: {
-        InstanceId: parent.OrchestrationInstance.InstanceId,
-        ExecutionId: parent.OrchestrationInstance.ExecutionId,
-      },
-      sender: started.OrchestrationInstance,
-    },
-  };
 }

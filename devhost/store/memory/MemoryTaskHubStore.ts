@@ -60,6 +60,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
   private readonly leases = new Map<string, { token: string; until: number }>();
   private readonly listeners = new Set<() => void>();
   private readonly wakeups = new Set<() => void>();
+  private readonly leaseWakeups = new Map<string, () => void>();
   private seq = 0;
   private etagCounter = 0;
   private closed = false;
@@ -86,7 +87,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
     const messages = (this.control.get(instanceId) ?? [])
       .filter((m) => m.visibleAt <= now)
       .map((m) => this.lease(m, until));
-    this.wakeAt(until);
+    this.wakeWhenLeaseEnds(`o:${instanceId}`, until);
     const history = this.histories.get(instanceId);
     const instance = this.instances.get(instanceId);
     return Promise.resolve({
@@ -172,7 +173,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
       const queued = queue.find((m) => m.messageId === received.messageId);
       if (queued && queued.receipt === received.receipt) queued.visibleAt = lease.until;
     }
-    this.wakeAt(lease.until);
+    this.wakeWhenLeaseEnds(`o:${workItem.instanceId}`, lease.until);
     return Promise.resolve(lease.until);
   }
 
@@ -181,7 +182,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
     const queued = this.workItems.find((m) => m.visibleAt <= now);
     if (!queued) return Promise.resolve(undefined);
     const until = now + lockMs;
-    this.wakeAt(until);
+    this.wakeWhenLeaseEnds(`a:${queued.messageId}`, until);
     return Promise.resolve({ ...this.lease(queued, until), lockedUntil: until });
   }
 
@@ -189,9 +190,11 @@ export class MemoryTaskHubStore implements TaskHubStore {
     return attempt(() => {
       this.assertOpen();
       this.enqueue({ message: result });
+      const before = this.workItems.length;
       this.workItems = this.workItems.filter(
         (m) => !(m.messageId === workItem.messageId && m.receipt === workItem.receipt),
       );
+      if (this.workItems.length < before) this.endLease(`a:${workItem.messageId}`);
       this.notify();
     });
   }
@@ -202,6 +205,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
     );
     if (queued) {
       queued.visibleAt = this.clock.now() + delayMs;
+      this.endLease(`a:${workItem.messageId}`);
       this.wakeAt(queued.visibleAt);
     }
     return Promise.resolve();
@@ -216,7 +220,7 @@ export class MemoryTaskHubStore implements TaskHubStore {
       return Promise.reject(new LeaseLostError(`activity message '${workItem.messageId}'`));
     }
     queued.visibleAt = now + lockMs;
-    this.wakeAt(queued.visibleAt);
+    this.wakeWhenLeaseEnds(`a:${workItem.messageId}`, queued.visibleAt);
     return Promise.resolve(queued.visibleAt);
   }
 
@@ -366,8 +370,10 @@ export class MemoryTaskHubStore implements TaskHubStore {
   }
 
   private releaseLease(workItem: OrchestrationWorkItem): void {
-    if (this.leases.get(workItem.instanceId)?.token === workItem.lockToken)
+    if (this.leases.get(workItem.instanceId)?.token === workItem.lockToken) {
       this.leases.delete(workItem.instanceId);
+      this.endLease(`o:${workItem.instanceId}`);
+    }
     this.notify();
   }
 
@@ -380,13 +386,28 @@ export class MemoryTaskHubStore implements TaskHubStore {
     return `W/"${this.etagCounter}"`;
   }
 
-  private wakeAt(at: number): void {
-    if (this.closed) return;
+  private wakeAt(at: number): () => void {
+    if (this.closed) return () => undefined;
     const cancel = this.clock.schedule(at, () => {
       this.wakeups.delete(cancel);
       this.notify();
     });
     this.wakeups.add(cancel);
+    return () => {
+      cancel();
+      this.wakeups.delete(cancel);
+    };
+  }
+
+  /** One pending wake-up per lease (a lease that ends early needs none), so timers do not pile up. */
+  private wakeWhenLeaseEnds(key: string, at: number): void {
+    this.endLease(key);
+    this.leaseWakeups.set(key, this.wakeAt(at));
+  }
+
+  private endLease(key: string): void {
+    this.leaseWakeups.get(key)?.();
+    this.leaseWakeups.delete(key);
   }
 
   private notify(): void {

@@ -58,3 +58,31 @@ describe('durable engine: test hosts side by side', () => {
     }
   });
 });
+
+/** The shape of the fixture's real `Double` handler, as an app's typed handler would give it. */
+type RealDouble = (n: number) => number;
+
+describe('durable engine: leases under virtual time', () => {
+  it('renews the lease of a running activity while time is advanced, so each call runs once', async () => {
+    const host = await startFixtureHost();
+    try {
+      let calls = 0;
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      host.overrideActivity<RealDouble>('Double', async (n) => {
+        calls += 1;
+        await gate;
+        return n * 3;
+      });
+      const id = await host.start('FanOut', { instanceId: uniqueInstanceId('lease'), input: 2 });
+      while (calls === 0) await new Promise((resolve) => setImmediate(resolve));
+      // The activity finishes a moment after the clock moves 1 h past its 5-minute lease.
+      setTimeout(release, 20);
+      await host.clock.advance('1h');
+      expect((await host.waitForStatus(id, 'Completed')).output).toBe(3);
+      expect(calls).toBe(2);
+    } finally {
+      await host.stop();
+    }
+  });
+});

@@ -10,7 +10,7 @@ import {
   isDurableWebhookPath,
   type DurableHttpApi,
 } from '../../../devhost/durable/client/durableHttpApi';
-import type { DurableWebhookKeys } from '../../../devhost/durable/client/webhookAuth';
+import { isAuthorized, keyFromRequest } from '../../../devhost/http/keys';
 import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
 import { FakeDurableOperations } from '../../support/fakeDurableOperations';
 
@@ -26,7 +26,13 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-export async function startApiHarness(options: { keys?: DurableWebhookKeys } = {}): Promise<ApiHarness> {
+/** Enforced webhook keys: the `durabletask_extension` system key and the master key. */
+export interface HarnessKeys {
+  systemKey: string;
+  masterKey: string;
+}
+
+export async function startApiHarness(options: { keys?: HarnessKeys } = {}): Promise<ApiHarness> {
   const fake = new FakeDurableOperations();
   fake.orchestrators.add('hello');
   const clock = new VirtualClock(Date.UTC(2024, 0, 1));
@@ -46,7 +52,7 @@ export async function startApiHarness(options: { keys?: DurableWebhookKeys } = {
     operations: fake,
     clock,
     origin,
-    keys: options.keys,
+    ...(options.keys ? enforced(options.keys) : {}),
     log: (message) => logs.push(message),
     rpcPort: 0,
   });
@@ -66,6 +72,24 @@ export async function startApiHarness(options: { keys?: DurableWebhookKeys } = {
         server.closeAllConnections();
       });
     },
+  };
+}
+
+/** The host's own key rule, as devhost applies it to the durable webhooks. */
+function enforced(keys: HarnessKeys) {
+  const hostKeys = {
+    masterKey: keys.masterKey,
+    functionKeys: { default: 'function-key' },
+    systemKeys: { durabletask_extension: keys.systemKey },
+  };
+  return {
+    systemKey: keys.systemKey,
+    authorize: (request: { headers: Record<string, string | string[] | undefined>; url: URL }) =>
+      isAuthorized(
+        hostKeys,
+        { systemKey: 'durabletask_extension' },
+        keyFromRequest(request.headers, request.url),
+      ),
   };
 }
 

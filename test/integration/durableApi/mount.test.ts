@@ -1,93 +1,118 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import {
   mountDurableHttpApi,
-  type DurableApiHostContext,
+  type MountedDurableHttpApi,
 } from '../../../devhost/durable/client/mountDurableHttpApi';
-import type { InputBindingProvider } from '../../../devhost/worker/types';
-import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
-import { FakeDurableOperations } from '../../support/fakeDurableOperations';
+import type { DurableEngine } from '../../../devhost/durable/engine/DurableEngine';
+import { createDurableEngine } from '../../../devhost/durable/engine/createEngine';
+import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
+import { createMemoryLogger } from '../../../devhost/log/logger';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../../../devhost/startDevhost';
 import { call } from './harness';
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+const starterApp = path.resolve(__dirname, 'fixtures/starter-app');
 
-/** A stand-in for devhost's plugin context: a public server with prefix mounts, keys, providers. */
-async function hostContext(enforced: boolean) {
-  const mounts = new Map<string, Handler>();
-  const providers = new Map<string, InputBindingProvider>();
-  const server = createServer((req, res) => {
-    const entry = [...mounts].find(([prefix]) => (req.url ?? '').toLowerCase().startsWith(prefix));
-    if (entry) void entry[1](req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const context: DurableApiHostContext = {
-    origin,
-    app: {
-      registerInputProvider: (type, provider) => {
-        providers.set(type, provider);
-        return { dispose: () => providers.delete(type) };
-      },
+/**
+ * A durable plugin as small as it gets — the engine on the app plus `mountDurableHttpApi` — so the
+ * test runs the whole stack: devhost's public server and keys, the app's HTTP starter calling
+ * `df.getClient`, the RPC listener, the engine, and the webhook links a user would curl.
+ */
+function testDurablePlugin(): DevhostPlugin & { mounted?: MountedDurableHttpApi } {
+  let engine: DurableEngine | undefined;
+  const plugin: DevhostPlugin & { mounted?: MountedDurableHttpApi } = {
+    name: 'durable (test)',
+    triggerTypes: ['orchestrationTrigger', 'activityTrigger', 'entityTrigger'],
+    async start(context) {
+      const clock = new RealClock();
+      engine = createDurableEngine({
+        app: context.app,
+        hostJson: context.hostJson,
+        env: context.env,
+        clock,
+        log: context.logger,
+      });
+      engine.start();
+      plugin.mounted = await mountDurableHttpApi(context, {
+        operations: engine.operations,
+        clock,
+        rpcPort: 0,
+      });
     },
-    keys: { enforced, keys: { masterKey: 'mk', systemKeys: { durabletask_extension: 'dk' } } },
-    mountHttp: (prefix, handler) => {
-      mounts.set(prefix.toLowerCase(), handler);
-      return { dispose: () => mounts.delete(prefix.toLowerCase()) };
+    async stop() {
+      await plugin.mounted?.close();
+      await engine?.stop();
     },
   };
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  return { context, mounts, providers, origin, close };
+  return plugin;
 }
 
-describe('mountDurableHttpApi', () => {
-  it('mounts the webhooks, registers the client input under both names, and undoes it all on close', async () => {
-    const host = await hostContext(false);
-    const fake = new FakeDurableOperations();
-    fake.addInstance('m1', 'Completed');
-    const mounted = await mountDurableHttpApi(host.context, {
-      operations: fake,
-      clock: new VirtualClock(),
-      rpcPort: 0,
-    });
+async function startStack(enforceKeys: boolean) {
+  const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-durable-api-'));
+  const plugin = testDurablePlugin();
+  const host: Devhost = await startDevhost({
+    appDir: starterApp,
+    port: 0,
+    stateDir,
+    enforceKeys,
+    logger: createMemoryLogger(),
+    banner: false,
+    plugins: [plugin],
+  });
+  return {
+    host,
+    plugin,
+    close: async () => {
+      await host.stop();
+      await fs.promises.rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('mountDurableHttpApi in a running devhost', () => {
+  it('lets an HTTP starter start an orchestration and hand out links that work', async () => {
+    const stack = await startStack(false);
     try {
-      expect([...host.mounts.keys()]).toEqual(['/runtime/webhooks/durabletask/']);
-      expect([...host.providers.keys()]).toEqual(['durableClient', 'orchestrationClient']);
-      expect((await call('GET', `${host.origin}/runtime/webhooks/durabletask/instances/m1`)).status).toBe(
-        200,
+      const started = await call('POST', `${stack.host.url}/api/orchestrators/HelloSequence`, {
+        body: '"Lisbon"',
+        contentType: 'application/json',
+      });
+      expect(started.status).toBe(202);
+      const links = started.json() as { id: string; statusQueryGetUri: string };
+      expect(links.statusQueryGetUri).toBe(
+        `${stack.host.url}/runtime/webhooks/durabletask/instances/${links.id}?taskHub=TestHubName&connection=Storage`,
       );
-      expect(mounted.api.payload().baseUrl).toBe(`${host.origin}/runtime/webhooks/durabletask`);
-      expect(mounted.api.payload().requiredQueryStringParameters).toBe('');
+      const waited = await call('POST', `${stack.host.url}/api/run`, { body: '"Porto"' });
+      expect(waited.status).toBe(200);
+      expect(waited.json()).toBe('Hello Porto!');
+      // Its status link answers (202 while running, 200 once done) with the instance it started.
+      const status = await call('GET', links.statusQueryGetUri);
+      expect(status.json()).toMatchObject({ instanceId: links.id, input: 'Lisbon' });
+      expect(stack.plugin.mounted!.api.rpcBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/durabletask\/$/);
     } finally {
-      await mounted.close();
-      await host.close();
+      await stack.close();
     }
-    expect(host.mounts.size).toBe(0);
-    expect(host.providers.size).toBe(0);
   });
 
-  it('applies the host keys when they are enforced', async () => {
-    const host = await hostContext(true);
-    const fake = new FakeDurableOperations();
-    fake.addInstance('m2', 'Completed');
-    const mounted = await mountDurableHttpApi(host.context, {
-      operations: fake,
-      clock: new VirtualClock(),
-      rpcPort: 0,
-    });
+  it('guards the webhooks with the host keys when they are enforced, and puts the system key in links', async () => {
+    const stack = await startStack(true);
     try {
-      const url = `${host.origin}/runtime/webhooks/durabletask/instances/m2`;
-      expect((await call('GET', url)).status).toBe(401);
-      expect((await call('GET', `${url}?code=dk`)).status).toBe(200);
-      expect((await call('GET', url, { headers: { 'x-functions-key': 'mk' } })).status).toBe(200);
-      expect(mounted.api.payload().requiredQueryStringParameters).toBe('code=dk');
+      const systemKey = stack.host.keys.keys.systemKeys.durabletask_extension!;
+      const started = await call('POST', `${stack.host.url}/api/orchestrators/HelloSequence`, {
+        body: '"Faro"',
+      });
+      const links = started.json() as { statusQueryGetUri: string };
+      expect(links.statusQueryGetUri).toContain(`&code=${encodeURIComponent(systemKey)}`);
+      expect([200, 202]).toContain((await call('GET', links.statusQueryGetUri)).status);
+      const bare = links.statusQueryGetUri.replace(/&code=.*$/, '');
+      expect((await call('GET', bare)).status).toBe(401);
+      const master = await call('GET', bare, {
+        headers: { 'x-functions-key': stack.host.keys.keys.masterKey },
+      });
+      expect([200, 202]).toContain(master.status);
     } finally {
-      await mounted.close();
-      await host.close();
+      await stack.close();
     }
   });
 });

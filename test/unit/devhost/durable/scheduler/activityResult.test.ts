@@ -4,7 +4,6 @@ import {
   taskFailed,
   valueText,
 } from '../../../../../devhost/durable/scheduler/activityResult';
-import { parentNotification } from '../../../../../devhost/durable/scheduler/outbound';
 
 describe('activity results', () => {
   it('turns worker return values into JSON text', () => {
@@ -33,48 +32,5 @@ describe('activity results', () => {
     expect(JSON.parse(event.Details)).toMatchObject({
       Message: expect.stringContaining('Exception: out of stock'),
     });
-  });
-});
-
-describe('parentNotification', () => {
-  const started = {
-    EventType: EventType.ExecutionStarted as const,
-    EventId: -1,
-    IsPlayed: false,
-    Timestamp: 'T',
-    OrchestrationInstance: { InstanceId: 'child', ExecutionId: 'ce' },
-    ParentInstance: {
-      Name: 'Parent',
-      Version: null,
-      TaskScheduleId: 4,
-      OrchestrationInstance: { InstanceId: 'p', ExecutionId: 'pe' },
-    },
-    Name: 'Child',
-    Version: null,
-    Input: null,
-    Tags: null,
-    Correlation: null,
-    ScheduledStartTime: null,
-    Generation: 0,
-  };
-
-  it('tells the parent execution about a completed child', () => {
-    expect(parentNotification(started, 'Completed', '"ok"', null, 'T')?.message).toMatchObject({
-      event: { EventType: EventType.SubOrchestrationInstanceCompleted, TaskScheduledId: 4, Result: '"ok"' },
-      orchestrationInstance: { InstanceId: 'p', ExecutionId: 'pe' },
-    });
-  });
-
-  it('reports a failed or terminated child as SubOrchestrationInstanceFailed with string Reason and Details', () => {
-    const failed = parentNotification(started, 'Terminated', 'stopped', null, 'T')?.message.event;
-    expect(failed).toMatchObject({
-      EventType: EventType.SubOrchestrationInstanceFailed,
-      Reason: 'stopped',
-      Details: 'stopped',
-    });
-    expect(parentNotification(started, 'Running', null, null, 'T')).toBeUndefined();
-    expect(
-      parentNotification({ ...started, ParentInstance: null }, 'Completed', null, null, 'T'),
-    ).toBeUndefined();
   });
 });

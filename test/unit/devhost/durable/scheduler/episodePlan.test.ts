@@ -109,23 +109,15 @@ describe('planEpisode', () => {
     });
   });
 
-  it('terminates without running user code, keeping events up to the terminate', () => {
+  it('passes terminate, suspend and resume on to the episode as events, in order', () => {
     const terminate: HistoryEvent = { ...base, EventType: EventType.ExecutionTerminated, Input: 'stop' };
-    const plan = planEpisode(
-      item(row('Running'), [started], [to(raised('a')), to(terminate), to(raised('b'))]),
-      T,
-    );
-    expect(plan).toMatchObject({ kind: 'terminate', reason: 'stop', newEvents: [raised('a'), terminate] });
-  });
-
-  it('only records events while suspended, and runs again once resumed', () => {
     const suspend: HistoryEvent = { ...base, EventType: EventType.ExecutionSuspended, Reason: null };
     const resume: HistoryEvent = { ...base, EventType: EventType.ExecutionResumed, Reason: null };
-    expect(planEpisode(item(row('Running'), [started], [to(suspend), to(raised('a'))]), T).kind).toBe(
-      'record',
+    const plan = planEpisode(
+      item(row('Suspended'), [started], [to(resume), to(suspend), to(raised('a')), to(terminate)]),
+      T,
     );
-    expect(planEpisode(item(row('Suspended'), [started], [to(raised('a'))]), T).kind).toBe('record');
-    expect(planEpisode(item(row('Suspended'), [started], [to(resume)]), T).kind).toBe('run');
+    expect(plan).toMatchObject({ kind: 'run', newEvents: [resume, suspend, raised('a'), terminate] });
   });
 
   it('reopens a failed instance on a rewind request', () => {
