@@ -8,6 +8,7 @@ import type { Clock } from '../scheduler/clock';
 import { RealClock } from '../scheduler/RealClock';
 import type { EngineSettings } from '../scheduler/settings';
 import type { DevhostPlugin, PluginContext } from '../../worker/types';
+import { openAzureStore } from '../../store/azure/openFromHost';
 import { createDurableEngine, type StorageKind } from './createEngine';
 import type { DurableEngine } from './DurableEngine';
 
@@ -44,7 +45,7 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
     async start(context: PluginContext) {
       const clock = options.clock ?? new RealClock();
       const storage = options.storage ?? 'memory';
-      engine = createDurableEngine({
+      const base = {
         app: context.app,
         hostJson: context.hostJson,
         env: context.env,
@@ -52,11 +53,19 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
         storage,
         log: context.logger,
         ...(options.settings ? { settings: options.settings } : {}),
-      });
-      context.logger.info(
-        `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
-          'process only and is lost when devhost stops.',
-      );
+      };
+      if (storage === 'azure') {
+        const hubName = createDurableEngine({ ...base, storage: 'memory' }).settings.hubName;
+        const store = await openAzureStore({ ...base, hubName, log: context.logger });
+        engine = createDurableEngine({ ...base, store });
+        context.logger.info(`Durable task hub '${hubName}' uses Azure Storage (AzureWebJobsStorage).`);
+      } else {
+        engine = createDurableEngine(base);
+        context.logger.info(
+          `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
+            'process only and is lost when devhost stops.',
+        );
+      }
       engine.start();
       try {
         api = await mountDurableHttpApi(context, {
