@@ -695,26 +695,24 @@ export class AzureTaskHubStore implements TaskHubStore {
     this.log('error', `Instance '${instanceId}' failed: ${reason}`);
     const now = new Date(this.clock.now()).toISOString();
     let row: InstanceRow | undefined;
+    let rowUnreadable = false;
     try {
       row = await this.tracking.getInstance(instanceId);
     } catch {
-      row = undefined;
+      rowUnreadable = true;
     }
     const started = held.find((h) => h.message.event.EventType === EventType.ExecutionStarted);
-    const base = row ?? (started ? pendingRow(started.message) : undefined);
+    const base =
+      row ??
+      (started ? pendingRow(started.message) : undefined) ??
+      (rowUnreadable ? blankRow(instanceId, now) : undefined);
+    if (!base) {
+      // No such instance (a foreign or stray message): nothing to fail.
+      await Promise.all(held.map((h) => this.deleteHeld(this.control, h)));
+      return;
+    }
     const failed: InstanceRow = {
-      ...(base ?? {
-        instanceId,
-        executionId: '',
-        name: '',
-        version: null,
-        input: null,
-        customStatus: null,
-        createdTime: now,
-        scheduledStartTime: null,
-        generation: 0,
-        parentInstanceId: null,
-      }),
+      ...base,
       instanceId,
       runtimeStatus: 'Failed',
       output: `devhost could not read this instance's stored data: ${reason}`,
@@ -774,6 +772,25 @@ function dueTime(message: TaskMessage): number | undefined {
   if (at === null) return undefined;
   const time = Date.parse(at);
   return Number.isFinite(time) ? time : undefined;
+}
+
+function blankRow(instanceId: string, now: string): InstanceRow {
+  return {
+    instanceId,
+    executionId: '',
+    name: '',
+    version: null,
+    input: null,
+    output: null,
+    customStatus: null,
+    runtimeStatus: 'Failed',
+    createdTime: now,
+    lastUpdatedTime: now,
+    completedTime: now,
+    scheduledStartTime: null,
+    generation: 0,
+    parentInstanceId: null,
+  };
 }
 
 function pendingRow(start: TaskMessage): InstanceRow {

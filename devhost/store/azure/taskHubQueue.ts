@@ -80,7 +80,9 @@ export class TaskHubQueue {
           if (decoded.kind === 'blob') {
             fetched.blobName = decoded.blobName;
             this.calls.count('blob');
-            const inner = decodeEnvelope(await this.blobs.download(decoded.blobName, undefined));
+            // Large-message blobs are named `<instanceId>/message-…`, so a lost one still names its instance.
+            const owner = decoded.blobName.split('/')[0];
+            const inner = decodeEnvelope(await this.blobs.download(decoded.blobName, owner));
             if (inner.kind !== 'message')
               throw new CorruptDataError(undefined, 'A large message points at another blob.');
             fetched.message = inner.message;
