@@ -42,7 +42,7 @@ function env(hub: string, crashAt?: string): Record<string, string> {
 }
 
 /** Starts the instances through the store before devhost runs, so the crash hits their first episodes. */
-async function startAll(hub: string, tag: string): Promise<string[]> {
+async function startAll(hub: string, tag: string, names = Object.keys(EXPECTED)): Promise<string[]> {
   const store = await AzureTaskHubStore.open({
     taskHubName: hub,
     connectionString: azurite.connectionString,
@@ -51,7 +51,7 @@ async function startAll(hub: string, tag: string): Promise<string[]> {
   });
   const ids: string[] = [];
   try {
-    for (const name of Object.keys(EXPECTED)) {
+    for (const name of names) {
       const id = `${name}-${tag}`;
       const executionId = randomUUID().replace(/-/g, '');
       const event: ExecutionStartedEvent = {
@@ -175,5 +175,35 @@ describe('crash recovery on the azure store', () => {
 
   it('recovers when devhost crashes again while recovering', async () => {
     await crashAndRecover(['after-history', 'activity-after-side-effect:2']);
+  });
+
+  it('ends a wait whose timer fell due while devhost was down, after it starts again', async () => {
+    const hub = uniqueHubName('down');
+    const [id] = await startAll(hub, 'down', ['CrashWait']);
+    if (!id) throw new Error('no instance');
+    const first = await startDevhostChild(env(hub));
+    const history = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, {
+      allowInsecureConnection: true,
+    });
+    let fireAt: number | undefined;
+    while (fireAt === undefined) {
+      for await (const row of history.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${id} and EventType eq 'TimerCreated'` },
+      })) {
+        fireAt = (row.FireAt as Date).getTime();
+      }
+      if (fireAt === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await first.stop();
+    // Down until well after the timer fell due.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fireAt - Date.now()) + 500));
+    const again = await startDevhostChild(env(hub));
+    try {
+      const rows = await waitForTerminal(hub, [id]);
+      expect(rows.get(id)).toMatchObject({ RuntimeStatus: 'Completed', Output: '"timeout"' });
+      await expectHistoryInvariants(hub, id);
+    } finally {
+      await again.stop();
+    }
   });
 });
