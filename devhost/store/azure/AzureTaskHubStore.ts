@@ -196,7 +196,15 @@ export class AzureTaskHubStore implements TaskHubStore {
         if ((await this.fetchControl()) === 0) return undefined;
         continue;
       }
-      const item = await this.buildWorkItem(picked);
+      let item: OrchestrationWorkItem | undefined;
+      try {
+        item = await this.buildWorkItem(picked);
+      } catch (error) {
+        // Storage failed while reading: give the messages back at once rather than after the lease.
+        for (const h of picked.held) if (h.receipt !== '' && !h.deleting) this.unlease(h);
+        this.releaseInstance(picked.instanceId, picked.token);
+        throw error;
+      }
       if (item) return item;
     }
     return undefined;
@@ -254,7 +262,6 @@ export class AzureTaskHubStore implements TaskHubStore {
         this.releaseInstance(instanceId, picked.token);
         return undefined;
       }
-      this.releaseInstance(instanceId, picked.token);
       throw error;
     }
     const repaired = repairedInstanceRow(instance, history);
@@ -442,8 +449,10 @@ export class AzureTaskHubStore implements TaskHubStore {
     if (existing && options.dedupeStatuses.includes(existing.runtimeStatus)) {
       throw new InstanceExistsError(existing.instanceId, existing.runtimeStatus);
     }
-    await this.send({ message: start, visibleAt: options.visibleAt });
+    // The row goes in before this process may deliver the message, so the first episode finds it.
+    const publish = await this.send({ message: start, visibleAt: options.visibleAt });
     await this.tracking.writeInstance(row);
+    publish();
   }
 
   async sendMessage(message: OutboundMessage): Promise<void> {
@@ -512,6 +521,16 @@ export class AzureTaskHubStore implements TaskHubStore {
     this.wakeups.clear();
     this.listeners.clear();
     await Promise.allSettled([...this.fetching.values()]);
+    // Give back what is held here but not done, so the next owner need not wait for it to show up.
+    // In the order they were enqueued, one at a time, so the queue keeps that order.
+    const held = [...this.control.values(), ...this.activities.values()]
+      .filter((h) => !h.deleting)
+      .sort((a, b) => a.seq - b.seq);
+    for (const h of held) {
+      await h.queue
+        .hide(h.messageId, h.popReceipt, Math.max(0, h.visibleAt - this.clock.now()))
+        .catch(() => undefined);
+    }
     await this.partitions.release();
   }
 
@@ -558,16 +577,22 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   /** Sends a message; a start also creates the target's Pending row unless it has a live one. */
   private async enqueue(outbound: OutboundMessage): Promise<void> {
-    await this.send(outbound);
+    const publish = await this.send(outbound);
     const event = outbound.message.event;
     if (event.EventType === EventType.ExecutionStarted) {
       const existing = await this.safeGetInstance(outbound.message.orchestrationInstance.InstanceId);
-      if (!existing || isTerminal(existing.runtimeStatus))
-        await this.tracking.writeInstance(pendingRow(outbound.message));
+      const row = pendingRow(outbound.message);
+      // A Pending row of another execution is a start that never ran (its episode is being
+      // repeated after a crash, with a new execution id): the newer start replaces it.
+      const stalePending = existing?.runtimeStatus === 'Pending' && existing.executionId !== row.executionId;
+      if (!existing || isTerminal(existing.runtimeStatus) || stalePending)
+        await this.tracking.writeInstance(row);
     }
+    publish();
   }
 
-  private async send(outbound: OutboundMessage): Promise<void> {
+  /** Enqueues durably; the returned function makes the message deliverable by this process. */
+  private async send(outbound: OutboundMessage): Promise<() => void> {
     const now = this.clock.now();
     const visibleAt = Math.max(now, outbound.visibleAt ?? now);
     const toWorkItems = queueFor(outbound.message) === 'workItems';
@@ -575,9 +600,22 @@ export class AzureTaskHubStore implements TaskHubStore {
     const queue = toWorkItems
       ? this.workItems
       : (this.controlQueues[controlQueueIndex(instanceId, this.controlQueues.length)] as TaskHubQueue);
-    const sent = await queue.send(outbound.message, visibleAt - now);
     const table = toWorkItems ? this.activities : this.control;
-    if (!toWorkItems || table.size < MAX_LOCAL_ACTIVITIES) {
+    const heldHere = !toWorkItems || table.size < MAX_LOCAL_ACTIVITIES;
+    // A message held here stays hidden in Azure too, so no read (this process's or another's)
+    // takes it before it is published below; after a crash it shows up like any held message.
+    const sent = await queue.send(
+      outbound.message,
+      heldHere ? Math.max(visibleAt - now, this.visibilityMs) : visibleAt - now,
+    );
+    if (!heldHere) {
+      // Enough held here already: this one is read from the queue later, in batches.
+      return () => {
+        this.nextPoll.delete(queue);
+        this.notify();
+      };
+    }
+    return () => {
       table.set(sent.messageId, {
         messageId: sent.messageId,
         queue,
@@ -594,11 +632,9 @@ export class AzureTaskHubStore implements TaskHubStore {
         holds: 0,
         deleting: false,
       });
-    } else {
-      this.nextPoll.delete(queue);
-    }
-    if (visibleAt > now) this.wakeAt(visibleAt);
-    else this.notify();
+      if (visibleAt > now) this.wakeAt(visibleAt);
+      else this.notify();
+    };
   }
 
   private async fetchControl(): Promise<number> {
@@ -725,6 +761,12 @@ export class AzureTaskHubStore implements TaskHubStore {
       this.log('error', `Could not mark instance '${instanceId}' Failed: ${String(error)}`);
     }
     await Promise.all(held.map((h) => this.deleteHeld(this.control, h)));
+  }
+
+  private unlease(held: Held): void {
+    held.receipt = '';
+    held.deliveries -= 1;
+    held.visibleAt = this.clock.now();
   }
 
   private asReceived(held: Held): ReceivedMessage {

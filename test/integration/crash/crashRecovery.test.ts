@@ -143,7 +143,9 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
   }
   const last = await startDevhostChild(env(hub));
   try {
-    const rows = await waitForTerminal(hub, ids);
+    const rows = await waitForTerminal(hub, ids).catch((error: unknown) => {
+      throw new Error(`${String(error)}\ndevhost said:\n${last.output()}`);
+    });
     for (const id of ids) {
       const name = id.split('-')[0] ?? '';
       expect({

@@ -133,6 +133,8 @@ describe('azure store layout', () => {
       };
       const message = await run(store, instanceId, [scheduled]);
       await store.sendMessage({ message: raised(instanceId, 'Approved') });
+      // Closing gives held messages back, so they can be peeked.
+      await store.close();
 
       const instance = await table(`${hub}Instances`).getEntity<Record<string, unknown>>(
         escapePartitionKey(instanceId),
