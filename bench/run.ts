@@ -8,6 +8,7 @@ import { runAzureScenario, type AzureScenarioResult } from './azureStore';
 import { runScenario, type ScenarioResult } from './replayCost';
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]?.toFixed(1) ?? 'n/a';
   const results: ScenarioResult[] = [];
   for (const scenario of ['sequence', 'fan-out'] as const) {
     const result = await runScenario(scenario, 1000);
@@ -42,7 +43,10 @@ async function main(): Promise<void> {
     "driven through devhost's worker seam (`bench/replayCost.ts`, fixture app `test/fixtures/durable-app`).",
     '',
     `Command: \`npm run bench\` · Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
-      `Node ${process.version}, ${os.platform()} ${os.release()} · Run: ${new Date().toISOString()}`,
+      `Node ${process.version}, ${os.platform()} ${os.release()} · Load average at start: ${loadAtStart} · ` +
+      `Run: ${new Date().toISOString()}`,
+    '',
+    'Numbers move with the load of the machine: compare runs made under similar load.',
     '',
     '| scenario | activities | episodes | history events | total ms | orchestrator ms | ms / episode | last episode ms |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

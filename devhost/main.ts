@@ -16,13 +16,14 @@ function fail(message: string, hint?: string, code = 1): never {
 async function start(args: StartArgs): Promise<void> {
   if (args.inspect) {
     process.setSourceMapsEnabled(true);
+    // Node prints the debugger URL itself.
     inspector.open(args.inspect.port, args.inspect.host);
-    process.stderr.write(`Debugger listening on ${inspector.url()}\n`);
   }
   let host: Devhost;
   try {
     host = await startDevhost({
       appDir: args.appDir,
+      stateDir: args.stateDir,
       port: args.port,
       host: args.host,
       enforceKeys: args.enforceKeys,

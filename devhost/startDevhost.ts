@@ -19,6 +19,9 @@ import { FunctionApp, describeError } from './worker/functionApp';
 import { InputProviderRegistry } from './worker/inputProviders';
 import { nativeProcess } from './worker/nativeModules';
 import { guardProcess } from './worker/processGuards';
+import type { Clock } from './durable/scheduler/clock';
+import { RealClock } from './durable/scheduler/RealClock';
+import { TimerTriggerServer } from './timers/timerTriggerServer';
 import type {
   DevhostPlugin,
   FunctionAppHandle,
@@ -51,6 +54,8 @@ export interface DevhostOptions {
   banner?: boolean;
   /** Trigger servers and services to run with the app, started in order. */
   plugins?: DevhostPlugin[];
+  /** The clock timer triggers run on; default real time. Tests pass a virtual clock. */
+  clock?: Clock;
   /** Local services to start with the app (`--emulators azurite,cosmos`). */
   emulators?: string[];
 }
@@ -85,6 +90,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   }
   const appDir = path.resolve(options.appDir ?? process.cwd());
   const env = nativeProcess().env;
+  const plugins = withBuiltInPlugins(options.plugins ?? [], options.clock ?? new RealClock());
 
   // Configuration first: a broken host.json or local.settings.json fails before anything starts.
   const appPackage = readAppPackage(appDir);
@@ -193,11 +199,11 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
         return new Disposable(() => reloadListeners.delete(listener));
       },
     };
-    for (const plugin of options.plugins ?? []) {
+    for (const plugin of plugins) {
       await plugin.start({ ...context, logger: logger.child({ source: plugin.name }) });
       startedPlugins.push(plugin);
     }
-    warnAboutUnservedTriggers(state.app, options.plugins ?? [], logger);
+    warnAboutUnservedTriggers(state.app, plugins, logger);
     if (options.banner !== false) printBanner(state.app, state.routes, publicServer.origin, keys, logger);
   } catch (err) {
     await stop();
@@ -212,7 +218,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     state = next;
     await previous?.app.terminate();
     logger.info(`Reloaded the app: ${next.app.functions().length} function(s).`);
-    warnAboutUnservedTriggers(next.app, options.plugins ?? [], logger);
+    warnAboutUnservedTriggers(next.app, plugins, logger);
     for (const listener of reloadListeners) await listener();
   };
 
@@ -243,6 +249,12 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
 
 function authority(origin: string): string {
   return origin.replace(/^https?:\/\//, '');
+}
+
+/** Timer triggers are served unless the caller brings its own timer plugin. */
+function withBuiltInPlugins(plugins: readonly DevhostPlugin[], clock: Clock): DevhostPlugin[] {
+  const servesTimers = plugins.some((p) => p.triggerTypes.some((t) => t.toLowerCase() === 'timertrigger'));
+  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer({ clock })];
 }
 
 function warnAboutUnservedTriggers(

@@ -4,6 +4,7 @@
 export interface StartArgs {
   command: 'start';
   appDir: string | undefined;
+  stateDir: string | undefined;
   port: number | undefined;
   host: string | undefined;
   enforceKeys: boolean;
@@ -29,6 +30,7 @@ Runs an Azure Functions app (Node.js v4 programming model) locally, the way the 
 
 Options:
   --app-dir <dir>                  the function app folder (host.json, package.json); default: current folder
+  --state-dir <dir>                where devhost keeps keys.json; default <app-dir>/.devhost
   --port <n>                       HTTP port; default local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port
   --host <address>                 listen address; default 127.0.0.1 (0.0.0.0 to accept other machines)
   --enforce-keys                   check function keys as Azure does (default: no key checks, like func start)
@@ -46,6 +48,7 @@ Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
 const booleanFlags = new Set(['--enforce-keys', '--watch']);
 const valueFlags = new Set([
   '--app-dir',
+  '--state-dir',
   '--port',
   '--host',
   '--log',
@@ -65,6 +68,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const args: StartArgs = {
     command: 'start',
     appDir: undefined,
+    stateDir: undefined,
     port: undefined,
     host: undefined,
     enforceKeys: false,
@@ -91,7 +95,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     }
     if (!valueFlags.has(flag)) {
       throw new CliUsageError(
-        `Unknown option '${token}'. Valid options: --app-dir, --port, --host, --enforce-keys, --watch, ` +
+        `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
           `--inspect, --log, --max-request-body-size, --emulators, --storage, --help.`,
       );
     }
@@ -102,6 +106,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     switch (flag) {
       case '--app-dir':
         args.appDir = value;
+        break;
+      case '--state-dir':
+        args.stateDir = value;
         break;
       case '--port':
         args.port = parsePort(value, flag);

@@ -35,6 +35,10 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
     const match = matchRoute(state.routes, method, context.url.pathname);
     if (!match) {
       req.resume();
+      if (context.url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
+        sendHomePage(res, method);
+        return;
+      }
       sendError(res, httpErrors.routeNotFound);
       return;
     }
@@ -121,4 +125,16 @@ function writeResponse(res: ServerResponse, response: OutgoingHttp): void {
   if (cookies.length > 0) res.setHeader('set-cookie', cookies);
   res.setHeader('content-length', String(response.body.length));
   res.end(response.body);
+}
+
+/** The host answers `/` (when no function claims it) with a page saying the app is running. */
+function sendHomePage(res: ServerResponse, method: string): void {
+  const body = Buffer.from(
+    '<!DOCTYPE html><html><head><title>devhost</title></head><body>' +
+      '<h1>Your Functions 4.0 app is up and running</h1><p>Served by devhost.</p></body></html>',
+  );
+  res.statusCode = 200;
+  res.setHeader('content-type', 'text/html; charset=utf-8');
+  res.setHeader('content-length', String(body.length));
+  res.end(method === 'HEAD' ? undefined : body);
 }

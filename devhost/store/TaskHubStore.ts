@@ -15,6 +15,11 @@
  * Checkpoints follow DTF's order (enqueue outbound, write history + instance guarded by the ETag
  * read with the work item, delete the inbound messages), so a crash anywhere repeats work and
  * never loses it. All times are epoch milliseconds on the store's `Clock`.
+ *
+ * Time comes from the `Clock` the store is given, never from the wall clock directly: tests run the
+ * engine on a virtual clock, so a store over real queues must also treat a message as invisible
+ * until the clock reaches its `visibleAt` (e.g. keep `visibleAt` in the envelope and hide it
+ * again when it is received early), and run its lease expiry on that clock.
  */
 import type { HistoryEvent, OrchestrationInstanceRef, RuntimeStatus } from '../durable/history';
 

@@ -20,7 +20,7 @@ import { RealClock } from '../durable/scheduler/RealClock';
 import type { EngineSettings } from '../durable/scheduler/settings';
 import { VirtualClock } from '../durable/scheduler/VirtualClock';
 import { createMemoryLogger, type LogRecord, type Logger } from '../log/logger';
-import { startDevhost, type Devhost } from '../startDevhost';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../startDevhost';
 import type { ActivityFake, AnyActivityHandler } from './activityOverrides';
 
 export interface StartTestHostOptions {
@@ -34,6 +34,8 @@ export interface StartTestHostOptions {
   settings?: Partial<EngineSettings>;
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
+  /** More plugins to run in the host (e.g. timer triggers), given the host's clock so they share it. */
+  plugins?: (clock: Clock) => DevhostPlugin[];
 }
 
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
@@ -94,7 +96,14 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   });
   let devhost: Devhost;
   try {
-    devhost = await startDevhost({ appDir, port: 0, stateDir, logger, banner: false, plugins: [plugin] });
+    devhost = await startDevhost({
+      appDir,
+      port: 0,
+      stateDir,
+      logger,
+      banner: false,
+      plugins: [plugin, ...(options.plugins?.(baseClock) ?? [])],
+    });
   } catch (error) {
     await fs.promises.rm(stateDir, { recursive: true, force: true });
     throw error;

@@ -66,20 +66,80 @@ export function watchApp(options: AppWatcherOptions): AppWatcher {
     }
   };
 
-  const watcher = fs.watch(options.appDir, { recursive: true }, (_event, file) => {
-    if (closed || !file || !relevant(file.toString())) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void round(), options.debounceMs ?? 300);
-  });
-  watcher.on('error', (err) => options.logger.warn(`Watching ${options.appDir} stopped: ${err.message}`));
+  const tree = watchTree(
+    options.appDir,
+    (rel) => !relevant(rel),
+    () => {
+      if (closed) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void round(), options.debounceMs ?? 300);
+    },
+  );
 
   return {
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
-      watcher.close();
+      tree.close();
     },
   };
+}
+
+/**
+ * Watches every folder under `root` except skipped ones. Node's recursive watch would descend
+ * into node_modules (thousands of watches) before any filter runs.
+ */
+function watchTree(
+  root: string,
+  skip: (relative: string) => boolean,
+  onChange: () => void,
+): { close(): void } {
+  const watchers = new Map<string, fs.FSWatcher>();
+  const addTree = (dir: string): void => {
+    if (watchers.has(dir)) return;
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(dir, (event, name) => {
+        if (!name) return;
+        const full = path.join(dir, name.toString());
+        if (skip(path.relative(root, full))) return;
+        if (event === 'rename' && isDirectory(full)) addTree(full);
+        onChange();
+      });
+    } catch {
+      return;
+    }
+    watcher.on('error', () => {
+      watcher.close();
+      watchers.delete(dir);
+    });
+    watchers.set(dir, watcher);
+    let entries: fs.Dirent[] = [];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory() && !skip(path.relative(root, full))) addTree(full);
+    }
+  };
+  addTree(root);
+  return {
+    close() {
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
+    },
+  };
+}
+
+function isDirectory(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function runBuild(appDir: string, logger: Logger): Promise<boolean> {

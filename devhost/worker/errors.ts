@@ -51,7 +51,9 @@ export class UnhandledAppError extends Error {
   override readonly name = 'UnhandledAppError';
   constructor(kind: 'unhandledRejection' | 'uncaughtException', cause: unknown) {
     super(`${kind} in function code: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    if (cause instanceof Error && cause.stack) this.stack = cause.stack;
+    // Keep the frames of the app's error (where it was raised), under this error's headline.
+    const frames = (cause as Error | undefined)?.stack?.split('\n').slice(1).join('\n');
+    if (frames) this.stack = `${this.name}: ${this.message}\n${frames}`;
   }
 }
 

@@ -133,8 +133,10 @@ export class FunctionApp implements FunctionAppHandle {
         inputProviders: this.#inputProviders,
         appHookData: this.#appHookData,
         timeoutMs: this.#timeoutMs,
-        onLog: (level, category, message, invocationId) =>
-          logAt(this.#logger, level, message, { source, invocationId, category }),
+        onLog: (level, category, message, invocationId, invocationContext) => {
+          const line = this.#runLogHooks(level, category, message, invocationContext);
+          logAt(this.#logger, line.level, line.message, { source, invocationId, category });
+        },
       },
       fn,
       request,
@@ -173,6 +175,32 @@ export class FunctionApp implements FunctionAppHandle {
     } finally {
       releaseTarget(this.#target);
     }
+  }
+
+  /** Log hooks (newer workers) may rewrite the level and message of user logs. */
+  #runLogHooks(
+    level: CoreLogLevel,
+    category: string,
+    message: string,
+    invocationContext: unknown,
+  ): { level: CoreLogLevel; message: string } {
+    const hooks = this.#target.hooks;
+    if (category !== 'user' || !hooks.has('log')) return { level, message };
+    const context: Record<string, unknown> = {
+      hookData: {},
+      appHookData: this.#appHookData,
+      invocationContext,
+      category,
+      level,
+      message,
+    };
+    try {
+      hooks.runSync('log', context);
+    } catch (err) {
+      this.#logger.warn(`A log hook threw: ${ensureError(err).message}`);
+      return { level, message };
+    }
+    return { level: context.level as CoreLogLevel, message: String(context.message) };
   }
 
   #appStartContext(): Record<string, unknown> {

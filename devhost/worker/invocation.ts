@@ -21,7 +21,13 @@ export interface InvocationDeps {
   /** host.json functionTimeout in ms; undefined = unlimited. */
   timeoutMs: number | undefined;
   /** Receives the app's `context.log` lines. */
-  onLog(level: CoreLogLevel, category: CoreLogCategory, message: string, invocationId: string): void;
+  onLog(
+    level: CoreLogLevel,
+    category: CoreLogCategory,
+    message: string,
+    invocationId: string,
+    invocationContext: unknown,
+  ): void;
 }
 
 export async function invoke(
@@ -110,16 +116,20 @@ async function runPipeline(
     functionId: fn.metadata.functionId ?? fn.name,
     inputData,
     triggerMetadata: request.triggerMetadata ?? {},
+    ...(request.retryContext && { retryContext: request.retryContext }),
   };
+  // Known once getArguments has built it; log hooks receive it.
+  const current: { context?: unknown } = {};
   const coreContext: CoreInvocationContext = {
     invocationId,
     request: rpcRequest,
     metadata: fn.metadata,
     state: undefined,
-    log: (level, category, message) => deps.onLog(level, category, message, invocationId),
+    log: (level, category, message) => deps.onLog(level, category, message, invocationId, current.context),
   };
   const invocationModel = await model.getInvocationModel(coreContext);
   const { context, inputs } = await invocationModel.getArguments();
+  current.context = context;
   const hookData: Record<string, unknown> = {};
 
   const pre = readonlyFields(

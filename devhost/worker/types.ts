@@ -87,6 +87,16 @@ export interface InvocationRequest {
   /** Used by input providers that need the origin of the request (durable client URLs). */
   origin?: string;
   invocationId?: string;
+  /** Set by trigger servers that retry failed invocations (`retryOptions`); becomes `context.retryContext`. */
+  retryContext?: RpcRetryContext;
+}
+
+/** As in `FunctionRpc.proto` `RetryContext`; the library requires both counts when present. */
+export interface RpcRetryContext {
+  retryCount: number;
+  maxRetryCount: number;
+  /** The previous attempt's error: `message`, `source`, `stackTrace` (each only when known). */
+  exception?: Record<string, string>;
 }
 
 export type InvocationOutcome =

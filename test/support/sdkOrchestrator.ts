@@ -5,7 +5,7 @@
  */
 import type * as df from 'durable-functions';
 import type { HistoryEvent } from '../../devhost/durable/history';
-import { buildOrchestrationTrigger, processEpisode } from '../../devhost/durable/replay';
+import { activityInputValue, buildOrchestrationTrigger, processEpisode } from '../../devhost/durable/replay';
 import type { OrchestrationTriggerPayload } from '../../devhost/durable/replay/trigger';
 import type {
   EpisodeInput,
@@ -13,7 +13,15 @@ import type {
   OrchestrationSettings,
   SdkReply,
 } from '../../devhost/durable/replay/types';
-import { executionStarted } from './durableEvents';
+import {
+  eventRaised,
+  executionStarted,
+  subOrchestrationCompleted,
+  subOrchestrationFailed,
+  taskCompleted,
+  taskFailed,
+  timerFired,
+} from './durableEvents';
 
 export type OrchestratorFn = (context: df.OrchestrationContext) => Generator<unknown, unknown, unknown>;
 
@@ -100,13 +108,18 @@ export class SdkOrchestration {
   }
 
   async episode(newEvents: HistoryEvent[], now: string): Promise<EpisodeResult> {
+    const settings = this.options.settings ?? testSettings();
     const input: EpisodeInput = {
       instanceId: this.instanceId,
       executionId: this.executionId,
       history: [...this.history],
       newEvents,
       now,
-      settings: this.options.settings ?? testSettings(),
+      // The orchestrator under test is registered, as it would be in the app.
+      settings: {
+        ...settings,
+        orchestratorNames: new Set([...settings.orchestratorNames, this.options.name]),
+      },
     };
     const payload = buildOrchestrationTrigger(input);
     const reply = await runSdkEpisode(this.fn, payload);
@@ -129,4 +142,107 @@ export function at(seconds: number): string {
 /** Drops the episode markers, so two histories can be compared whatever their episode boundaries. */
 export function withoutEpisodeMarkers(shape: readonly string[]): string[] {
   return shape.filter((entry) => entry !== 'OrchestratorStarted' && entry !== 'OrchestratorCompleted');
+}
+
+/** How a scripted world answers outbound work; `undefined` leaves the work unanswered. */
+export interface ScriptedWorld {
+  activity?: (
+    name: string,
+    input: unknown,
+    id: number,
+  ) => { result: unknown } | { error: string } | undefined;
+  subOrchestration?: (
+    name: string,
+    input: unknown,
+    id: number,
+  ) => { result: unknown } | { error: string } | undefined;
+  http?: (
+    request: { method: string; uri: string },
+    id: number,
+  ) => { statusCode: number; headers?: Record<string, string>; content?: string };
+  /** Events to raise at a given second, delivered in the first episode at or after it. */
+  events?: { atSecond: number; name: string; input: unknown }[];
+}
+
+/**
+ * Plays an orchestration to its end: each round answers all open work a second later, or, when only
+ * timers are left, advances the clock to the earliest one. Returns the last episode's result.
+ */
+export async function playToCompletion(
+  run: SdkOrchestration,
+  input: unknown,
+  world: ScriptedWorld,
+  options: { startSecond?: number; maxEpisodes?: number } = {},
+): Promise<EpisodeResult> {
+  let second = options.startSecond ?? 0;
+  let result = await run.start(input, at(second));
+  const open: EpisodeResult['work'] = [...result.work];
+  const pendingEvents = [...(world.events ?? [])].sort((a, b) => a.atSecond - b.atSecond);
+  for (let episode = 0; episode < (options.maxEpisodes ?? 100); episode++) {
+    if (result.runtimeStatus !== 'Running') return result;
+    const delivered: HistoryEvent[] = [];
+    const answerable = open.filter((w) => w.kind !== 'timer' && w.kind !== 'event');
+    const timers = open.filter((w): w is Extract<typeof w, { kind: 'timer' }> => w.kind === 'timer');
+    if (answerable.length > 0) {
+      second += 1;
+    } else {
+      const nextTimer = Math.min(...timers.map((t) => (Date.parse(t.fireAt) - Date.parse(at(0))) / 1000));
+      const nextEvent = pendingEvents[0]?.atSecond ?? Number.POSITIVE_INFINITY;
+      const next = Math.min(nextTimer, nextEvent);
+      if (!Number.isFinite(next)) return result;
+      second = Math.max(second, next);
+    }
+    for (const event of pendingEvents.filter((e) => e.atSecond <= second)) {
+      delivered.push(eventRaised(event.name, event.input, at(second)));
+      pendingEvents.splice(pendingEvents.indexOf(event), 1);
+    }
+    for (const work of [...open]) {
+      const answer = answerWork(work, world, second);
+      if (answer === undefined) continue;
+      delivered.push(answer);
+      open.splice(open.indexOf(work), 1);
+    }
+    result = await run.episode(delivered, at(second));
+    open.push(...result.work);
+  }
+  throw new Error(`The orchestration did not finish within ${options.maxEpisodes ?? 100} episodes.`);
+}
+
+function answerWork(
+  work: EpisodeResult['work'][number],
+  world: ScriptedWorld,
+  second: number,
+): HistoryEvent | undefined {
+  const now = at(second);
+  switch (work.kind) {
+    case 'timer':
+      return Date.parse(work.fireAt) <= Date.parse(now)
+        ? timerFired(work.timerId, work.fireAt, now)
+        : undefined;
+    case 'activity': {
+      const answer = world.activity?.(work.name, activityInputValue(work.input), work.taskScheduledId);
+      if (answer === undefined) return undefined;
+      return 'error' in answer
+        ? taskFailed(work.taskScheduledId, answer.error, now)
+        : taskCompleted(work.taskScheduledId, answer.result, now);
+    }
+    case 'httpActivity': {
+      const answer = world.http?.(work.request, work.taskScheduledId);
+      return answer === undefined ? undefined : taskCompleted(work.taskScheduledId, answer, now);
+    }
+    case 'subOrchestration': {
+      const input: unknown = work.input === null ? null : JSON.parse(work.input);
+      const answer = world.subOrchestration?.(work.name, input, work.taskScheduledId);
+      if (answer === undefined) return undefined;
+      return 'error' in answer
+        ? subOrchestrationFailed(
+            work.taskScheduledId,
+            `Orchestrator function '${work.name}' failed: ${answer.error}`,
+            now,
+          )
+        : subOrchestrationCompleted(work.taskScheduledId, answer.result, now);
+    }
+    case 'event':
+      return undefined;
+  }
 }

@@ -7,6 +7,7 @@ import { ActionType, type OrchestratorAction } from '../actions';
 import type { DtfContext } from './dtfContext';
 import { entityNameFromSchedulerId, entityRequestMessage } from './entityMessages';
 import { OrchestrationFault } from './errors';
+import { hasName, unknownFunctionMessage } from './functionNames';
 import { HostTask, whenAll, whenAny } from './hostTask';
 import { callHttp } from './httpPolling';
 import { activityParameters, serializeInput } from './payloads';
@@ -175,6 +176,18 @@ export class ActionWalk {
     if (options === undefined || typeof options.firstRetryIntervalInMilliseconds !== 'number') {
       throw this.malformed(action, 'retryOptions');
     }
+    // `AzureStorageDurabilityProvider.ValidateDelayTime`; on Azure this throws on an async path and the
+    // instance hangs, devhost fails it (see docs/differences.md).
+    const max = this.env.settings.maximumShortTimerMs;
+    const intervals = [options.firstRetryIntervalInMilliseconds, options.maxRetryIntervalInMilliseconds ?? 0];
+    if (intervals.some((ms) => ms > max)) {
+      const message = `The Azure Storage provider supports a maximum of ${max / 86_400_000} days for time-based delays`;
+      this.env.warn(
+        `Orchestration '${this.env.orchestrationName}' (${this.env.ctx.instanceId}): ${message}. ` +
+          'On Azure the instance would hang in Running; devhost fails it instead.',
+      );
+      throw new OrchestrationFault(message);
+    }
     return options;
   }
 
@@ -196,23 +209,4 @@ export class ActionWalk {
         `without a valid '${field}'.`,
     );
   }
-}
-
-/** `DurableTaskExtension.GetInvalid*FunctionMessage`. */
-function unknownFunctionMessage(
-  name: string,
-  kind: 'activity' | 'orchestrator' | 'entity',
-  known: ReadonlySet<string>,
-): string {
-  const info =
-    known.size > 0
-      ? `The following are the known ${kind} functions: '${[...known].join("', '")}'.`
-      : `No ${kind} functions are currently registered!`;
-  return `The function '${name}' doesn't exist, is disabled, or is not an ${kind} function. Additional info: ${info}`;
-}
-
-function hasName(names: ReadonlySet<string>, name: string): boolean {
-  const wanted = name.toLowerCase();
-  for (const n of names) if (n.toLowerCase() === wanted) return true;
-  return false;
 }

@@ -86,7 +86,23 @@ export function acceptDeliveredEvents(
     }
     accepted.push(event);
   }
+  moveExecutionStartedFirst(accepted);
   return { accepted, warnings };
+}
+
+/**
+ * `TaskOrchestrationDispatcher.EnsureExecutionStartedIsFirst`: an event raised while the start
+ * message was still in flight may be dequeued first; the start goes back to the front (DTF leaves
+ * a sub-orchestration's start where it is). Messages carry no execution id here, so the whole
+ * batch counts as one execution.
+ */
+function moveExecutionStartedFirst(events: HistoryEvent[]): void {
+  const index = events.findIndex((event) => event.EventType === EventType.ExecutionStarted);
+  const started = events[index];
+  if (index <= 0 || started?.EventType !== EventType.ExecutionStarted || started.ParentInstance !== null)
+    return;
+  events.splice(index, 1);
+  events.unshift(started);
 }
 
 /** Copies with `IsPlayed` as the SDK must see newly delivered events: not yet played. */

@@ -35,3 +35,15 @@ export function entityNameFromSchedulerId(schedulerId: string): string | undefin
   const end = schedulerId.indexOf('@', 1);
   return end < 0 ? undefined : schedulerId.slice(1, end);
 }
+
+/**
+ * `ResponseMessage` JSON, the `Input` of the `EventRaised` named after the request id that answers a
+ * call: `result` is the operation's result as JSON text; `exceptionType` only when it failed (the
+ * SDK then throws `Error(result)`).
+ */
+export function entityResponseMessage(response: { result: string | null; exceptionType?: string }): string {
+  const message: Record<string, unknown> = {};
+  if (response.result !== null) message.result = response.result;
+  if (response.exceptionType !== undefined) message.exceptionType = response.exceptionType;
+  return JSON.stringify(message);
+}

@@ -7,6 +7,7 @@
 import type { OrchestratorState } from '../actions';
 import { EventType, OrchestrationStatus, type HistoryEvent } from '../history';
 import { ActionWalk } from './actionWalk';
+import { hasName, unknownFunctionMessage } from './functionNames';
 import { acceptDeliveredEvents } from './deliveredEvents';
 import { DtfContext } from './dtfContext';
 import {
@@ -78,6 +79,11 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
 
   // A termination completes the execution whatever the orchestrator replied.
   const terminating = accepted.some((event) => event.EventType === EventType.ExecutionTerminated);
+  // EXT's OrchestrationMiddleware fails an instance whose orchestrator is not registered.
+  if (!terminating && !hasName(input.settings.orchestratorNames, name)) {
+    const message = unknownFunctionMessage(name, 'orchestrator', input.settings.orchestratorNames);
+    return failed(orchestratorFailureReason(name, message), message, nextIdAfter(all), [], [], null);
+  }
   const interpreted = interpretSdkReply(reply);
   if (interpreted.kind === 'failed' && !terminating) {
     const reason = orchestratorFailureReason(name, interpreted.message);

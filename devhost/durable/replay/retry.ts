@@ -16,8 +16,9 @@ export function nextRetryDelayMs(
   firstAttemptMs: number,
   nowMs: number,
 ): number {
+  // Unset means TimeSpan.MaxValue; any value the SDK sends (even 0) is a real deadline.
   const timeout = options.retryTimeoutInMilliseconds;
-  if (timeout !== undefined && timeout > 0 && nowMs >= firstAttemptMs + timeout) return 0;
+  if (timeout !== undefined && timeout !== null && nowMs >= firstAttemptMs + timeout) return 0;
   const maxInterval = options.maxRetryIntervalInMilliseconds ?? DEFAULT_MAX_RETRY_INTERVAL_MS;
   const delay = options.firstRetryIntervalInMilliseconds * Math.pow(options.backoffCoefficient ?? 1, attempt);
   return delay < maxInterval ? delay : maxInterval;

@@ -34,7 +34,7 @@ describe('durable engine: fan-out and concurrency', () => {
       ),
     );
     for (const id of ids) await host.waitForStatus(id, 'Completed');
-    expect(host.engine.peakConcurrency.orchestrations).toBeLessThanOrEqual(2);
-    expect(host.engine.peakConcurrency.orchestrations).toBeGreaterThan(0);
+    // Six instances ready at once: the pump runs exactly as many episodes together as allowed.
+    expect(host.engine.peakConcurrency.orchestrations).toBe(2);
   });
 });

@@ -10,8 +10,13 @@ describe('durable engine: callHttp', () => {
   beforeEach(async () => {
     host = await startFixtureHost();
     server = http.createServer((req, res) => {
+      if (req.url === '/slow') {
+        res.writeHead(202, { location: `${url.replace('/ping', '/slow-done')}`, 'retry-after': '5' });
+        res.end();
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/plain', 'x-seen-path': req.url ?? '' });
-      res.end(`pong ${req.method}`);
+      res.end(`pong ${req.method} ${req.url ?? ''}`);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ping`;
@@ -24,7 +29,19 @@ describe('durable engine: callHttp', () => {
   it('performs the request for real and hands back the DurableHttpResponse', async () => {
     const id = await host.start('CallsHttp', { instanceId: uniqueInstanceId('http'), input: url });
     const status = await host.waitForStatus(id, 'Completed', { timeoutMs: 5000 });
-    expect(status.output).toEqual({ statusCode: 200, content: 'pong GET' });
+    expect(status.output).toEqual({ statusCode: 200, content: 'pong GET /ping' });
+  });
+
+  it('polls a 202 answer at its Location after Retry-After, on the virtual clock', async () => {
+    const id = await host.start('CallsHttp', {
+      instanceId: uniqueInstanceId('poll'),
+      input: url.replace('/ping', '/slow'),
+    });
+    await host.runUntilIdle();
+    expect((await host.client.getStatus(id))?.runtimeStatus).toBe('Running');
+    await host.clock.advance('5s');
+    const status = await host.waitForStatus(id, 'Completed', { timeoutMs: 5000 });
+    expect(status.output).toEqual({ statusCode: 200, content: 'pong GET /slow-done' });
   });
 });
 

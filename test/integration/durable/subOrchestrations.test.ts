@@ -45,3 +45,36 @@ describe('durable engine: sub-orchestrations and continue-as-new', () => {
     });
   });
 });
+
+describe('durable engine: retried sub-orchestrations and entity signals', () => {
+  let host: TestHost;
+  beforeEach(async () => {
+    host = await startFixtureHost();
+  });
+  afterEach(async () => {
+    await host.stop();
+  });
+
+  it('retries a failing sub-orchestration after its backoff timer and then surfaces the failure', async () => {
+    const id = uniqueInstanceId('retries-child');
+    await host.start('RetriesChild', { instanceId: id });
+    await host.runUntilIdle();
+    expect((await host.client.getStatus(id))?.runtimeStatus).toBe('Running');
+    await host.clock.advance('1s');
+    const status = await host.waitForStatus(id, 'Completed');
+    expect(status.output).toContain("gave up: Orchestrator function 'FailingChild' failed: child went wrong");
+    const created = (await host.history(id)).filter(
+      (e) => e.EventType === EventType.SubOrchestrationInstanceCreated,
+    );
+    expect(created).toHaveLength(2);
+  });
+
+  it('sends an entity signal from an orchestration as an event to the entity, which waits for entity support', async () => {
+    const id = uniqueInstanceId('signals');
+    await host.start('SignalsEntity', { instanceId: id });
+    expect((await host.waitForStatus(id, 'Completed')).output).toBe('signalled');
+    const sent = (await host.history(id)).find((e) => e.EventType === EventType.EventSent);
+    expect(sent).toMatchObject({ InstanceId: `@tally@${id}`, Name: 'op' });
+    expect(host.logs.some((r) => r.message.includes(`Entity '@tally@${id}' has messages`))).toBe(true);
+  });
+});

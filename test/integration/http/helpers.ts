@@ -16,13 +16,19 @@ export interface TestHost {
 export async function startTestHost(app: string, options: DevhostOptions = {}): Promise<TestHost> {
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-state-'));
   const logger = createMemoryLogger();
-  const host = await startDevhost({
-    appDir: path.join(fixtures, app),
-    port: 0,
-    stateDir,
-    logger,
-    ...options,
-  });
+  let host: Devhost;
+  try {
+    host = await startDevhost({
+      appDir: path.isAbsolute(app) ? app : path.join(fixtures, app),
+      port: 0,
+      stateDir,
+      logger,
+      ...options,
+    });
+  } catch (err) {
+    await fs.promises.rm(stateDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     host,
     logger,

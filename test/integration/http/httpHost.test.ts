@@ -84,6 +84,12 @@ describe('HTTP host routing', () => {
     }
     expect((await fetch(`${t.host.url}/hello`)).status).toBe(404);
   });
+
+  test('the root path answers with a page saying the app is running, as the host does', async () => {
+    const res = await fetch(`${t.host.url}/`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Your Functions 4.0 app is up and running');
+  });
 });
 
 describe('HTTP request conversion', () => {

@@ -104,13 +104,14 @@ describe('FunctionApp', () => {
     await app.terminate();
   });
 
-  test('context.log lines reach the logger with the function and invocation id', async () => {
+  test('context.log lines reach the logger with the function and invocation id, after log hooks', async () => {
     const { app, logger } = await loadHooksApp();
     const outcome = await app.invoke({ functionName: 'logs', triggerData: { string: 'tests' } });
     const user = logger.records.filter((r) => r.fields.category === 'user');
     expect(user.map((r) => [r.level, r.message])).toEqual([
       ['info', 'hello from tests'],
       ['warn', 'careful'],
+      ['warn', 'secret: [redacted]'],
     ]);
     expect(user[0]?.fields).toMatchObject({ source: 'Functions.logs', invocationId: outcome.invocationId });
     await app.terminate();

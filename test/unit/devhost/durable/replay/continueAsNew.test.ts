@@ -1,7 +1,13 @@
 import { EventType, type ExecutionStartedEvent } from '../../../../../devhost/durable/history';
 import { nextGenerationEvents } from '../../../../../devhost/durable/replay';
-import { eventRaised, shapeOf, taskCompleted } from '../../../../support/durableEvents';
-import { at, SdkOrchestration, testSettings, type OrchestratorFn } from '../../../../support/sdkOrchestrator';
+import { eventRaised, shapeOf, taskCompleted, timerFired } from '../../../../support/durableEvents';
+import {
+  at,
+  SdkOrchestration,
+  testSettings,
+  withoutEpisodeMarkers,
+  type OrchestratorFn,
+} from '../../../../support/sdkOrchestrator';
 
 const settings = testSettings({ activities: ['Work'] });
 
@@ -97,5 +103,28 @@ describe('continue-as-new', () => {
     );
     const end = await run.start(null, at(0));
     expect(end.continueAsNew?.input).toBe(JSON.stringify(JSON.stringify('next')));
+  });
+
+  it('waits for an uncancelled timer before continuing as new, carrying events raised since the decision', async () => {
+    const run = new SdkOrchestration(
+      function* (context) {
+        const tick = context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 60_000));
+        const poke = context.df.waitForExternalEvent('poke');
+        yield context.df.Task.any([poke, tick]);
+        context.df.continueAsNew(null);
+      },
+      { name: 'looper', settings },
+    );
+    await run.start(null, at(0));
+    const poked = await run.episode([eventRaised('poke', 1), eventRaised('later', 2)], at(10));
+    expect(poked.runtimeStatus).toBe('Running');
+    const end = await run.episode([eventRaised('after', 3), timerFired(0, at(60))], at(60));
+    expect(end.runtimeStatus).toBe('ContinuedAsNew');
+    expect(end.continueAsNew?.carryOver.map((e) => e.Name)).toEqual(['later', 'after']);
+    expect(withoutEpisodeMarkers(shapeOf(end.appended))).toEqual([
+      'EventRaised',
+      'TimerFired(0)',
+      'ContinueAsNew#1',
+    ]);
   });
 });

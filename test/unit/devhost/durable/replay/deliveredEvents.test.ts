@@ -9,7 +9,7 @@ import {
 } from '../../../../support/durableEvents';
 import { at, SdkOrchestration, testSettings, type OrchestratorFn } from '../../../../support/sdkOrchestrator';
 
-const settings = testSettings({ activities: ['Work'] });
+const settings = testSettings({ activities: ['Work'], orchestrators: ['o'] });
 const started = executionStarted({ name: 'o', instanceId: 'i1', executionId: 'e1' });
 
 describe('delivered events', () => {
@@ -71,5 +71,22 @@ describe('delivered events', () => {
       { kind: 'state', state: { isDone: false, actions: [[]], schemaVersion: 2 } },
     );
     expect(end.appended.map((e) => e.IsPlayed)).toEqual([false, true, true, false]);
+  });
+
+  it('moves a start dequeued after an early event back to the front, as DTF does', async () => {
+    const waits: OrchestratorFn = function* (context) {
+      return yield context.df.waitForExternalEvent('go');
+    };
+    const run = new SdkOrchestration(waits, { name: 'waits', settings });
+    const started = executionStarted({ name: 'waits', instanceId: 'instance-1', executionId: 'execution-1' });
+    const end = await run.episode([eventRaised('go', 'early'), started], at(0));
+    expect(shapeOf(end.appended)).toEqual([
+      'OrchestratorStarted',
+      'ExecutionStarted',
+      'EventRaised',
+      'ExecutionCompleted#0',
+      'OrchestratorCompleted',
+    ]);
+    expect(end.output).toBe('"early"');
   });
 });

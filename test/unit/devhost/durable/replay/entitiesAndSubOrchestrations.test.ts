@@ -1,6 +1,11 @@
 import * as df from 'durable-functions';
+import { entityResponseMessage, subOrchestrationStarted } from '../../../../../devhost/durable/replay';
 import { entityRequestId } from '../../../../../devhost/durable/replay/entityMessages';
-import type { HistoryEvent } from '../../../../../devhost/durable/history';
+import {
+  EventType,
+  type ExecutionStartedEvent,
+  type HistoryEvent,
+} from '../../../../../devhost/durable/history';
 import {
   eventRaised,
   executionStarted,
@@ -103,7 +108,8 @@ describe('entity calls and signals', () => {
     const run = new SdkOrchestration(call, { name: 'call', settings });
     const first = await run.start(null, at(0));
     const id = String(requestOf(first.work[0]?.kind === 'event' ? first.work[0].input : null).id);
-    const end = await run.episode([eventRaised(id, { result: '"kaboom"', exceptionType: 'Error' })], at(1));
+    const response = entityResponseMessage({ result: '"kaboom"', exceptionType: 'Error' });
+    const end = await run.episode([{ ...eventRaised(id, null), Input: response }], at(1));
     expect(end.output).toBe('"caught: kaboom"');
   });
 
@@ -299,5 +305,46 @@ describe('sub-orchestrations', () => {
       await run.start(null, at(0));
       expect((await run.episode([taskCompleted(0, null)], at(1))).parentNotification).toBeUndefined();
     });
+  });
+
+  it("starts the child from the parent's work and routes its result back to the waiting parent", async () => {
+    const parent = new SdkOrchestration(
+      function* (context) {
+        return yield context.df.callSubOrchestrator('Child', { n: 2 });
+      },
+      { name: 'parent', settings },
+    );
+    const first = await parent.start(null, at(0));
+    const work = first.work[0];
+    const parentStarted = parent.history.find(
+      (e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted,
+    );
+    if (work?.kind !== 'subOrchestration' || parentStarted === undefined) throw new Error('expected a child');
+    const childStarted = subOrchestrationStarted(parentStarted, work, {
+      executionId: 'child-exec',
+      now: at(1),
+    });
+    expect(childStarted).toMatchObject({
+      OrchestrationInstance: { InstanceId: 'execution-1:0', ExecutionId: 'child-exec' },
+      ParentInstance: {
+        Name: 'parent',
+        TaskScheduleId: 0,
+        OrchestrationInstance: { InstanceId: 'instance-1', ExecutionId: 'execution-1' },
+      },
+      Name: 'Child',
+      Input: '{"n":2}',
+    });
+    const child = new SdkOrchestration(
+      function* (context) {
+        const n = context.df.getInput<{ n: number }>().n;
+        yield* [];
+        return n * 10;
+      },
+      { name: 'Child', settings, instanceId: 'execution-1:0', executionId: 'child-exec' },
+    );
+    const childEnd = await child.episode([childStarted], at(1));
+    expect(childEnd.parentNotification?.instanceId).toBe('instance-1');
+    const parentEnd = await parent.episode([childEnd.parentNotification?.event as HistoryEvent], at(2));
+    expect(parentEnd.output).toBe('20');
   });
 });

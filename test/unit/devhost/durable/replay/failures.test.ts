@@ -18,7 +18,11 @@ import {
   type OrchestratorFn,
 } from '../../../../support/sdkOrchestrator';
 
-const settings = testSettings({ activities: ['Work', 'Charge'], entities: ['audit'] });
+const settings = testSettings({
+  activities: ['Work', 'Charge'],
+  entities: ['audit'],
+  orchestrators: ['plain'],
+});
 
 function firstEpisode(name = 'plain'): EpisodeInput {
   return {
@@ -213,5 +217,15 @@ describe('orchestrator failures', () => {
       OrchestrationStatus: 5,
       Result: 'stop it',
     });
+  });
+
+  it('fails an instance whose orchestrator is not registered, as the extension does before running it', () => {
+    const input = { ...firstEpisode('Missing') };
+    const end = processEpisode(input, { kind: 'thrown', message: 'not invoked' });
+    expect(end.runtimeStatus).toBe('Failed');
+    expect(end.output).toBe(
+      "Orchestrator function 'Missing' failed: The function 'Missing' doesn't exist, is disabled, or is not an " +
+        "orchestrator function. Additional info: The following are the known orchestrator functions: 'plain'.",
+    );
   });
 });

@@ -515,4 +515,62 @@ describe('replay core against the SDK repository oracle histories', () => {
     ]);
     expect(end.output).toBe('"Timer fired!"');
   });
+
+  it('consumes early events in order as GetTimestampExhaustion, ignoring its duplicated TimerFired', async () => {
+    const timestampExhaustion: OrchestratorFn = function* (context) {
+      const payload = context.df.getInput<{ delayMergeUntilSecs?: number }>();
+      yield context.df.callActivity('Merge');
+      if (payload.delayMergeUntilSecs) {
+        const fireAt = new Date(context.df.currentUtcDateTime.getTime() + payload.delayMergeUntilSecs * 1000);
+        yield context.df.createTimer(fireAt);
+      }
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const result = (yield context.df.callActivity('CheckIfMerged')) as { output: boolean };
+        if (result.output) return 'Merge successful';
+        yield context.df.waitForExternalEvent('CheckPrForMerge');
+      }
+      return 'gave up';
+    };
+    const run = new SdkOrchestration(timestampExhaustion, {
+      name: 'TimestampExhaustion',
+      settings: testSettings({ activities: ['Merge', 'CheckIfMerged'] }),
+    });
+    const check = (value: number) => eventRaised('CheckPrForMerge', { value });
+    await run.start({ delayMergeUntilSecs: 1 }, at(0), [check(0)]);
+    await run.episode([check(1)], at(1));
+    await run.episode([taskCompleted(0, '')], at(2));
+    const duplicated = await run.episode([timerFired(1, at(3)), timerFired(1, at(3))], at(3));
+    expect(duplicated.warnings).toEqual([expect.stringContaining('Duplicate TimerFired event for task 1')]);
+    await run.episode([taskCompleted(2, { output: false })], at(4));
+    await run.episode([taskCompleted(3, { output: false })], at(5));
+    const waiting = await run.episode([taskCompleted(4, { output: false })], at(6));
+    expect(waiting.work).toEqual([]);
+    await run.episode([check(2), check(3), check(4)], at(7));
+    const stillBuffered = await run.episode([taskCompleted(5, { output: false })], at(8));
+    expect(shape(run)).toEqual([
+      'ExecutionStarted',
+      'EventRaised',
+      'TaskScheduled#0',
+      'EventRaised',
+      'TaskCompleted(0)',
+      'TimerCreated#1',
+      'TimerFired(1)',
+      'TaskScheduled#2',
+      'TaskCompleted(2)',
+      'TaskScheduled#3',
+      'TaskCompleted(3)',
+      'TaskScheduled#4',
+      'TaskCompleted(4)',
+      'EventRaised',
+      'EventRaised',
+      'EventRaised',
+      'TaskScheduled#5',
+      'TaskCompleted(5)',
+      'TaskScheduled#6',
+    ]);
+    // Two events (values 3 and 4) are still buffered, so the next check goes out at once.
+    expect(stillBuffered.work).toEqual([
+      { kind: 'activity', taskScheduledId: 6, name: 'CheckIfMerged', input: '[null]' },
+    ]);
+  });
 });

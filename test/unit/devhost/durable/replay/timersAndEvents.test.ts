@@ -131,6 +131,29 @@ describe('timers and external events', () => {
     expect(end.runtimeStatus).toBe('Completed');
   });
 
+  it('reports non-determinism when a long timer is cancelled after a slice fired, as the extension would', async () => {
+    // The extension re-creates only the first (cancelled) slice on replay, so the second slice in
+    // history has no matching action. Reproduced from the extension's CreateTimer; see differences.md.
+    const longRace: OrchestratorFn = function* (context) {
+      const timer = context.df.createTimer(
+        new Date(context.df.currentUtcDateTime.getTime() + 10 * 86_400_000),
+      );
+      const event = context.df.waitForExternalEvent('Go');
+      const winner: unknown = yield context.df.Task.any([event, timer]);
+      if (winner === event) timer.cancel();
+      return 'went';
+    };
+    const run = new SdkOrchestration(longRace, { name: 'longRace', settings });
+    await run.start(null, at(0));
+    await run.episode([timerFired(0, at(3 * 86_400))], at(3 * 86_400));
+    expect(run.last.work).toEqual([{ kind: 'timer', timerId: 1, fireAt: at(6 * 86_400) }]);
+    const end = await run.episode([eventRaised('Go', null)], at(4 * 86_400));
+    expect(end.runtimeStatus).toBe('Failed');
+    expect(end.output).toMatch(
+      /^Non-Deterministic workflow detected: A previous execution of this orchestration scheduled a timer task with sequence number 1/,
+    );
+  });
+
   it('gives the SDK a time at least the fired slice time so long timers keep their ids', async () => {
     const run = new SdkOrchestration(
       function* (context) {

@@ -1,0 +1,76 @@
+import { parseCliArgs, parseSize } from '../../../../devhost/config/cliArgs';
+
+describe('devhost command line', () => {
+  test('start with every flag', () => {
+    expect(
+      parseCliArgs([
+        'start',
+        '--app-dir',
+        'app',
+        '--port=0',
+        '--enforce-keys',
+        '--watch',
+        '--inspect=9230',
+        '--log',
+        'json',
+        '--max-request-body-size',
+        '1mb',
+        '--emulators',
+        'azurite,cosmos',
+        '--host',
+        '0.0.0.0',
+        '--state-dir',
+        '/tmp/state',
+      ]),
+    ).toEqual({
+      command: 'start',
+      appDir: 'app',
+      stateDir: '/tmp/state',
+      port: 0,
+      host: '0.0.0.0',
+      enforceKeys: true,
+      watch: true,
+      inspect: { host: '127.0.0.1', port: 9230 },
+      log: 'json',
+      maxRequestBodyBytes: 1024 * 1024,
+      emulators: ['azurite', 'cosmos'],
+    });
+  });
+
+  test('defaults', () => {
+    expect(parseCliArgs(['start'])).toMatchObject({
+      port: undefined,
+      enforceKeys: false,
+      log: 'text',
+      inspect: undefined,
+    });
+    expect(parseCliArgs(['start', '--inspect'])).toMatchObject({
+      inspect: { host: '127.0.0.1', port: 9229 },
+    });
+  });
+
+  test('help', () => {
+    expect(parseCliArgs([])).toEqual({ command: 'help' });
+    expect(parseCliArgs(['start', '--help'])).toEqual({ command: 'help' });
+  });
+
+  test.each([
+    [['start', '--bogus'], /Unknown option '--bogus'. Valid options: --app-dir/],
+    [['serve'], /Unknown command 'serve'/],
+    [['start', '--port', 'abc'], /--port must be a port number/],
+    [['start', '--port', '70000'], /--port must be a port number/],
+    [['start', '--port'], /--port needs a value/],
+    [['start', '--app-dir', '--watch'], /--app-dir needs a value/],
+    [['start', '--log', 'xml'], /--log must be 'text' or 'json'/],
+    [['start', '--watch=yes'], /--watch takes no value/],
+  ])('%p is rejected with a message saying what is valid', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
+  test('sizes take units', () => {
+    expect(parseSize('100MB')).toBe(100 * 1024 * 1024);
+    expect(parseSize('512kb')).toBe(512 * 1024);
+    expect(parseSize('2048')).toBe(2048);
+    expect(() => parseSize('lots')).toThrow(/must be a size/);
+  });
+});
