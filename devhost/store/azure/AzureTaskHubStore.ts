@@ -37,7 +37,7 @@ import type {
   TaskHubStore,
   TaskMessage,
 } from '../TaskHubStore';
-import { isInsecure } from './connection';
+import { isInsecure, StorageConnectionError } from './connection';
 import { CorruptDataError } from './corruptData';
 import { CrashPoints, parseCrashSetting } from './crashPoints';
 import { isOutOfOrder, repairedInstanceRow } from './historyTruth';
@@ -140,6 +140,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     const queues = QueueServiceClient.fromConnectionString(connectionString);
     const blobs = BlobServiceClient.fromConnectionString(connectionString);
     const calls = new StorageCalls();
+    await probe(connectionString);
 
     const initial = taskHubResourceNames(taskHubName, options.partitionCount ?? DEFAULT_PARTITION_COUNT);
     const leaseContainer = blobs.getContainerClient(initial.leaseContainer);
@@ -799,6 +800,22 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`The task hub store '${this.taskHubName}' is closed.`);
+  }
+}
+
+/** Fails fast, with what to do, when nothing answers at the storage endpoints. */
+async function probe(connectionString: string): Promise<void> {
+  const client = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 1 } });
+  try {
+    await client.getProperties();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'ECONNRESET') {
+      throw new StorageConnectionError(
+        `Cannot reach Azure Storage at ${client.url} (AzureWebJobsStorage): ${String(code)}. ` +
+          'Start Azurite (devhost starts it with --emulators azurite) or point AzureWebJobsStorage at a running account.',
+      );
+    }
   }
 }
 
