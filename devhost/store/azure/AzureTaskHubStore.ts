@@ -191,6 +191,8 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   async receiveOrchestrationWorkItem(lockMs: number): Promise<OrchestrationWorkItem | undefined> {
     this.assertOpen();
+    // Another owner has the partitions now: processing them here too would run work twice.
+    if (!this.partitions.healthy) return undefined;
     for (let round = 0; round < 4; round += 1) {
       const picked = this.pickInstance(lockMs);
       if (!picked) {

@@ -146,9 +146,19 @@ export class PartitionLeases {
     for (const lease of this.leases) {
       try {
         await lease.renewLease();
-      } catch (error) {
-        this.lost = true;
-        this.options.log(`Lost the lease on a task hub partition: ${String((error as Error).message)}`);
+      } catch {
+        // Expired (the process was paused past 30 s): take it again if nobody else has.
+        try {
+          await lease.acquireLease(LEASE_SECONDS);
+        } catch (error) {
+          if (!this.lost) {
+            this.options.log(
+              `Lost a task hub partition lease to another owner (${String((error as Error).message)}); ` +
+                'this devhost stops taking orchestration work. Stop the other process and restart devhost.',
+            );
+          }
+          this.lost = true;
+        }
       }
     }
   }
