@@ -17,6 +17,12 @@ export async function startTestAzurite(): Promise<TestAzurite> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      // Exits with the test process, even when that one is killed and cannot stop it.
+      '-e',
+      'const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(0)},500).unref();' +
+        'process.argv.splice(1,1);require(process.argv[1]);',
+      '--',
+      '-',
       entry,
       '--inMemoryPersistence',
       '--extentMemoryLimit',
