@@ -16,7 +16,7 @@ export interface StartArgs {
   log: 'text' | 'json';
   maxRequestBodyBytes: number | undefined;
   /** Where the durable task hub lives (`--storage`); unset = the durable plugin's default (memory). */
-  storage?: 'memory';
+  storage?: 'memory' | 'azure';
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -39,7 +39,8 @@ Options:
   --inspect[=[host:]port]          open the Node debugger (default 127.0.0.1:9229), with source maps
   --log <text|json>                log format; json prints one object per line
   --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
-  --storage <memory>               durable task hub store; memory (default) keeps it in this process only
+  --storage <memory|azure>         durable task hub store: memory (default) keeps it in this process only;
+                                   azure keeps it in Azure Storage (AzureWebJobsStorage, e.g. Azurite)
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -122,10 +123,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         args.maxRequestBodyBytes = parseSize(value);
         break;
       case '--storage':
-        if (value !== 'memory') {
-          throw new CliUsageError(
-            `--storage must be 'memory' (the only task hub store so far), not '${value}'.`,
-          );
+        if (value !== 'memory' && value !== 'azure') {
+          throw new CliUsageError(`--storage must be 'memory' or 'azure', not '${value}'.`);
         }
         args.storage = value;
         break;

@@ -7,7 +7,8 @@ import { mountDurableHttpApi, type MountedDurableHttpApi } from '../client/mount
 import type { Clock } from '../scheduler/clock';
 import type { EngineSettings } from '../scheduler/settings';
 import type { DevhostPlugin, PluginContext } from '../../worker/types';
-import { createDurableEngine, type StorageKind } from './createEngine';
+import { openAzureStore } from '../../store/azure/openFromHost';
+import { createDurableEngine, engineSettingsFor, type StorageKind } from './createEngine';
 import type { DurableEngine } from './DurableEngine';
 
 export interface DurablePluginOptions {
@@ -43,7 +44,7 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
     async start(context: PluginContext) {
       const clock = options.clock ?? context.clock;
       const storage = options.storage ?? 'memory';
-      engine = createDurableEngine({
+      const base = {
         app: context.app,
         hostJson: context.hostJson,
         env: context.env,
@@ -51,11 +52,19 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
         storage,
         log: context.logger,
         ...(options.settings ? { settings: options.settings } : {}),
-      });
-      context.logger.info(
-        `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
-          'process only and is lost when devhost stops.',
-      );
+      };
+      if (storage === 'azure') {
+        const { hubName } = engineSettingsFor(base);
+        const store = await openAzureStore({ ...base, hubName, log: context.logger });
+        engine = createDurableEngine({ ...base, store });
+        context.logger.info(`Durable task hub '${hubName}' uses Azure Storage (AzureWebJobsStorage).`);
+      } else {
+        engine = createDurableEngine(base);
+        context.logger.info(
+          `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
+            'process only and is lost when devhost stops.',
+        );
+      }
       engine.start();
       try {
         api = await mountDurableHttpApi(context, {
