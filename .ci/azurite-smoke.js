@@ -1,5 +1,7 @@
 // Starts the pinned Azurite in memory on free ports, checks that the blob, queue and table
-// endpoints answer, and stops it. Fails CI early with a clear message if Azurite cannot run here.
+// endpoints answer as that Azurite version and that a queue message makes a round trip, then checks
+// that @azure/cosmos can use @vercel/cosmosdb-server over plain http. Fails CI early with a clear
+// message if the local stack cannot run here.
 const { spawn } = require('node:child_process');
 const net = require('node:net');
 
@@ -39,18 +41,38 @@ async function main() {
   child.stderr.on('data', (d) => (output += d));
   const deadline = Date.now() + 20000;
   try {
-    for (const port of [blob, queue, table]) {
+    const version = require('azurite/package.json').version;
+    for (const [service, port] of [
+      ['Blob', blob],
+      ['Queue', queue],
+      ['Table', table],
+    ]) {
       for (;;) {
         try {
-          await fetch(`http://127.0.0.1:${port}/`);
+          const res = await fetch(`http://127.0.0.1:${port}/`);
+          const server = res.headers.get('server') ?? '';
+          if (server !== `Azurite-${service}/${version}`) {
+            throw new Error(`port ${port} answered as "${server}", expected Azurite-${service}/${version}`);
+          }
           break;
-        } catch {
+        } catch (err) {
+          if (err.message.startsWith('port ')) throw err;
           if (Date.now() > deadline) throw new Error(`Azurite did not answer on port ${port}.\n${output}`);
           await new Promise((r) => setTimeout(r, 200));
         }
       }
     }
-    const version = require('azurite/package.json').version;
+    const { QueueClient } = require('@azure/storage-queue');
+    const connection =
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;' +
+      'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;' +
+      `QueueEndpoint=http://127.0.0.1:${queue}/devstoreaccount1;`;
+    const q = new QueueClient(connection, 'smoke');
+    await q.create();
+    await q.sendMessage('ping');
+    const { receivedMessageItems } = await q.receiveMessages();
+    if (receivedMessageItems[0]?.messageText !== 'ping')
+      throw new Error('a queue message did not make the round trip');
     console.log(
       `azurite ${version} answers on blob ${blob}, queue ${queue}, table ${table} (node ${process.version})`,
     );
@@ -59,7 +81,37 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(`Azurite smoke test failed: ${err.message}`);
-  process.exit(1);
-});
+async function cosmos() {
+  const { createHttpServer } = require('@vercel/cosmosdb-server');
+  const { CosmosClient } = require('@azure/cosmos');
+  const server = createHttpServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const client = new CosmosClient({
+      endpoint: `http://127.0.0.1:${server.address().port}`,
+      key: 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==',
+      connectionPolicy: { enableEndpointDiscovery: false },
+    });
+    const { database } = await client.databases.createIfNotExists({ id: 'smoke' });
+    const { container } = await database.containers.createIfNotExists({ id: 'c', partitionKey: '/id' });
+    await container.items.create({ id: 'x' });
+    const { resource } = await container.item('x', 'x').read();
+    if (resource?.id !== 'x') throw new Error('an item did not make the round trip');
+    const version = require('@vercel/cosmosdb-server/package.json').version;
+    console.log(`@vercel/cosmosdb-server ${version} serves @azure/cosmos over http`);
+  } finally {
+    server.close();
+    server.closeAllConnections();
+  }
+}
+
+main()
+  .catch((err) => {
+    console.error(`Azurite smoke test failed: ${err.message}`);
+    process.exit(1);
+  })
+  .then(() => cosmos())
+  .catch((err) => {
+    console.error(`Cosmos server smoke test failed: ${err.message}`);
+    process.exit(1);
+  });

@@ -5,15 +5,20 @@
 import * as inspector from 'node:inspector';
 import { CliUsageError, parseCliArgs, usage, type StartArgs } from './config/cliArgs';
 import { durablePlugin } from './durable/engine/durablePlugin';
+import { runEmulatorsCommand } from './emulators/cli';
+import { stackUsage, takeStackFlags, type StackFlags } from './emulators/cliArgs';
+import { EmulatorError } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
+import { runReplayCommand } from './testing/replayCli';
+import { ensureError } from './worker/errors';
 
 function fail(message: string, hint?: string, code = 1): never {
   process.stderr.write(`devhost: ${message}\n${hint ? `  ${hint}\n` : ''}`);
   process.exit(code);
 }
 
-async function start(args: StartArgs): Promise<void> {
+async function start(args: StartArgs, stack: StackFlags): Promise<void> {
   if (args.inspect) {
     process.setSourceMapsEnabled(true);
     // Node prints the debugger URL itself.
@@ -29,7 +34,8 @@ async function start(args: StartArgs): Promise<void> {
       enforceKeys: args.enforceKeys,
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
-      emulators: args.emulators,
+      emulators: stack.emulators,
+      localStack: stack,
       plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),
     });
@@ -55,18 +61,37 @@ async function start(args: StartArgs): Promise<void> {
 }
 
 function main(argv: readonly string[]): void {
+  // `devhost replay`: the determinism check against a saved history (devhost/testing/replayCli.ts).
+  if (argv[0] === 'replay') {
+    runReplayCommand(argv.slice(1)).then(
+      (code) => process.exit(code),
+      (err: unknown) => fail(ensureError(err).message),
+    );
+    return;
+  }
+  // `devhost emulators <start|stop|status>`, `devhost reset`, `devhost outbox`: the local stack alone.
+  if (argv[0] === 'emulators' || argv[0] === 'reset' || argv[0] === 'outbox') {
+    runEmulatorsCommand(argv[0] === 'emulators' ? argv.slice(1) : argv).catch((err: unknown) =>
+      fail(ensureError(err).message),
+    );
+    return;
+  }
   let args;
+  let stack: StackFlags;
   try {
-    args = parseCliArgs(argv);
+    const taken = takeStackFlags(argv);
+    stack = taken.flags;
+    args = parseCliArgs(taken.rest);
   } catch (err) {
-    if (err instanceof CliUsageError) fail(err.message, 'Run `devhost --help` for the options.', 2);
+    if (err instanceof CliUsageError || err instanceof EmulatorError)
+      fail(err.message, 'Run `devhost --help` for the options.', 2);
     throw err;
   }
   if (args.command === 'help') {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${usage}\n\n${stackUsage}\n`);
     return;
   }
-  void start(args);
+  void start(args, stack);
 }
 
 main(process.argv.slice(2));

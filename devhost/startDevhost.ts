@@ -6,11 +6,14 @@
 import * as path from 'node:path';
 import { readHostJson, type HostJson } from './config/hostJson';
 import { applyAppSettings, readLocalSettings } from './config/localSettings';
+import { createAdminApi } from './http/adminApi';
 import { createFunctionsHandler, type FunctionsState } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
 import { defaultMaxRequestBodyBytes, startPublicServer, type PublicServer } from './http/publicServer';
 import { buildRouteTable, isHttpTrigger, type HttpRoute } from './http/routeTable';
+import type { StackFlags } from './emulators/cliArgs';
+import { startLocalStack, type LocalStack } from './emulators/localStack';
 import { createLogger, type Logger } from './log/logger';
 import { hasBuildScript, watchApp, type AppWatcher } from './worker/appWatcher';
 import { readAppPackage } from './worker/appLoader';
@@ -54,10 +57,12 @@ export interface DevhostOptions {
   banner?: boolean;
   /** Trigger servers and services to run with the app, started in order. */
   plugins?: DevhostPlugin[];
-  /** The clock timer triggers run on; default real time. Tests pass a virtual clock. */
+  /** The clock every plugin runs on (timers, the durable engine); default real time. Tests pass a virtual clock. */
   clock?: Clock;
   /** Local services to start with the app (`--emulators azurite,cosmos`). */
   emulators?: string[];
+  /** Ports, in-memory mode, seed module, outbox viewer and lifetime of those services. */
+  localStack?: Partial<StackFlags>;
 }
 
 export interface Devhost {
@@ -82,25 +87,20 @@ const builtInTriggerTypes = ['httpTrigger'];
 
 export async function startDevhost(options: DevhostOptions = {}): Promise<Devhost> {
   const logger = options.logger ?? createLogger();
-  if (options.emulators?.length) {
-    // The emulator plugins plug in here; until they do, say so rather than pretend.
-    logger.warn(
-      `Emulators (${options.emulators.join(', ')}) are not available in this build; start them yourself.`,
-    );
-  }
   const appDir = path.resolve(options.appDir ?? process.cwd());
   const env = nativeProcess().env;
-  const plugins = withBuiltInPlugins(options.plugins ?? [], options.clock ?? new RealClock());
+  // One clock for the whole host, so timer triggers and durable timers agree on what time it is.
+  const clock = options.clock ?? new RealClock();
+  const plugins = withBuiltInPlugins(options.plugins ?? []);
 
   // Configuration first: a broken host.json or local.settings.json fails before anything starts.
   const appPackage = readAppPackage(appDir);
   const hostJson = readHostJson(appDir);
   const localSettings = readLocalSettings(appDir);
-  applyAppSettings(localSettings.values, env);
-  env.AZURE_FUNCTIONS_ENVIRONMENT ??= 'Development';
   const stateDir = path.resolve(options.stateDir ?? defaultStateDir(appDir));
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const functionTimeoutMs =
     options.functionTimeoutMs === undefined
       ? hostJson.functionTimeoutMs
@@ -139,6 +139,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   }
 
   let server: PublicServer | undefined;
+  let localStack: LocalStack | undefined;
   const startedPlugins: DevhostPlugin[] = [];
   let watcher: AppWatcher | undefined;
   let setHostname = false;
@@ -164,14 +165,34 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     await closing;
     if (setHostname && server && env.WEBSITE_HOSTNAME === authority(server.origin))
       delete env.WEBSITE_HOSTNAME;
+    await localStack?.close();
+    removeAppSettings();
     stopGuard();
   };
 
+  // Settings go into the process as func puts them there; stop() takes them out again, so hosts
+  // started one after another in one process (jest workers) do not see each other's settings.
+  const removeAppSettings = applyAppSettings(
+    { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values },
+    env,
+  );
+
   try {
+    // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
+    if (options.emulators?.length) {
+      localStack = await startLocalStack({
+        appDir,
+        stateDir,
+        emulators: options.emulators,
+        flags: options.localStack,
+        env,
+        logger: logger.child({ source: 'emulators' }),
+      });
+    }
     server = await startPublicServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
-      maxRequestBodyBytes: options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
+      maxRequestBodyBytes,
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       fallback: createFunctionsHandler({ state: () => state, keys, logger }),
@@ -182,6 +203,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       setHostname = true;
     }
     state = await loadApp();
+    server.mount('/admin/', createAdminApi({ app: appFacade, keys }));
 
     const publicServer = server;
     const context: PluginContext = {
@@ -193,13 +215,15 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       env,
       keys,
       logger,
+      clock,
+      maxRequestBodyBytes,
       mountHttp: (prefix, handler) => publicServer.mount(prefix, handler),
       onAppReloaded: (listener) => {
         reloadListeners.add(listener);
         return new Disposable(() => reloadListeners.delete(listener));
       },
     };
-    for (const plugin of plugins) {
+    for (const plugin of [...plugins, ...(localStack?.plugins ?? [])]) {
       await plugin.start({ ...context, logger: logger.child({ source: plugin.name }) });
       startedPlugins.push(plugin);
     }
@@ -251,10 +275,10 @@ function authority(origin: string): string {
   return origin.replace(/^https?:\/\//, '');
 }
 
-/** Timer triggers are served unless the caller brings its own timer plugin. */
-function withBuiltInPlugins(plugins: readonly DevhostPlugin[], clock: Clock): DevhostPlugin[] {
+/** Timer triggers are served (on the context's clock) unless the caller brings its own timer plugin. */
+function withBuiltInPlugins(plugins: readonly DevhostPlugin[]): DevhostPlugin[] {
   const servesTimers = plugins.some((p) => p.triggerTypes.some((t) => t.toLowerCase() === 'timertrigger'));
-  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer({ clock })];
+  return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer()];
 }
 
 function warnAboutUnservedTriggers(

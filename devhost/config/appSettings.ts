@@ -1,6 +1,7 @@
 /**
- * `%Setting%` references, as the host resolves them in host.json and binding attributes (e.g.
- * `"hubName": "%TASKHUB_NAME%"`): the name is looked up in the app settings (the environment).
+ * `%Setting%` references, as the host's name resolver replaces them in host.json and binding
+ * attributes (e.g. `"hubName": "%TASKHUB_NAME%"`, a timer's `schedule`): each name is looked up in
+ * the app settings (the environment). The one resolver devhost uses for them.
  */
 export class MissingAppSettingError extends Error {
   override readonly name = 'MissingAppSettingError';
@@ -9,7 +10,7 @@ export class MissingAppSettingError extends Error {
     where: string,
   ) {
     super(
-      `${where} refers to the app setting '%${setting}%', which is not set. ` +
+      `${where} refers to the app setting '${setting}', which is not set. ` +
         `Add it to local.settings.json "Values" or to the environment.`,
     );
   }

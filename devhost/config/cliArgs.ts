@@ -1,5 +1,7 @@
 /**
  * The devhost command line: `devhost start [flags]`. Pure parsing; main.ts acts on the result.
+ * Local stack flags (`--emulators`, ports, `--seed`…) are taken out first by
+ * `emulators/cliArgs.ts` `takeStackFlags`.
  */
 export interface StartArgs {
   command: 'start';
@@ -13,9 +15,8 @@ export interface StartArgs {
   inspect: { host: string; port: number } | undefined;
   log: 'text' | 'json';
   maxRequestBodyBytes: number | undefined;
-  emulators: string[];
   /** Where the durable task hub lives (`--storage`); unset = the durable plugin's default (memory). */
-  storage?: 'memory';
+  storage?: 'memory' | 'azure';
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -38,8 +39,8 @@ Options:
   --inspect[=[host:]port]          open the Node debugger (default 127.0.0.1:9229), with source maps
   --log <text|json>                log format; json prints one object per line
   --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
-  --emulators <list>               local services to start with the app, e.g. azurite,cosmos
-  --storage <memory>               durable task hub store; memory (default) keeps it in this process only
+  --storage <memory|azure>         durable task hub store: memory (default) keeps it in this process only;
+                                   azure keeps it in Azure Storage (AzureWebJobsStorage, e.g. Azurite)
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -52,7 +53,6 @@ const valueFlags = new Set([
   '--host',
   '--log',
   '--max-request-body-size',
-  '--emulators',
   '--storage',
 ]);
 
@@ -75,7 +75,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     inspect: undefined,
     log: 'text',
     maxRequestBodyBytes: undefined,
-    emulators: [],
   };
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i]!;
@@ -95,7 +94,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (!valueFlags.has(flag)) {
       throw new CliUsageError(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
-          `--inspect, --log, --max-request-body-size, --emulators, --storage, --help.`,
+          `--inspect, --log, --max-request-body-size, --storage, --help (local stack flags: see --help).`,
       );
     }
     const value = inlineValue ?? rest[++i];
@@ -123,17 +122,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       case '--max-request-body-size':
         args.maxRequestBodyBytes = parseSize(value);
         break;
-      case '--emulators':
-        args.emulators = value
-          .split(',')
-          .map((e) => e.trim())
-          .filter((e) => e !== '');
-        break;
       case '--storage':
-        if (value !== 'memory') {
-          throw new CliUsageError(
-            `--storage must be 'memory' (the only task hub store so far), not '${value}'.`,
-          );
+        if (value !== 'memory' && value !== 'azure') {
+          throw new CliUsageError(`--storage must be 'memory' or 'azure', not '${value}'.`);
         }
         args.storage = value;
         break;

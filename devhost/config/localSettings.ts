@@ -71,14 +71,48 @@ export function parseLocalSettings(file: string, document: unknown): LocalSettin
   return { file, exists: true, values, localHttpPort, cors, corsCredentials: host.CORSCredentials === true };
 }
 
-/** Copies `values` into `env` without overriding variables that are already set, as func does. */
-export function applyAppSettings(values: Record<string, string>, env: NodeJS.ProcessEnv): string[] {
-  const applied: string[] = [];
+interface HeldSetting {
+  readonly value: string;
+  holders: number;
+}
+
+/** Settings hosts put into an environment, and how many running hosts share each. */
+const heldSettings = new WeakMap<NodeJS.ProcessEnv, Map<string, HeldSetting>>();
+
+/**
+ * Copies `values` into `env` without overriding variables that are already set, as func does, and
+ * returns a function that takes them out again, for a host that stops while the process goes on
+ * (tests). A key another running host put there with the same value is shared, so it goes when
+ * the last of them stops; a value changed meanwhile stays.
+ */
+export function applyAppSettings(values: Record<string, string>, env: NodeJS.ProcessEnv): () => void {
+  let held = heldSettings.get(env);
+  if (!held) {
+    held = new Map();
+    heldSettings.set(env, held);
+  }
+  const mine: [string, HeldSetting][] = [];
   for (const [key, value] of Object.entries(values)) {
-    if (env[key] === undefined) {
+    const current = held.get(key);
+    if (current && env[key] === current.value && current.value === value) {
+      current.holders += 1;
+      mine.push([key, current]);
+    } else if (env[key] === undefined) {
+      const entry: HeldSetting = { value, holders: 1 };
       env[key] = value;
-      applied.push(key);
+      held.set(key, entry);
+      mine.push([key, entry]);
     }
   }
-  return applied;
+  let removed = false;
+  return () => {
+    if (removed) return;
+    removed = true;
+    for (const [key, entry] of mine) {
+      entry.holders -= 1;
+      if (entry.holders > 0) continue;
+      if (held.get(key) === entry) held.delete(key);
+      if (env[key] === entry.value) delete env[key];
+    }
+  };
 }

@@ -42,6 +42,22 @@ export const httpErrors = {
     status: 400,
     message: 'The request could not be read.',
   },
+  methodNotAllowed: {
+    code: 'METHOD_NOT_ALLOWED',
+    status: 405,
+    message: 'This devhost path does not answer this method.',
+  },
+  localClientsOnly: {
+    code: 'LOCAL_CLIENTS_ONLY',
+    status: 404,
+    message: 'This devhost page answers local (loopback) clients only.',
+  },
+  cosmosUnavailable: {
+    code: 'COSMOS_UNAVAILABLE',
+    status: 502,
+    message:
+      'Reading from Cosmos DB failed: check that COSMOS_ENDPOINT answers (npm run emulators starts one).',
+  },
   hostStopping: {
     code: 'HOST_STOPPING',
     status: 503,

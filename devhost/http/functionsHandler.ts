@@ -90,7 +90,22 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       sendError(res, httpErrors.functionFailed);
       return;
     }
-    writeResponse(res, response);
+    try {
+      writeResponse(res, response);
+    } catch (err) {
+      // Node rejects header names or values the function built badly (e.g. with a newline).
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (!code.startsWith('ERR_INVALID_') && !code.startsWith('ERR_HTTP_INVALID_')) throw err;
+      options.logger.error(
+        `Function '${match.route.functionName}' returned an invalid HTTP header: ${(err as Error).message}`,
+        {
+          function: match.route.functionName,
+          invocationId: outcome.invocationId,
+        },
+      );
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      sendError(res, httpErrors.functionFailed);
+    }
   };
 }
 

@@ -16,10 +16,9 @@ export interface IncomingHttp {
 
 export function toRpcHttp(request: IncomingHttp): RpcHttpData {
   const nullableHeaders: Record<string, RpcNullableString> = {};
-  for (const [name, value] of groupHeaders(request.rawHeaders)) {
-    // IgnoreEmptyValuedRpcHttpHeaders: the host drops headers whose value is empty.
-    if (value !== '') nullableHeaders[name] = { value };
-  }
+  // With nullable dictionaries the host keeps empty values (IgnoreEmptyValuedRpcHttpHeaders only
+  // applies to the legacy `headers` map).
+  for (const [name, value] of groupHeaders(request.rawHeaders)) nullableHeaders[name] = { value };
   const nullableParams: Record<string, RpcNullableString> = {};
   for (const [name, value] of Object.entries(request.params)) nullableParams[name] = { value };
   const http: RpcHttpData = {
@@ -33,14 +32,14 @@ export function toRpcHttp(request: IncomingHttp): RpcHttpData {
   return http;
 }
 
-/** Header names lower-cased, repeated headers joined with ", " in arrival order. */
+/** Header names lower-cased; a repeated header joined with "," (ASP.NET's StringValues.ToString). */
 export function groupHeaders(rawHeaders: readonly string[]): Map<string, string> {
   const grouped = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     const value = rawHeaders[i + 1]!;
     const previous = grouped.get(name);
-    grouped.set(name, previous === undefined ? value : `${previous}, ${value}`);
+    grouped.set(name, previous === undefined ? value : `${previous},${value}`);
   }
   return grouped;
 }
@@ -118,9 +117,10 @@ function escapeDataString(text: string): string {
   );
 }
 
-/** A Set-Cookie value as ASP.NET Core writes it from the host's cookie options. */
+/** A Set-Cookie value as ASP.NET Core's ResponseCookies.Append writes it from the host's cookie options. */
 export function serializeCookie(cookie: RpcHttpCookie): string {
-  const parts = [`${escapeDataString(cookie.name)}=${escapeDataString(cookie.value)}`];
+  // ASP.NET Core (6+) escapes the value but no longer the name.
+  const parts = [`${cookie.name}=${escapeDataString(cookie.value)}`];
   const expires = cookie.expires?.value;
   if (expires) parts.push(`expires=${new Date(expires.seconds * 1000).toUTCString()}`);
   const maxAge = cookie.maxAge?.value;

@@ -65,7 +65,7 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
   let origin = '';
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
-      options.logger.error(`devhost failed on ${req.method} ${req.url}: ${String(err)}`, {
+      options.logger.error(`devhost failed on ${req.method} ${redactUrl(req.url)}: ${String(err)}`, {
         stack: err instanceof Error ? err.stack : undefined,
       });
       sendError(res, httpErrors.internal);
@@ -129,6 +129,14 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
       });
     },
   };
+}
+
+/**
+ * The request target with secret query values hidden, for logs: approval links carry one-time
+ * `token`s, and function keys travel as `code`.
+ */
+export function redactUrl(url: string | undefined): string {
+  return (url ?? '/').replace(/([?&](?:token|code)=)[^&#]*/gi, '$1<redacted>');
 }
 
 export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {

@@ -326,9 +326,13 @@ function segmentAllowsAbsence(segment: Segment): boolean {
   );
 }
 
+/** Kestrel decodes the request path except `%2F`, which stays encoded (it is not a separator). */
 function decodeSegment(raw: string): string | undefined {
   try {
-    return decodeURIComponent(raw);
+    return raw
+      .split(/(%2F)/i)
+      .map((part, i) => (i % 2 === 1 ? part : decodeURIComponent(part)))
+      .join('');
   } catch {
     return undefined;
   }

@@ -18,9 +18,9 @@ import type { Duration } from '../durable/scheduler/duration';
 import { findDurableFunction } from '../durable/scheduler/functionApp';
 import { RealClock } from '../durable/scheduler/RealClock';
 import type { EngineSettings } from '../durable/scheduler/settings';
-import { VirtualClock } from '../durable/scheduler/VirtualClock';
+import { VirtualClock, type AdvanceOptions } from '../durable/scheduler/VirtualClock';
 import { createMemoryLogger, type LogRecord, type Logger } from '../log/logger';
-import { startDevhost, type Devhost, type DevhostPlugin } from '../startDevhost';
+import { startDevhost, type Devhost } from '../startDevhost';
 import type { ActivityFake, AnyActivityHandler } from './activityOverrides';
 
 export interface StartTestHostOptions {
@@ -34,15 +34,16 @@ export interface StartTestHostOptions {
   settings?: Partial<EngineSettings>;
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
-  /** More plugins to run in the host (e.g. timer triggers), given the host's clock so they share it. */
-  plugins?: (clock: Clock) => DevhostPlugin[];
 }
 
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
 export interface TestClock extends Clock {
   readonly kind: 'virtual' | 'real';
-  /** Moves virtual time forward, running everything that falls due in order. */
-  advance(duration: Duration): Promise<void>;
+  /**
+   * Moves virtual time forward, running everything that falls due in order and letting the host
+   * settle after each step; `{ settle: false }` moves time without waiting for running work.
+   */
+  advance(duration: Duration, options?: AdvanceOptions): Promise<void>;
 }
 
 export interface StartOptions {
@@ -89,8 +90,8 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   const virtualClock = virtual ? new VirtualClock(options.startAt) : undefined;
   const baseClock: Clock = virtualClock ?? new RealClock();
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-test-'));
+  // The plugin takes devhost's clock, which timer triggers run on too.
   const plugin = durablePlugin({
-    clock: baseClock,
     rpcPort: 0,
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -102,7 +103,8 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
       stateDir,
       logger,
       banner: false,
-      plugins: [plugin, ...(options.plugins?.(baseClock) ?? [])],
+      clock: baseClock,
+      plugins: [plugin],
     });
   } catch (error) {
     await fs.promises.rm(stateDir, { recursive: true, force: true });
@@ -124,18 +126,22 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
       if (engine.idle && !virtualClock?.hasDue()) return;
     }
   };
-  const disposeSettle = virtualClock?.onSettle(runUntilIdle);
+  const disposeSettle = virtualClock?.onSettle(async () => {
+    const busy = !engine.idle;
+    await runUntilIdle();
+    return busy;
+  });
 
   const clock: TestClock = {
     kind: virtual ? 'virtual' : 'real',
     now: () => baseClock.now(),
     schedule: (at, callback) => baseClock.schedule(at, callback),
-    advance: async (duration) => {
+    advance: async (duration, advanceOptions) => {
       if (!virtualClock)
         throw new Error(
           'This test host runs on the real clock; start it with clock: "virtual" to advance time.',
         );
-      await virtualClock.advance(duration);
+      await virtualClock.advance(duration, advanceOptions);
     },
   };
 

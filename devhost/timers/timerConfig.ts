@@ -2,6 +2,7 @@
  * Reads a timer function's trigger binding and retry options into what its listener needs, so a
  * bad schedule fails at start with the function and the field named.
  */
+import { MissingAppSettingError } from '../config/appSettings';
 import type { RegisteredFunction } from '../worker/types';
 import { retryPolicyFrom, RetryOptionsError, type RetryPolicy } from './retryPolicy';
 import { createTimerSchedule, ScheduleError, type TimerSchedule } from './timerSchedule';
@@ -42,6 +43,8 @@ export function readTimerConfig(
   try {
     schedule = createTimerSchedule(fn.trigger.schedule, zone, settings);
   } catch (error) {
+    if (error instanceof MissingAppSettingError)
+      throw new TimerConfigError(fn.name, 'schedule', error.message);
     if (!(error instanceof ScheduleError)) throw error;
     const field = error.field ? `schedule.${error.field}` : 'schedule';
     throw new TimerConfigError(fn.name, field, error.message);

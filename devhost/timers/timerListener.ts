@@ -106,6 +106,11 @@ export class TimerListener {
     await this.#running;
   }
 
+  /** True while an invocation runs (not while parked on a retry delay). */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
   /**
    * Resolves once nothing is running, or the run is parked on a retry delay (which only the clock
    * can end). A virtual clock awaits this before firing the next due callback.

@@ -12,6 +12,8 @@ import {
   parseCronExpression,
   type CronExpression,
 } from './ncrontab';
+import { resolveAppSettings } from '../config/appSettings';
+import { parseTimeSpan } from '../config/timeSpan';
 import { type TimeZone } from './timeZone';
 
 export interface TimerSchedule {
@@ -39,8 +41,8 @@ export class ScheduleError extends Error {
 }
 
 /**
- * Resolves `%Name%` from app settings (as the host's name resolver does for a whole-string
- * placeholder), then parses the result.
+ * Resolves `%Name%` from app settings as the host's name resolver does (a missing one throws
+ * `MissingAppSettingError`), then parses the result.
  */
 export function createTimerSchedule(
   schedule: unknown,
@@ -52,7 +54,7 @@ export function createTimerSchedule(
       "the 'schedule' property is missing or empty; give an NCRONTAB expression such as '0 */5 * * * *'.",
     );
   }
-  const expression = resolveSetting(schedule, settings);
+  const expression = resolveAppSettings(schedule, settings, 'the schedule');
   let cronError: CronExpressionError | undefined;
   try {
     return cronSchedule(parseCronExpression(expression), zone);
@@ -71,18 +73,6 @@ export function createTimerSchedule(
     `'${expression}' is not a valid cron expression or TimeSpan string. ${cronError.message}`,
     cronError.field,
   );
-}
-
-function resolveSetting(schedule: string, settings: Record<string, string | undefined>): string {
-  const match = /^%([^%]+)%$/.exec(schedule.trim());
-  if (!match?.[1]) return schedule;
-  const value = settings[match[1]];
-  if (value === undefined || value.trim().length === 0) {
-    throw new ScheduleError(
-      `the schedule refers to the app setting '${match[1]}', which is not set (add it to local.settings.json Values).`,
-    );
-  }
-  return value;
 }
 
 function cronSchedule(cron: CronExpression, zone: TimeZone): TimerSchedule {
@@ -142,45 +132,4 @@ function constantSchedule(expression: string, intervalMs: number): TimerSchedule
     nextAfter: (instant) => instant + intervalMs,
     describe: () => `Constant: ${expression}`,
   };
-}
-
-/**
- * .NET `TimeSpan.TryParse` (invariant and en-US forms): `d`, `hh:mm`, `hh:mm:ss`, `d.hh:mm[:ss]`,
- * `d:hh:mm:ss`, each optionally with `.fraction` seconds and a leading `-`. Milliseconds, or
- * `undefined` when the text is not a TimeSpan.
- */
-export function parseTimeSpan(text: string): number | undefined {
-  const trimmed = text.trim();
-  const sign = trimmed.startsWith('-') ? -1 : 1;
-  const body = sign < 0 ? trimmed.slice(1) : trimmed;
-  let parts: { days: string; hours: string; minutes: string; seconds: string; fraction: string };
-  let match: RegExpExecArray | null;
-  if ((match = /^(\d+)$/.exec(body))) {
-    parts = { days: match[1] ?? '0', hours: '0', minutes: '0', seconds: '0', fraction: '' };
-  } else if ((match = /^(?:(\d+)\.)?(\d+):(\d+)(?::(\d+)(?:\.(\d{1,7}))?)?$/.exec(body))) {
-    parts = {
-      days: match[1] ?? '0',
-      hours: match[2] ?? '0',
-      minutes: match[3] ?? '0',
-      seconds: match[4] ?? '0',
-      fraction: match[5] ?? '',
-    };
-  } else if ((match = /^(\d+):(\d+):(\d+):(\d+)(?:\.(\d{1,7}))?$/.exec(body))) {
-    parts = {
-      days: match[1] ?? '0',
-      hours: match[2] ?? '0',
-      minutes: match[3] ?? '0',
-      seconds: match[4] ?? '0',
-      fraction: match[5] ?? '',
-    };
-  } else {
-    return undefined;
-  }
-  const hours = Number(parts.hours);
-  const minutes = Number(parts.minutes);
-  const seconds = Number(parts.seconds);
-  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
-  const totalSeconds = ((Number(parts.days) * 24 + hours) * 60 + minutes) * 60 + seconds;
-  const ms = totalSeconds * 1000 + Math.round(Number(`0.${parts.fraction || '0'}`) * 1000);
-  return sign * ms;
 }

@@ -46,7 +46,8 @@ export interface TimerPluginContext {
 
 /** A clock that can wait for the host to settle between callbacks (the virtual clock). */
 interface SettlingClock extends Clock {
-  onSettle(hook: () => Promise<void>): () => void;
+  /** The hook resolves true when it had work to wait for (see `VirtualClock.onSettle`). */
+  onSettle(hook: () => Promise<boolean | void>): () => void;
 }
 
 function isSettlingClock(clock: Clock): clock is SettlingClock {
@@ -89,7 +90,11 @@ export class TimerTriggerServer {
     if (!clock) throw new Error('The timer trigger plugin needs a clock: pass { clock } when creating it.');
     await this.#startListeners(ctx, clock);
     if (isSettlingClock(clock)) {
-      const unsettle = clock.onSettle(() => this.whenIdle());
+      const unsettle = clock.onSettle(async () => {
+        const busy = this.#listeners.some((listener) => listener.busy);
+        await this.whenIdle();
+        return busy;
+      });
       this.#cleanup.push(unsettle);
     }
     if (ctx.onAppReloaded) {

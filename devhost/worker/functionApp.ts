@@ -59,7 +59,15 @@ export class FunctionApp implements FunctionAppHandle {
         );
       }
       // The worker reports capabilities before indexing; @azure/functions locks app.setup() here.
-      await app.#target.programmingModel?.getCapabilities?.({ ...defaultWorkerCapabilities });
+      const capabilities = await app.#target.programmingModel?.getCapabilities?.({
+        ...defaultWorkerCapabilities,
+      });
+      if (capabilities?.HttpUri) {
+        options.logger.warn(
+          'The app enabled HTTP streaming (app.setup({ enableHttpStream: true })), which devhost does not ' +
+            'support: its HTTP functions will not receive requests. Remove the setting to run it under devhost.',
+        );
+      }
       app.#target.registry.lock();
     });
     if (app.functions().length === 0) {
@@ -133,6 +141,13 @@ export class FunctionApp implements FunctionAppHandle {
         inputProviders: this.#inputProviders,
         appHookData: this.#appHookData,
         timeoutMs: this.#timeoutMs,
+        onLateFault: (error, invocationId) =>
+          this.#logger.error(`${error.message} (raised after '${source}' completed, Id=${invocationId})`, {
+            source,
+            function: fn.name,
+            invocationId,
+            stack: describeError(error),
+          }),
         onLog: (level, category, message, invocationId, invocationContext) => {
           const line = this.#runLogHooks(level, category, message, invocationContext);
           logAt(this.#logger, line.level, line.message, { source, invocationId, category });

@@ -20,6 +20,8 @@ export interface InvocationDeps {
   appHookData: Record<string, unknown>;
   /** host.json functionTimeout in ms; undefined = unlimited. */
   timeoutMs: number | undefined;
+  /** A fault raised by work the invocation left running after it completed. */
+  onLateFault(error: Error, invocationId: string): void;
   /** Receives the app's `context.log` lines. */
   onLog(
     level: CoreLogLevel,
@@ -66,8 +68,12 @@ export async function invoke(
           timer.unref?.();
         });
 
+  let settled = false;
+  const scope = {
+    fail: (error: Error) => (settled ? deps.onLateFault(error, invocationId) : rejectFault(error)),
+  };
   const pipeline = runForTarget(deps.target, () =>
-    runInFaultScope({ fail: rejectFault }, () => runPipeline(deps, fn, invocationId, inputData, request)),
+    runInFaultScope(scope, () => runPipeline(deps, fn, invocationId, inputData, request)),
   );
   // The pipeline may lose the race (timeout, fault) and settle later: never let that surface.
   pipeline.catch(() => undefined);
@@ -77,6 +83,7 @@ export async function invoke(
   } catch (err) {
     return fail(ensureError(err));
   } finally {
+    settled = true;
     if (timer) clearTimeout(timer);
   }
 }

@@ -4,6 +4,7 @@
  * Shapes follow the RPC protocol as the core API sees it: camelCase objects, enums as strings.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../durable/scheduler/clock';
 import type { Logger } from '../log/logger';
 
 /** One-of typed value, as in `FunctionRpc.proto` `TypedData`. Exactly one member is set. */
@@ -221,6 +222,10 @@ export interface PluginContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly keys: PluginKeyChecker;
   readonly logger: Logger;
+  /** devhost's one clock (real, or the virtual clock a test passed): every plugin schedules on it. */
+  readonly clock: Clock;
+  /** The host's request body limit (`--max-request-body-size`), for listeners a plugin runs itself. */
+  readonly maxRequestBodyBytes: number;
   /** Serves paths starting with `prefix` (e.g. `/runtime/webhooks/durabletask/`) on the public server. */
   mountHttp(prefix: string, handler: HostRequestHandler): DisposableLike;
   /** Called after `--watch` reloaded the app (functions may have changed). */

@@ -4,12 +4,14 @@
  * `durableClient` input binding provider whose payload points at both.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { httpErrors, sendError } from '../../http/errors';
+import { BodyTooLargeError, defaultMaxRequestBodyBytes, readBody } from '../../http/publicServer';
 import type { InputBindingProvider } from '../../worker/types';
 import type { Clock } from '../scheduler/clock';
 import { createDurableApiHandler, type DurableApiHandler } from './apiHandler';
 import { buildDurableClientPayload, type DurableClientPayload } from './clientPayload';
 import { createDurableClientInputProvider } from './inputProvider';
-import { pathBelow, readBody, splitTarget, toApiRequest, writeApiResponse } from './nodeHttp';
+import { pathBelow, splitTarget, toApiRequest, writeApiResponse } from './nodeHttp';
 import type { DurableOperations } from './operations';
 import { emptyResponse, errorResponse, GENERIC_SERVER_ERROR } from './responses';
 import { RPC_BASE_PATH, RPC_DEFAULT_PORT, startRpcListener } from './rpcListener';
@@ -35,11 +37,19 @@ export interface DurableHttpApiOptions {
   log?: (message: string) => void;
   /** Port to try first for the loopback listener (the extension's 17071); 0 for any free port. */
   rpcPort?: number;
+  /** The host's body limit (`--max-request-body-size`), applied on the loopback listener too. */
+  maxRequestBodyBytes?: number;
+}
+
+/** What the public server hands a mounted handler: the body, read within the host's limit. */
+export interface PublicRequestContext {
+  /** Rejects with `BodyTooLargeError` past the host's limit. */
+  readBody(): Promise<Buffer>;
 }
 
 export interface DurableHttpApi {
   /** Serves a request whose path is below `/runtime/webhooks/durabletask` (see `isDurableWebhookPath`). */
-  handlePublic(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  handlePublic(req: IncomingMessage, res: ServerResponse, context: PublicRequestContext): Promise<void>;
   readonly rpcBaseUrl: string;
   /** For binding types `durableClient` and `orchestrationClient` (`DURABLE_CLIENT_BINDING_TYPES`). */
   readonly inputProvider: InputBindingProvider;
@@ -63,9 +73,10 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
     log,
   });
 
+  const bodyLimit = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const rpc = await startRpcListener((req, res) => {
     // Links handed out from the loopback endpoint point at the public API, where they work.
-    void serve(handler, req, res, RPC_BASE_PATH, origin(), log);
+    void serve(handler, req, res, RPC_BASE_PATH, origin(), log, () => readBody(req, bodyLimit));
   }, options.rpcPort ?? RPC_DEFAULT_PORT);
 
   const payload = (): DurableClientPayload =>
@@ -81,7 +92,7 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
     inputProvider: createDurableClientInputProvider(payload),
     payload,
     close: () => rpc.close(),
-    handlePublic: async (req, res) => {
+    handlePublic: async (req, res, context) => {
       const method = (req.method ?? 'GET').toUpperCase();
       if (!WEBHOOK_VERBS.has(method)) {
         req.resume();
@@ -98,7 +109,9 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
         }
       }
       // As the extension does, links answer with the origin the caller used.
-      await serve(handler, req, res, WEBHOOK_PATH, host ? `http://${host}` : origin(), log);
+      await serve(handler, req, res, WEBHOOK_PATH, host ? `http://${host}` : origin(), log, () =>
+        context.readBody(),
+      );
     },
   };
 }
@@ -110,11 +123,24 @@ async function serve(
   basePath: string,
   linkOrigin: string,
   log: (message: string) => void,
+  readRequestBody: () => Promise<Buffer>,
 ): Promise<void> {
+  let body: Buffer;
+  try {
+    body = await readRequestBody();
+  } catch (error) {
+    // As the Functions host answers for any request over its limit, webhooks included.
+    if (error instanceof BodyTooLargeError) {
+      res.setHeader('connection', 'close');
+      sendError(res, httpErrors.payloadTooLarge, error.message);
+    } else {
+      sendError(res, httpErrors.badRequest, error instanceof Error ? error.message : String(error));
+    }
+    return;
+  }
   try {
     const { pathname, search } = splitTarget(req.url);
     const path = pathBelow(pathname, basePath);
-    const body = await readBody(req);
     const response =
       path === undefined
         ? emptyResponse(404)

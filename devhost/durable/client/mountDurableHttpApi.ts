@@ -14,7 +14,10 @@ import { WEBHOOK_PATH } from './webhookLinks';
 export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
 
 /** The parts of devhost's `PluginContext` this needs (a `PluginContext` is one). */
-export type DurableApiHostContext = Pick<PluginContext, 'origin' | 'keys' | 'mountHttp' | 'logger'> & {
+export type DurableApiHostContext = Pick<
+  PluginContext,
+  'origin' | 'keys' | 'mountHttp' | 'logger' | 'maxRequestBodyBytes'
+> & {
   readonly app: InputProviderHost;
 };
 
@@ -37,11 +40,14 @@ export async function mountDurableHttpApi(
     log: (message) => context.logger.error(message),
     ...options,
     origin: context.origin,
+    maxRequestBodyBytes: context.maxRequestBodyBytes,
     // Links carry the key only where it is asked for (see docs/differences.md).
     systemKey: context.keys.enforced ? context.keys.keys.systemKeys[DURABLE_SYSTEM_KEY_NAME] : undefined,
     authorize: (request) => context.keys.check({ systemKey: DURABLE_SYSTEM_KEY_NAME }, request),
   });
-  const mount = context.mountHttp(`${WEBHOOK_PATH}/`, (req, res) => api.handlePublic(req, res));
+  const mount = context.mountHttp(`${WEBHOOK_PATH}/`, (req, res, request) =>
+    api.handlePublic(req, res, request),
+  );
   const unregister = registerDurableClientInput(context.app, api.inputProvider);
   return {
     api,

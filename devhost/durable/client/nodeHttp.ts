@@ -28,13 +28,6 @@ export function pathBelow(pathname: string, basePath: string): string | undefine
   return rest === '' || rest.startsWith('/') ? rest : undefined;
 }
 
-export async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req)
-    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks);
-}
-
 export function toApiRequest(
   req: IncomingMessage,
   body: Buffer,

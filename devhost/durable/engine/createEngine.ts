@@ -3,6 +3,7 @@
  * replay core and the status history format. Both the devhost plugin and the test harness use it.
  */
 import { MemoryTaskHubStore } from '../../store/memory/MemoryTaskHubStore';
+import type { TaskHubStore } from '../../store/TaskHubStore';
 import type { Clock } from '../scheduler/clock';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
 import { formatHistoryEvents } from '../replay';
@@ -10,7 +11,7 @@ import { replayCore, type EngineLog } from '../scheduler/orchestrationDispatcher
 import { readEngineSettings, type EngineSettings } from '../scheduler/settings';
 import { DurableEngine } from './DurableEngine';
 
-export type StorageKind = 'memory';
+export type StorageKind = 'memory' | 'azure';
 
 export interface CreateEngineOptions {
   app: DurableFunctionApp;
@@ -22,20 +23,30 @@ export interface CreateEngineOptions {
   log: EngineLog;
   /** Settings that win over host.json (tests). */
   settings?: Partial<EngineSettings>;
+  /** An opened store (the azure one opens asynchronously); default: a new memory store. */
+  store?: TaskHubStore;
 }
 
-export function createDurableEngine(options: CreateEngineOptions): DurableEngine {
+/** host.json `extensions.durableTask` with the extension's defaults, then the overrides. */
+export function engineSettingsFor(
+  options: Pick<CreateEngineOptions, 'hostJson' | 'env' | 'settings'>,
+): EngineSettings {
   const extensions = options.hostJson.extensions;
   const durableTask =
     typeof extensions === 'object' && extensions !== null
       ? (extensions as Record<string, unknown>).durableTask
       : undefined;
-  const settings = { ...readEngineSettings(durableTask, options.env), ...options.settings };
+  return { ...readEngineSettings(durableTask, options.env), ...options.settings };
+}
+
+export function createDurableEngine(options: CreateEngineOptions): DurableEngine {
+  const settings = engineSettingsFor(options);
   const storage = options.storage ?? 'memory';
-  if (storage !== 'memory') {
-    throw new Error(`Unknown durable storage '${String(storage)}': use 'memory'.`);
+  if (storage !== 'memory' && !options.store) {
+    throw new Error(`The durable storage '${String(storage)}' needs an opened store.`);
   }
-  const store = new MemoryTaskHubStore({ taskHubName: settings.hubName, clock: options.clock });
+  const store =
+    options.store ?? new MemoryTaskHubStore({ taskHubName: settings.hubName, clock: options.clock });
   return new DurableEngine({
     store,
     clock: options.clock,
@@ -44,5 +55,7 @@ export function createDurableEngine(options: CreateEngineOptions): DurableEngine
     replay: replayCore,
     formatHistory: formatHistoryEvents,
     log: options.log,
+    // Remote queues also receive work from other processes and after restarts: poll them too.
+    ...(options.store ? { pollIntervalMs: 500 } : {}),
   });
 }

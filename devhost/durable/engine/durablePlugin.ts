@@ -5,16 +5,16 @@
  */
 import { mountDurableHttpApi, type MountedDurableHttpApi } from '../client/mountDurableHttpApi';
 import type { Clock } from '../scheduler/clock';
-import { RealClock } from '../scheduler/RealClock';
 import type { EngineSettings } from '../scheduler/settings';
 import type { DevhostPlugin, PluginContext } from '../../worker/types';
-import { createDurableEngine, type StorageKind } from './createEngine';
+import { openAzureStore } from '../../store/azure/openFromHost';
+import { createDurableEngine, engineSettingsFor, type StorageKind } from './createEngine';
 import type { DurableEngine } from './DurableEngine';
 
 export interface DurablePluginOptions {
   /** Default `memory` (the only store so far). */
   storage?: StorageKind;
-  /** Default: the real clock. Tests pass a virtual one. */
+  /** Default: devhost's clock (the plugin context's). */
   clock?: Clock;
   /** Settings that win over host.json. */
   settings?: Partial<EngineSettings>;
@@ -42,9 +42,9 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
       return api;
     },
     async start(context: PluginContext) {
-      const clock = options.clock ?? new RealClock();
+      const clock = options.clock ?? context.clock;
       const storage = options.storage ?? 'memory';
-      engine = createDurableEngine({
+      const base = {
         app: context.app,
         hostJson: context.hostJson,
         env: context.env,
@@ -52,11 +52,19 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
         storage,
         log: context.logger,
         ...(options.settings ? { settings: options.settings } : {}),
-      });
-      context.logger.info(
-        `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
-          'process only and is lost when devhost stops.',
-      );
+      };
+      if (storage === 'azure') {
+        const { hubName } = engineSettingsFor(base);
+        const store = await openAzureStore({ ...base, hubName, log: context.logger });
+        engine = createDurableEngine({ ...base, store });
+        context.logger.info(`Durable task hub '${hubName}' uses Azure Storage (AzureWebJobsStorage).`);
+      } else {
+        engine = createDurableEngine(base);
+        context.logger.info(
+          `Durable task hub '${engine.settings.hubName}' uses the memory store: orchestration state lives in this ` +
+            'process only and is lost when devhost stops.',
+        );
+      }
       engine.start();
       try {
         api = await mountDurableHttpApi(context, {

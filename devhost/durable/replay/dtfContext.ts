@@ -186,7 +186,7 @@ export class DtfContext {
     };
     if (action.kind !== expectedKind[event.EventType]) throw otherKind(event, action);
     if (action.kind !== 'timer' && 'Name' in event && !sameName(event.Name, action.name)) {
-      throw otherName(event, action.name);
+      throw otherName(event, action);
     }
     this.pending.delete(event.EventId);
   }

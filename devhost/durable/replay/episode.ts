@@ -126,7 +126,10 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
     }
   } catch (error) {
     if (!(error instanceof NonDeterminismError)) throw error;
-    return failed(error.message, error.message, nextIdAfter(all), [], [], customStatus);
+    return {
+      ...failed(error.message, error.message, nextIdAfter(all), [], [], customStatus),
+      nonDeterminism: error.detail,
+    };
   }
 
   const newActions = ctx.newActions();

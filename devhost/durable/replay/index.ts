@@ -17,4 +17,4 @@ export { entityNameFromSchedulerId, entityRequestMessage, entityResponseMessage 
 export { formatHistoryEvents, type HistoryFormatOptions } from './historyFormat';
 export { summarizeExecution, type ExecutionSummary } from './executionSummary';
 export { formatStatusTime, parseStoredValue } from './statusValues';
-export { formatTimeSpan } from './timeSpan';
+export { formatTimeSpan } from '../../config/timeSpan';

@@ -6,10 +6,25 @@
 import { EventType, type HistoryEvent } from '../history';
 import type { ScheduledAction } from './scheduledAction';
 
+/** What a replay found at a sequence id, beside what the history recorded there (for reports). */
+export interface NonDeterminismDetail {
+  sequenceId: number;
+  /** The recorded scheduling event, e.g. `activity 'Hello'`. */
+  expected: string;
+  /** What this replay produced at that id, or null for nothing. */
+  found: string | null;
+}
+
 export class NonDeterminismError extends Error {
-  constructor(detail: string) {
-    super(`Non-Deterministic workflow detected: ${detail}`);
+  readonly detail: NonDeterminismDetail;
+  constructor(message: string, event: SchedulingEvent, found: ScheduledAction | undefined) {
+    super(`Non-Deterministic workflow detected: ${message}`);
     this.name = 'NonDeterminismError';
+    this.detail = {
+      sequenceId: event.EventId,
+      expected: describeRecorded(event),
+      found: found === undefined ? null : describe(found),
+    };
   }
 }
 
@@ -43,23 +58,31 @@ export function missingAction(event: SchedulingEvent): NonDeterminismError {
         `A previous execution of this orchestration scheduled an activity task with sequence ID ${id} and name ` +
           `'${event.Name}' (version '${event.Version ?? ''}'), but the current replay execution hasn't (yet?) ` +
           `scheduled this task. ${RESTART_HINT}`,
+        event,
+        undefined,
       );
     case EventType.TimerCreated:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a timer task with sequence number ${id} but the ` +
           `current replay execution hasn't (yet?) scheduled this task. ${RESTART_HINT}`,
+        event,
+        undefined,
       );
     case EventType.SubOrchestrationInstanceCreated:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} ` +
           `and name '${event.Name}' (version '${event.Version ?? ''}', instance ID '${event.InstanceId}'), but the ` +
           `current replay execution hasn't (yet?) scheduled this task. ${RESTART_HINT}`,
+        event,
+        undefined,
       );
     case EventType.EventSent:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a send event task with sequence ID ${id}, type ` +
           `'EventSent' name '${event.Name}', instance ID '${event.InstanceId}', but the current replay execution ` +
           `hasn't (yet?) scheduled this task. ${RESTART_HINT}`,
+        event,
+        undefined,
       );
   }
 }
@@ -73,48 +96,79 @@ export function otherKind(event: SchedulingEvent, found: ScheduledAction): NonDe
         `A previous execution of this orchestration scheduled an activity task with sequence number ${id} named ` +
           `'${event.Name}', but the current orchestration replay instead produced a ${produced} with this ` +
           `sequence number. ${RESTART_HINT}`,
+        event,
+        found,
       );
     case EventType.TimerCreated:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a timer task with sequence number ${id} but the ` +
           `current orchestration replay instead produced a ${produced} with this sequence number. ${RESTART_HINT}`,
+        event,
+        found,
       );
     case EventType.SubOrchestrationInstanceCreated:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} and ` +
           `name '${event.Name}' (instance ID '${event.InstanceId}'), but the current orchestration replay instead ` +
           `produced a ${produced} at this sequence number. ${RESTART_HINT}`,
+        event,
+        found,
       );
     case EventType.EventSent:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a send event task with sequence ID ${id}, name ` +
           `'${event.Name}', instance ID '${event.InstanceId}', but the current orchestration replay instead ` +
           `produced a ${produced} at this sequence number. ${RESTART_HINT}`,
+        event,
+        found,
       );
   }
 }
 
-export function otherName(event: SchedulingEvent, foundName: string): NonDeterminismError {
+export function otherName(
+  event: SchedulingEvent,
+  foundAction: ScheduledAction & { name: string },
+): NonDeterminismError {
   const id = event.EventId;
+  const foundName = foundAction.name;
   switch (event.EventType) {
     case EventType.TaskScheduled:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled an activity task with sequence number ${id} named ` +
           `'${event.Name}', but the current orchestration replay instead scheduled an activity task named ` +
           `'${foundName}' with this sequence number. ${RESTART_HINT}`,
+        event,
+        foundAction,
       );
     case EventType.SubOrchestrationInstanceCreated:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID ${id} and ` +
           `name '${event.Name}' (instance ID '${event.InstanceId}'), but the current orchestration replay instead ` +
           `scheduled a sub-orchestration task named '${foundName}' at this sequence number. ${RESTART_HINT}`,
+        event,
+        foundAction,
       );
     default:
       return new NonDeterminismError(
         `A previous execution of this orchestration scheduled a send event task with sequence ID ${id}, name ` +
           `'${'Name' in event ? event.Name : ''}', but the current orchestration replay instead scheduled a send ` +
           `event task named '${foundName}' at this sequence number. ${RESTART_HINT}`,
+        event,
+        foundAction,
       );
+  }
+}
+
+function describeRecorded(event: SchedulingEvent): string {
+  switch (event.EventType) {
+    case EventType.TaskScheduled:
+      return `activity '${event.Name}'`;
+    case EventType.TimerCreated:
+      return `timer firing at ${event.FireAt}`;
+    case EventType.SubOrchestrationInstanceCreated:
+      return `sub-orchestration '${event.Name}'`;
+    case EventType.EventSent:
+      return `event '${event.Name}' to '${event.InstanceId}'`;
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type OrchestratorStartedEvent,
 } from '../history';
 import { acceptDeliveredEvents, asDelivered } from './deliveredEvents';
-import { formatTimeSpan } from './timeSpan';
+import { formatTimeSpan } from '../../config/timeSpan';
 import type { EpisodeInput } from './types';
 
 export interface OrchestrationTriggerPayload {

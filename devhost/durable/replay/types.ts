@@ -5,6 +5,7 @@
  */
 import type { DurableHttpRequestJson, OrchestratorState } from '../actions';
 import type { EventRaisedEvent, HistoryEvent, RuntimeStatus } from '../history';
+import type { NonDeterminismDetail } from './nonDeterminism';
 
 export interface OrchestrationSettings {
   /** `maximumShortTimerDuration` (Azure Storage: 6 days). */
@@ -63,6 +64,8 @@ export interface EpisodeResult {
   continueAsNew?: { input: string | null; carryOver: EventRaisedEvent[] };
   /** A human-readable reason when the instance failed (non-determinism, bad reply, user error). */
   failureReason?: string;
+  /** Set when the replay did not match the history: the sequence id, what was recorded, what was produced. */
+  nonDeterminism?: NonDeterminismDetail;
   /** Loud warnings for the log (e.g. an unknown activity name). */
   warnings: string[];
   /**

@@ -4,6 +4,24 @@ import { parseDuration, type Duration } from './duration';
 /** Where virtual time starts unless told otherwise: a fixed instant, so runs are reproducible. */
 export const DEFAULT_VIRTUAL_START = Date.UTC(2030, 0, 1, 0, 0, 0);
 
+/**
+ * Work a virtual clock awaits after each callback (e.g. "until the engine is idle"). Resolves
+ * `true` when it found work to wait for: that work may have left work for another hook.
+ */
+export type SettleHook = () => Promise<boolean | void>;
+
+/** Passes after which settling gives up: hooks that always find work would otherwise spin forever. */
+const MAX_SETTLE_PASSES = 1000;
+
+export interface AdvanceOptions {
+  /**
+   * Default true: after each callback, wait until the settle hooks find nothing to do. `false`
+   * only lets pending I/O and promises run, so time can move while work is still running (e.g.
+   * past a lease while an activity is blocked).
+   */
+  settle?: boolean;
+}
+
 interface Scheduled {
   at: number;
   order: number;
@@ -18,7 +36,7 @@ interface Scheduled {
 export class VirtualClock implements Clock {
   private current: number;
   private readonly queue: Scheduled[] = [];
-  private readonly settleHooks = new Set<() => Promise<void>>();
+  private readonly settleHooks = new Set<SettleHook>();
   private order = 0;
 
   constructor(start: number | Date | string = DEFAULT_VIRTUAL_START) {
@@ -41,31 +59,36 @@ export class VirtualClock implements Clock {
     };
   }
 
-  /** Registers work to await after each fired callback (e.g. "until the engine is idle"). */
-  onSettle(hook: () => Promise<void>): () => void {
+  /**
+   * Registers work to await after each fired callback (e.g. "until the engine is idle"). The
+   * clock runs every hook again while any of them found work, so a timer run that starts an
+   * orchestration has it run at this instant, not after time moves on.
+   */
+  onSettle(hook: SettleHook): () => void {
     this.settleHooks.add(hook);
     return () => this.settleHooks.delete(hook);
   }
 
   /** Moves time forward by `duration`, firing everything that falls due in order. */
-  async advance(duration: Duration): Promise<void> {
-    await this.advanceTo(this.current + parseDuration(duration));
+  async advance(duration: Duration, options: AdvanceOptions = {}): Promise<void> {
+    await this.advanceTo(this.current + parseDuration(duration), options);
   }
 
-  async advanceTo(target: number | Date | string): Promise<void> {
+  async advanceTo(target: number | Date | string, options: AdvanceOptions = {}): Promise<void> {
     const until = typeof target === 'number' ? target : new Date(target).getTime();
     if (!Number.isFinite(until))
       throw new RangeError(`Cannot advance a virtual clock to '${String(target)}'.`);
-    await this.settle();
+    const step = options.settle === false ? nextTurn : () => this.settle();
+    await step();
     for (;;) {
       const next = this.nextDue(until);
       if (!next) break;
       this.current = Math.max(this.current, next.at);
       next.callback();
-      await this.settle();
+      await step();
     }
     this.current = Math.max(this.current, until);
-    await this.settle();
+    await step();
   }
 
   /** Callbacks due at the current time that have not fired yet. */
@@ -101,7 +124,24 @@ export class VirtualClock implements Clock {
   }
 
   private async settle(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    for (const hook of [...this.settleHooks]) await hook();
+    for (let pass = 1; ; pass++) {
+      await nextTurn();
+      let busy = false;
+      for (const hook of [...this.settleHooks]) if ((await hook()) === true) busy = true;
+      if (this.hasDue()) {
+        this.fireDue();
+        busy = true;
+      }
+      if (!busy) return;
+      if (pass >= MAX_SETTLE_PASSES)
+        throw new Error(
+          `The host did not settle at virtual time ${new Date(this.current).toISOString()}: ` +
+            `work kept appearing after ${MAX_SETTLE_PASSES} passes.`,
+        );
+    }
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }

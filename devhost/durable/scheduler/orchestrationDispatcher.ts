@@ -198,7 +198,8 @@ async function runEpisode(
   return deps.replay.completeEpisode(input, sdkReply(outcome));
 }
 
-function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+/** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
+export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
   if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
   const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
   if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };

@@ -4,7 +4,8 @@
  */
 import { cpus } from 'node:os';
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { resolveAppSettings } from '../../config/appSettings';
+import { parseTimeSpan } from '../../config/timeSpan';
 
 export interface EngineSettings {
   hubName: string;
@@ -21,13 +22,17 @@ export interface EngineSettings {
   entityMessageReorderWindowMs: number;
 }
 
-const timeSpan = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+/** A positive .NET TimeSpan, as the extension's options read it (e.g. `"00:05:00"`). */
+const timeSpan = z.string().transform((value, ctx) => {
+  const ms = parseTimeSpan(value);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${value}' is not a positive TimeSpan; write it as hh:mm:ss, e.g. "00:05:00"`,
+    });
     return z.NEVER;
   }
+  return ms;
 });
 
 const durableTaskSchema = z.looseObject({
@@ -59,7 +64,8 @@ const HUB_NAME = /^[A-Za-z][A-Za-z0-9]{2,44}$/;
 
 /**
  * Reads `extensions.durableTask`. `%NAME%` in `hubName` is replaced from `env`, as the host's
- * name resolver does; without a hub name the extension uses `WEBSITE_SITE_NAME` or `TestHubName`.
+ * name resolver does (`MissingAppSettingError` when it is not set); without a hub name the
+ * extension uses `WEBSITE_SITE_NAME` or `TestHubName`.
  */
 export function readEngineSettings(
   durableTask: unknown,
@@ -89,20 +95,11 @@ export function readEngineSettings(
 }
 
 function resolveHubName(configured: string | undefined, env: Record<string, string | undefined>): string {
-  let name = configured;
-  if (name !== undefined) {
-    const reference = /^%([^%]+)%$/.exec(name.trim());
-    if (reference?.[1] !== undefined) {
-      name = env[reference[1]];
-      if (name === undefined || name === '') {
-        throw new DurableSettingsError(
-          `host.json extensions.durableTask.hubName refers to the app setting '${reference[1]}', which is not set. ` +
-            'Add it to local.settings.json Values.',
-        );
-      }
-    }
-  }
-  if (name === undefined || name === '') {
+  let name =
+    configured === undefined || configured === ''
+      ? undefined
+      : resolveAppSettings(configured, env, 'host.json extensions.durableTask.hubName');
+  if (name === undefined) {
     const site = env.WEBSITE_SITE_NAME?.replace(/[^A-Za-z0-9]/g, '');
     name = site !== undefined && site !== '' ? site : 'TestHubName';
   }

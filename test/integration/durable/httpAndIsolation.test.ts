@@ -80,25 +80,29 @@ describe('durable engine: test hosts side by side', () => {
 type RealDouble = (n: number) => number;
 
 describe('durable engine: leases under virtual time', () => {
-  it('renews the lease of a running activity while time is advanced, so each call runs once', async () => {
+  it('renews the lease of a running activity while time moves past it, so each call runs once', async () => {
     const host = await startFixtureHost();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     try {
       let calls = 0;
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
       host.overrideActivity<RealDouble>('Double', async (n) => {
         calls += 1;
         await gate;
         return n * 3;
       });
       const id = await host.start('FanOut', { instanceId: uniqueInstanceId('lease'), input: 2 });
-      while (calls === 0) await new Promise((resolve) => setImmediate(resolve));
-      // The activity finishes a moment after the clock moves 1 h past its 5-minute lease.
-      setTimeout(release, 20);
-      await host.clock.advance('1h');
+      while (calls < 2) await new Promise((resolve) => setImmediate(resolve));
+      // Both activities are still running while time moves 1 h, twelve times their 5-minute lock:
+      // without renewal the store would hand each work item out again.
+      await host.clock.advance('1h', { settle: false });
+      expect(calls).toBe(2);
+      release();
       expect((await host.waitForStatus(id, 'Completed')).output).toBe(3);
       expect(calls).toBe(2);
     } finally {
+      // Stopping waits for running activities.
+      release();
       await host.stop();
     }
   });

@@ -8,6 +8,7 @@ import {
   isDurableWebhookPath,
   type DurableHttpApi,
 } from '../../../devhost/durable/client/durableHttpApi';
+import { defaultMaxRequestBodyBytes, readBody } from '../../../devhost/http/publicServer';
 import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
 import { call } from './harness';
 
@@ -31,7 +32,10 @@ describe('the Durable HTTP API over the real engine', () => {
     host = await startTestHost({ appDir: durableAppDir });
     const mounted: { api?: DurableHttpApi } = {};
     server = createServer((req, res) => {
-      if (mounted.api && isDurableWebhookPath(req.url)) void mounted.api.handlePublic(req, res);
+      if (mounted.api && isDurableWebhookPath(req.url))
+        void mounted.api.handlePublic(req, res, {
+          readBody: () => readBody(req, defaultMaxRequestBodyBytes),
+        });
       else res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,17 +1,18 @@
 /**
- * Starts the Durable HTTP API over real HTTP for tests: a public server on 127.0.0.1 port 0 that
- * mounts the webhook handler as the host does, and the loopback RPC listener on a free port, both
- * backed by the HTTP layer's test double.
+ * Starts the Durable HTTP API over real HTTP for tests: devhost's public server on 127.0.0.1 port 0
+ * with the webhooks mounted as the durable plugin mounts them (`mountDurableHttpApi`: the host's
+ * key checker and body limit), and the loopback RPC listener on a free port, both backed by the
+ * HTTP layer's test double.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { DurableHttpApi } from '../../../devhost/durable/client/durableHttpApi';
 import {
-  createDurableHttpApi,
-  isDurableWebhookPath,
-  type DurableHttpApi,
-} from '../../../devhost/durable/client/durableHttpApi';
-import { isAuthorized, keyFromRequest } from '../../../devhost/http/keys';
+  mountDurableHttpApi,
+  type MountedDurableHttpApi,
+} from '../../../devhost/durable/client/mountDurableHttpApi';
 import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
+import { createKeyChecker } from '../../../devhost/http/keys';
+import { defaultMaxRequestBodyBytes, startPublicServer } from '../../../devhost/http/publicServer';
+import { createMemoryLogger } from '../../../devhost/log/logger';
 import { FakeDurableOperations } from '../../support/fakeDurableOperations';
 
 export interface ApiHarness {
@@ -32,72 +33,66 @@ export interface HarnessKeys {
   masterKey: string;
 }
 
-export async function startApiHarness(options: { keys?: HarnessKeys } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { keys?: HarnessKeys; maxRequestBodyBytes?: number } = {},
+): Promise<ApiHarness> {
   const fake = new FakeDurableOperations();
   fake.orchestrators.add('hello');
   const clock = new VirtualClock(Date.UTC(2024, 0, 1));
   const logs: string[] = [];
-  // The public server exists before the API does: the API needs the server's port for its origin.
-  const mounted: { api?: DurableHttpApi } = {};
-  const server = createServer((req, res) => {
-    if (mounted.api && isDurableWebhookPath(req.url)) {
-      void mounted.api.handlePublic(req, res);
-    } else {
+  const logger = createMemoryLogger();
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
+  const server = await startPublicServer({
+    host: '127.0.0.1',
+    port: 0,
+    maxRequestBodyBytes,
+    cors: { origins: [], credentials: false },
+    logger,
+    fallback: (req, res) => {
+      req.resume();
       res.writeHead(404).end();
-    }
+    },
   });
-  const port = await listen(server);
-  const origin = `http://127.0.0.1:${port}`;
-  const started = await createDurableHttpApi({
-    operations: fake,
-    clock,
-    origin,
-    ...(options.keys ? enforced(options.keys) : {}),
-    log: (message) => logs.push(message),
-    rpcPort: 0,
-  });
-  mounted.api = started;
+  const keys = createKeyChecker(
+    {
+      masterKey: options.keys?.masterKey ?? 'master-key',
+      functionKeys: { default: 'function-key' },
+      systemKeys: { durabletask_extension: options.keys?.systemKey ?? 'system-key' },
+    },
+    'keys.json',
+    options.keys !== undefined,
+  );
+  let mounted: MountedDurableHttpApi;
+  try {
+    mounted = await mountDurableHttpApi(
+      {
+        origin: server.origin,
+        keys,
+        logger,
+        maxRequestBodyBytes,
+        mountHttp: (prefix, handler) => server.mount(prefix, handler),
+        app: { registerInputProvider: () => ({ dispose: () => undefined }) },
+      },
+      { operations: fake, clock, log: (message) => logs.push(message), rpcPort: 0 },
+    );
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const started = mounted;
   return {
     fake,
     clock,
-    api: started,
-    origin,
-    publicBase: `${origin}/runtime/webhooks/durabletask/`,
-    rpcBase: started.rpcBaseUrl,
+    api: started.api,
+    origin: server.origin,
+    publicBase: `${server.origin}/runtime/webhooks/durabletask/`,
+    rpcBase: started.api.rpcBaseUrl,
     logs,
     close: async () => {
       await started.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await server.close();
     },
   };
-}
-
-/** The host's own key rule, as devhost applies it to the durable webhooks. */
-function enforced(keys: HarnessKeys) {
-  const hostKeys = {
-    masterKey: keys.masterKey,
-    functionKeys: { default: 'function-key' },
-    systemKeys: { durabletask_extension: keys.systemKey },
-  };
-  return {
-    systemKey: keys.systemKey,
-    authorize: (request: { headers: Record<string, string | string[] | undefined>; url: URL }) =>
-      isAuthorized(
-        hostKeys,
-        { systemKey: 'durabletask_extension' },
-        keyFromRequest(request.headers, request.url),
-      ),
-  };
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 export interface CallResult {

@@ -26,6 +26,17 @@ function run(args: string[]): Running {
   return { child, output: () => output, exited };
 }
 
+/** Resolves once the output matches (the child's pipe may lag behind its HTTP answers). */
+async function outputMatching(running: Running, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 5000;
+  while (!pattern.test(running.output())) {
+    if (Date.now() > deadline)
+      throw new Error(`output never matched ${String(pattern)}:\n${running.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return running.output();
+}
+
 /** Resolves with the origin once the banner says where devhost listens. */
 async function listening(running: Running): Promise<string> {
   for (;;) {
@@ -70,10 +81,7 @@ describe('devhost CLI', () => {
     expect(running.output()).toContain(`${origin}/api/auth/function?code=<see keys.json>`);
     expect(running.output()).toContain(path.join(stateDir, 'keys.json'));
     expect(running.output()).not.toContain(keys.masterKey);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(running.output()).toMatch(
-      /Executed 'Functions\.hello' \(Succeeded, Id=[0-9a-f-]+, Duration=\d+ms\)/,
-    );
+    await outputMatching(running, /Executed 'Functions\.hello' \(Succeeded, Id=[0-9a-f-]+, Duration=\d+ms\)/);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
   });
@@ -119,7 +127,13 @@ describe('devhost CLI', () => {
     const origin = await listening(running);
     expect((await fetch(`${origin}/api/leaksRejection`)).status).toBe(500);
     expect((await fetch(`${origin}/api/throwsLater`)).status).toBe(500);
+    expect(await (await fetch(`${origin}/api/rejectsAfterReturn`)).text()).toBe('returned first');
+    await outputMatching(
+      running,
+      /rejected after the response \(raised after 'Functions\.rejectsAfterReturn' completed/,
+    );
     expect(await (await fetch(`${origin}/api/fast`)).text()).toBe('fast');
+    await outputMatching(running, /Executed 'Functions\.throwsLater' \(Failed/);
     expect(running.output()).toContain('unhandledRejection in function code: nobody awaited this');
     expect(running.output()).toContain('uncaughtException in function code: thrown from a timer callback');
     expect(running.output()).toMatch(/Executed 'Functions\.leaksRejection' \(Failed/);

@@ -1,9 +1,9 @@
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
-let t: TestHost;
+let t: FixtureDevhost;
 
 beforeAll(async () => {
-  t = await startTestHost('slow-app');
+  t = await startFixtureDevhost('slow-app');
 });
 afterAll(() => t.close());
 

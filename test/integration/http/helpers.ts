@@ -6,14 +6,17 @@ import { startDevhost, type Devhost, type DevhostOptions } from '../../../devhos
 
 export const fixtures = path.resolve(__dirname, '../../fixtures');
 
-export interface TestHost {
+export interface FixtureDevhost {
   host: Devhost;
   logger: ReturnType<typeof createMemoryLogger>;
   close(): Promise<void>;
 }
 
 /** devhost on a free port with its state (keys) in a fresh temporary folder. */
-export async function startTestHost(app: string, options: DevhostOptions = {}): Promise<TestHost> {
+export async function startFixtureDevhost(
+  app: string,
+  options: DevhostOptions = {},
+): Promise<FixtureDevhost> {
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-state-'));
   const logger = createMemoryLogger();
   let host: Devhost;

@@ -1,4 +1,4 @@
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
 interface Echo {
   method: string;
@@ -9,11 +9,11 @@ interface Echo {
   body: string;
 }
 
-let t: TestHost;
+let t: FixtureDevhost;
 let base: string;
 
 beforeAll(async () => {
-  t = await startTestHost('http-app', { maxRequestBodyBytes: 2 * 1024 * 1024 });
+  t = await startFixtureDevhost('http-app', { maxRequestBodyBytes: 2 * 1024 * 1024 });
   base = `${t.host.url}/api`;
 });
 afterAll(() => t.close());
@@ -177,6 +177,12 @@ describe('HTTP response conversion', () => {
 
   test('a result that is not an HTTP response fails the invocation with 500', async () => {
     expect((await fetch(`${base}/badResult`)).status).toBe(500);
+  });
+
+  test('a header value Node cannot send fails the invocation with 500, not a devhost error', async () => {
+    const res = await fetch(`${base}/badHeader`);
+    expect(res.status).toBe(500);
+    expect(res.headers.get('x-devhost-error')).toBe('FUNCTION_FAILED');
   });
 
   test('HEAD gets the headers without a body', async () => {

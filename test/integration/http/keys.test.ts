@@ -1,20 +1,24 @@
 import * as fs from 'node:fs';
-import { startTestHost, type TestHost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from './helpers';
 
-let open: TestHost;
-let enforced: TestHost;
+let open: FixtureDevhost;
+let enforced: FixtureDevhost;
 
 beforeAll(async () => {
   [open, enforced] = await Promise.all([
-    startTestHost('http-app'),
-    startTestHost('http-app', { enforceKeys: true }),
+    startFixtureDevhost('http-app'),
+    startFixtureDevhost('http-app', { enforceKeys: true }),
   ]);
 });
 afterAll(async () => {
   await Promise.all([open.close(), enforced.close()]);
 });
 
-async function status(host: TestHost, path: string, headers: Record<string, string> = {}): Promise<number> {
+async function status(
+  host: FixtureDevhost,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const res = await fetch(`${host.host.url}/api/${path}`, { headers });
   const body = await res.text();
   if (res.status === 401) expect(body).toBe('');
@@ -118,7 +122,7 @@ describe('two hosts in one process', () => {
   });
 
   test('keys are kept across restarts of the host', async () => {
-    const again = await startTestHost('http-app', { stateDir: enforced.host.stateDir });
+    const again = await startFixtureDevhost('http-app', { stateDir: enforced.host.stateDir });
     try {
       expect(again.host.keys.keys).toEqual(enforced.host.keys.keys);
     } finally {

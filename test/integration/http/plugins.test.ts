@@ -1,5 +1,5 @@
 import type { DevhostPlugin, PluginContext } from '../../../devhost/startDevhost';
-import { startTestHost } from './helpers';
+import { startFixtureDevhost } from './helpers';
 
 /** A small trigger server, as the durable engine plugs in: a webhook path and a client input. */
 function testPlugin(events: string[]): DevhostPlugin & { context?: PluginContext } {
@@ -36,7 +36,7 @@ describe('plugins', () => {
   test('a plugin gets the app, origin, keys and host.json, and serves a host-owned path', async () => {
     const events: string[] = [];
     const plugin = testPlugin(events);
-    const t = await startTestHost('http-app', { plugins: [plugin], enforceKeys: true });
+    const t = await startFixtureDevhost('http-app', { plugins: [plugin], enforceKeys: true });
     try {
       expect(plugin.context?.origin).toBe(t.host.url);
       expect(plugin.context?.hostJson).toMatchObject({ functionTimeout: '00:00:05' });
@@ -53,7 +53,7 @@ describe('plugins', () => {
   });
 
   test('HTTP invocations fill non-trigger inputs through the registered provider', async () => {
-    const t = await startTestHost('http-app', { plugins: [testPlugin([])] });
+    const t = await startFixtureDevhost('http-app', { plugins: [testPlugin([])] });
     try {
       const res = await fetch(`${t.host.url}/api/withClient`);
       expect(await res.json()).toEqual({ binding: 'client', function: 'withClient', origin: t.host.url });
@@ -63,7 +63,7 @@ describe('plugins', () => {
   });
 
   test('without a provider for an input type, the invocation fails with an error naming the binding', async () => {
-    const t = await startTestHost('http-app');
+    const t = await startFixtureDevhost('http-app');
     try {
       expect((await fetch(`${t.host.url}/api/withClient`)).status).toBe(500);
       const failure = t.logger.records.find((r) => r.fields.function === 'withClient');
@@ -76,8 +76,8 @@ describe('plugins', () => {
   });
 
   test('functions whose trigger type nothing serves are named in one start-up warning', async () => {
-    const without = await startTestHost('hooks-app');
-    const withPlugin = await startTestHost('hooks-app', { plugins: [testPlugin([])] });
+    const without = await startFixtureDevhost('hooks-app');
+    const withPlugin = await startFixtureDevhost('hooks-app', { plugins: [testPlugin([])] });
     try {
       const warnings = without.logger.records.filter((r) => r.level === 'warn');
       expect(warnings).toHaveLength(1);
@@ -98,6 +98,6 @@ describe('plugins', () => {
       start: () => Promise.reject(new Error('cannot start')),
       stop: () => Promise.resolve(),
     };
-    await expect(startTestHost('http-app', { plugins: [failing] })).rejects.toThrow('cannot start');
+    await expect(startFixtureDevhost('http-app', { plugins: [failing] })).rejects.toThrow('cannot start');
   });
 });

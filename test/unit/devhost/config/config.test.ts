@@ -1,7 +1,7 @@
 import { resolveAppSettings, resolveAppSettingsDeep } from '../../../../devhost/config/appSettings';
 import { parseHostJson } from '../../../../devhost/config/hostJson';
 import { applyAppSettings, parseLocalSettings } from '../../../../devhost/config/localSettings';
-import { parseTimeSpan } from '../../../../devhost/config/timeSpan';
+import { formatTimeSpan, parseTimeSpan } from '../../../../devhost/config/timeSpan';
 
 describe('TimeSpan', () => {
   test.each([
@@ -9,13 +9,42 @@ describe('TimeSpan', () => {
     ['00:00:00.300', 300],
     ['1.02:00:00', 26 * 3_600_000],
     ['00:05', 300_000],
+    ['01:00', 3_600_000],
     ['-00:00:01', -1000],
-  ])('%s is %i ms', (text, ms) => {
+    ['-00:01:00', -60_000],
+    ['1.02:03:04', 93_784_000],
+    ['00:00:01.5', 1500],
+    // A number alone is days, and four parts are d:hh:mm:ss, as TimeSpan.Parse reads them.
+    ['2', 172_800_000],
+    ['1:02:03:04', 93_784_000],
+    ['1:2:3:4', 93_784_000],
+    [' 00:05:00 ', 300_000],
+  ])('%p is %p ms', (text, ms) => {
     expect(parseTimeSpan(text)).toBe(ms);
   });
 
-  test.each(['10 minutes', '00:61:00', '', '1:2:3:4'])('%p is not a TimeSpan', (text) => {
-    expect(parseTimeSpan(text)).toBeUndefined();
+  test.each(['10 minutes', '00:61:00', '24:00:00', '00:00:60', '', 'abc', '1:2:3:4:5', '10675200'])(
+    '%p is not a TimeSpan',
+    (text) => {
+      expect(parseTimeSpan(text)).toBeUndefined();
+    },
+  );
+
+  test('is written with days only when there are some, as .NET does', () => {
+    expect(formatTimeSpan(6 * 86_400_000)).toBe('6.00:00:00');
+    expect(formatTimeSpan(90_061_000)).toBe('1.01:01:01');
+    expect(formatTimeSpan(0)).toBe('00:00:00');
+    expect(formatTimeSpan(1500)).toBe('00:00:01.5000000');
+  });
+
+  test('reads back what it writes', () => {
+    for (const ms of [0, 1500, 300_000, 93_784_000, 6 * 86_400_000]) {
+      expect(parseTimeSpan(formatTimeSpan(ms))).toBe(ms);
+    }
+  });
+
+  test('is not written for negative durations', () => {
+    expect(() => formatTimeSpan(-1)).toThrow(/non-negative/);
   });
 });
 
@@ -72,9 +101,22 @@ describe('local.settings.json', () => {
 
   test('values never override variables that are already set', () => {
     const env: NodeJS.ProcessEnv = { KEEP: 'from environment' };
-    const applied = applyAppSettings({ KEEP: 'from file', NEW: 'from file' }, env);
+    const remove = applyAppSettings({ KEEP: 'from file', NEW: 'from file' }, env);
     expect(env).toEqual({ KEEP: 'from environment', NEW: 'from file' });
-    expect(applied).toEqual(['NEW']);
+    remove();
+    expect(env).toEqual({ KEEP: 'from environment' });
+  });
+
+  test('values two hosts share go when the last of them is removed; changed ones stay', () => {
+    const env: NodeJS.ProcessEnv = {};
+    const removeFirst = applyAppSettings({ SHARED: 'same', CHANGED: 'file' }, env);
+    const removeSecond = applyAppSettings({ SHARED: 'same' }, env);
+    env.CHANGED = 'by the app';
+    removeFirst();
+    removeFirst();
+    expect(env).toEqual({ SHARED: 'same', CHANGED: 'by the app' });
+    removeSecond();
+    expect(env).toEqual({ CHANGED: 'by the app' });
   });
 });
 
@@ -86,7 +128,7 @@ describe('%Setting% references', () => {
 
   test('a missing setting is an error naming it and where it was used', () => {
     expect(() => resolveAppSettings('%MISSING%', {}, 'host.json extensions.durableTask.hubName')).toThrow(
-      "host.json extensions.durableTask.hubName refers to the app setting '%MISSING%', which is not set.",
+      "host.json extensions.durableTask.hubName refers to the app setting 'MISSING', which is not set.",
     );
   });
 

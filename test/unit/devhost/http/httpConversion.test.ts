@@ -20,10 +20,11 @@ describe('request conversion', () => {
     params: { id: '42' },
   };
 
-  test('lower-cases header names, joins repeats and drops empty values', () => {
+  test('lower-cases header names, joins repeats with a comma and keeps empty values', () => {
     expect(toRpcHttp(base).nullableHeaders).toEqual({
       'content-type': { value: 'text/plain' },
-      'x-multi': { value: 'a, b' },
+      'x-multi': { value: 'a,b' },
+      'x-empty': { value: '' },
       'content-length': { value: '2' },
     });
   });
@@ -93,10 +94,10 @@ describe('response conversion', () => {
 });
 
 describe('Set-Cookie serialization', () => {
-  test('writes every attribute in ASP.NET order, escaping name and value', () => {
+  test('writes every attribute in ASP.NET order, escaping the value', () => {
     expect(
       serializeCookie({
-        name: 'my cookie',
+        name: 'my-cookie',
         value: "it's;here",
         domain: { value: 'example.com' },
         path: { value: '/api' },
@@ -107,7 +108,7 @@ describe('Set-Cookie serialization', () => {
         sameSite: 'explicitNone',
       }),
     ).toBe(
-      'my%20cookie=it%27s%3Bhere; expires=Tue, 14 Nov 2023 22:13:20 GMT; max-age=3600; domain=example.com; ' +
+      'my-cookie=it%27s%3Bhere; expires=Tue, 14 Nov 2023 22:13:20 GMT; max-age=3600; domain=example.com; ' +
         'path=/api; secure; samesite=none; httponly',
     );
   });

@@ -15,8 +15,9 @@ describe('route templates', () => {
     expect(match('', '/x')).toBeUndefined();
   });
 
-  test('parameters capture decoded segment values', () => {
+  test('parameters capture decoded segment values, except an encoded slash', () => {
     expect(match('api/orders/{id}', '/api/orders/a%20b')).toEqual({ id: 'a b' });
+    expect(match('api/orders/{id}', '/api/orders/a%2fb%20c')).toEqual({ id: 'a%2fb c' });
     expect(match('api/{a}/{b}', '/api/x/y')).toEqual({ a: 'x', b: 'y' });
   });
 

@@ -133,6 +133,7 @@ describe('the timer trigger server', () => {
       timerFunction('good', { schedule: '0 */5 * * * *', runOnStartup: true }),
       timerFunction('badMinute', { schedule: '0 61 * * * *' }),
       timerFunction('badFlag', { schedule: '0 0 * * * *', runOnStartup: 'yes' }),
+      timerFunction('unsetSetting', { schedule: '%NOT_SET%' }),
     ]);
     const server = new TimerTriggerServer();
     const start = server.start({ app, clock, logger: captureLogger(), env: {} });
@@ -141,7 +142,11 @@ describe('the timer trigger server', () => {
       expect(error.problems.map((p) => [p.functionName, p.field])).toEqual([
         ['badMinute', 'schedule.minute'],
         ['badFlag', 'runOnStartup'],
+        ['unsetSetting', 'schedule'],
       ]);
+      expect(error.message).toContain(
+        "Timer function 'unsetSetting': the schedule refers to the app setting 'NOT_SET', which is not set.",
+      );
       expect(error.message).toMatch(
         /Timer function 'badMinute': '0 61 \* \* \* \*' is not a valid cron expression.*\{minute\} field: 61 is outside 0-59/,
       );

@@ -2,6 +2,7 @@ import type * as azureFunctions from '@azure/functions';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 import { createMemoryLogger } from '../../../../devhost/log/logger';
 import { AppLoadError } from '../../../../devhost/worker/errors';
 import { FunctionApp } from '../../../../devhost/worker/functionApp';
@@ -206,6 +207,70 @@ describe('FunctionApp', () => {
     const body = outcome.status === 'success' ? outcome.returnValue?.http?.body?.bytes : undefined;
     expect(JSON.parse(Buffer.from(body!).toString())).toEqual({ module: 'esm', name: 'x' });
     await app.terminate();
+  });
+
+  test('entry files load by extension: .mjs imported, .cjs required, .js as the package type says', async () => {
+    const app = await FunctionApp.load({
+      appDir: path.join(fixtures, 'mixed-app'),
+      logger: createMemoryLogger(),
+    });
+    expect(
+      app
+        .functions()
+        .map((f) => [f.name, f.metadata.scriptFile])
+        .sort(),
+    ).toEqual([
+      ['fromCjs', 'fromCjs.cjs'],
+      ['fromJs', 'fromJs.js'],
+      ['fromMjs', 'fromMjs.mjs'],
+    ]);
+    await app.terminate();
+  });
+
+  test('the stack of a failed invocation points at the TypeScript source through its source map', async () => {
+    const appDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-sourcemap-'));
+    try {
+      const repo = path.resolve(__dirname, '../../../..');
+      await fs.promises.symlink(path.join(repo, 'node_modules'), path.join(appDir, 'node_modules'), 'dir');
+      await fs.promises.writeFile(path.join(appDir, 'package.json'), JSON.stringify({ main: 'dist/*.js' }));
+      const source = [
+        "import { app } from '@azure/functions';",
+        '',
+        'function failDeep(): never {',
+        "  throw new Error('thrown in TypeScript');",
+        '}',
+        '',
+        "app.http('typed', { handler: () => failDeep() });",
+        '',
+      ].join('\n');
+      const out = ts.transpileModule(source, {
+        fileName: 'typed.ts',
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true },
+      });
+      await fs.promises.mkdir(path.join(appDir, 'src'));
+      await fs.promises.mkdir(path.join(appDir, 'dist'));
+      await fs.promises.writeFile(path.join(appDir, 'src', 'typed.ts'), source);
+      const map = JSON.parse(out.sourceMapText!) as { sources: string[] };
+      map.sources = ['../src/typed.ts'];
+      await fs.promises.writeFile(path.join(appDir, 'dist', 'typed.js.map'), JSON.stringify(map));
+      await fs.promises.writeFile(
+        path.join(appDir, 'dist', 'typed.js'),
+        out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=typed.js.map'),
+      );
+      const logger = createMemoryLogger();
+      const app = await FunctionApp.load({ appDir, logger });
+      const outcome = await app.invoke({
+        functionName: 'typed',
+        triggerData: { http: { method: 'GET', url: 'http://localhost/api/typed' } },
+      });
+      expect(outcome.status).toBe('failure');
+      const failure = logger.records.find((r) => r.level === 'error');
+      expect(failure?.message).toMatch(/^Executed 'Functions\.typed' \(Failed/);
+      expect(String(failure?.fields.stack)).toMatch(/src\/typed\.ts:4:9/);
+      await app.terminate();
+    } finally {
+      await fs.promises.rm(appDir, { recursive: true, force: true });
+    }
   });
 
   test.each([

@@ -36,6 +36,11 @@ describe('non-determinism', () => {
         "activity task named 'Ship' with this sequence number. Was a change made to the orchestrator code after " +
         'this instance had already started running?',
     );
+    expect(end.nonDeterminism).toEqual({
+      sequenceId: 1,
+      expected: "activity 'ChargeCard'",
+      found: "activity 'Ship'",
+    });
     expect(end.work).toEqual([]);
   });
 
@@ -53,6 +58,11 @@ describe('non-determinism', () => {
       yield context.df.callActivity('ReserveStock');
       yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1000));
       return 'done';
+    });
+    expect(end.nonDeterminism).toMatchObject({
+      sequenceId: 1,
+      expected: "activity 'ChargeCard'",
+      found: expect.stringMatching(/^timer firing at /) as unknown,
     });
     expect(end.output).toMatch(
       /^Non-Deterministic workflow detected: A previous execution of this orchestration scheduled an activity task with sequence number 1 named 'ChargeCard', but the current orchestration replay instead produced a CreateTimerOrchestratorAction action \(timer firing at .*\) with this sequence number\./,

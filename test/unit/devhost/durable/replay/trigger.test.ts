@@ -1,6 +1,5 @@
 import { EventType } from '../../../../../devhost/durable/history';
 import { buildOrchestrationTrigger } from '../../../../../devhost/durable/replay';
-import { formatTimeSpan } from '../../../../../devhost/durable/replay/timeSpan';
 import type { EpisodeInput } from '../../../../../devhost/durable/replay/types';
 import { eventRaised, executionStarted, taskCompleted } from '../../../../support/durableEvents';
 import { at, DAY_MS, testSettings } from '../../../../support/sdkOrchestrator';
@@ -131,17 +130,5 @@ describe('buildOrchestrationTrigger', () => {
     expect(() => buildOrchestrationTrigger(episode({ newEvents: [eventRaised('go', 1)] }))).toThrow(
       /Instance i1 has no ExecutionStarted/,
     );
-  });
-});
-
-describe('formatTimeSpan', () => {
-  it('writes days only when there are some, as .NET does', () => {
-    expect(formatTimeSpan(6 * DAY_MS)).toBe('6.00:00:00');
-    expect(formatTimeSpan(90_061_000)).toBe('1.01:01:01');
-    expect(formatTimeSpan(0)).toBe('00:00:00');
-  });
-
-  it('rejects negative durations', () => {
-    expect(() => formatTimeSpan(-1)).toThrow(/non-negative/);
   });
 });

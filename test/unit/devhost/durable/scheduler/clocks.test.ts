@@ -12,6 +12,7 @@ describe('parseDuration', () => {
     ['1.5s', 1500],
     ['00:05:00', 300_000],
     ['6.00:00:00', 518_400_000],
+    ['1:00:00:00', 86_400_000],
   ])('reads %p as %p milliseconds', (input, expected) => {
     expect(parseDuration(input)).toBe(expected);
   });
@@ -19,6 +20,9 @@ describe('parseDuration', () => {
   it('names the accepted forms when it cannot read a duration', () => {
     expect(() => parseDuration('ten days')).toThrow(/'24h', '10d'/);
     expect(() => parseDuration(-1)).toThrow(RangeError);
+    // TimeSpan.Parse would read a bare '2' as days; a duration asks for a unit instead.
+    expect(() => parseDuration('2')).toThrow(/'24h', '10d'/);
+    expect(() => parseDuration('-00:01:00')).toThrow(RangeError);
   });
 });
 
@@ -77,6 +81,46 @@ describe('VirtualClock', () => {
     await clock.advance(2000);
     expect(seen).toContain(1000);
     expect(seen[seen.length - 1]).toBe(2000);
+  });
+
+  it('runs the settle hooks again while one found work, before time moves on', async () => {
+    const clock = new VirtualClock(0);
+    // An "engine" registered first, and a "timer" whose run leaves work for the engine.
+    let engineWork = 0;
+    const engineRanAt: number[] = [];
+    clock.onSettle(() => {
+      if (engineWork === 0) return Promise.resolve(false);
+      engineWork = 0;
+      engineRanAt.push(clock.now());
+      return Promise.resolve(true);
+    });
+    let timerRunning = false;
+    clock.onSettle(async () => {
+      if (!timerRunning) return false;
+      await Promise.resolve();
+      timerRunning = false;
+      engineWork += 1;
+      return true;
+    });
+    clock.schedule(1000, () => (timerRunning = true));
+    clock.schedule(2000, () => undefined);
+    await clock.advance(3000);
+    expect(engineRanAt).toEqual([1000]);
+  });
+
+  it('moves time without waiting on the settle hooks when told not to settle', async () => {
+    const clock = new VirtualClock(0);
+    let hookRuns = 0;
+    clock.onSettle(() => {
+      hookRuns += 1;
+      return Promise.resolve(false);
+    });
+    const fired: number[] = [];
+    clock.schedule(1000, () => fired.push(clock.now()));
+    await clock.advance('1h', { settle: false });
+    expect(fired).toEqual([1000]);
+    expect(clock.now()).toBe(3_600_000);
+    expect(hookRuns).toBe(0);
   });
 
   it('fires a callback already due on a later tick without moving time', async () => {

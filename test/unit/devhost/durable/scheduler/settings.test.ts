@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { MissingAppSettingError } from '../../../../../devhost/config/appSettings';
 import { readEngineSettings } from '../../../../../devhost/durable/scheduler/settings';
 
 describe('readEngineSettings', () => {
@@ -27,6 +28,11 @@ describe('readEngineSettings', () => {
     });
   });
 
+  it('resolves %Setting% references with the host-wide resolver and its error', () => {
+    expect(readEngineSettings({ hubName: 'Orders%STAGE%' }, { STAGE: 'Dev' }).hubName).toBe('OrdersDev');
+    expect(() => readEngineSettings({ hubName: '%MISSING%' }, {})).toThrow(MissingAppSettingError);
+  });
+
   it('names the setting at fault', () => {
     expect(() => readEngineSettings({ hubName: '%MISSING%' }, {})).toThrow(/'MISSING'.*local.settings.json/);
     expect(() => readEngineSettings({ maxConcurrentActivityFunctions: 0 }, {})).toThrow(
@@ -34,6 +40,29 @@ describe('readEngineSettings', () => {
     );
     expect(() => readEngineSettings({ hubName: 'no-dashes' }, {})).toThrow(/task hub name 'no-dashes'/);
   });
+
+  it('reads visibility timeouts as .NET TimeSpans, as the extension does', () => {
+    const settings = readEngineSettings(
+      {
+        storageProvider: {
+          controlQueueVisibilityTimeout: '1.00:00:00',
+          workItemQueueVisibilityTimeout: '00:00:30.5',
+        },
+      },
+      {},
+    );
+    expect(settings.controlQueueVisibilityTimeoutMs).toBe(86_400_000);
+    expect(settings.workItemQueueVisibilityTimeoutMs).toBe(30_500);
+  });
+
+  it.each([['5m'], [300_000], ['00:00:00'], ['-00:05:00']])(
+    'refuses %p as a visibility timeout, naming the setting',
+    (value) => {
+      expect(() =>
+        readEngineSettings({ storageProvider: { workItemQueueVisibilityTimeout: value } }, {}),
+      ).toThrow(/extensions\.durableTask\.storageProvider\.workItemQueueVisibilityTimeout/);
+    },
+  );
 
   it('falls back to the site name as the extension does', () => {
     expect(readEngineSettings({}, { WEBSITE_SITE_NAME: 'my-site-01' }).hubName).toBe('mysite01');

@@ -1,0 +1,188 @@
+/**
+ * Hub ownership as DTF's blob partition manager keeps it (DTFAS `Partitioning/BlobLeaseManager`):
+ * `<hub>-leases/taskhub.json` describes the hub, and one blob per control queue under `default/`
+ * carries a 30-second lease renewed every 10 seconds. Only the lease holder reads a control queue,
+ * so two devhosts, or devhost and a deployed app, never process the same partition at once.
+ */
+import { hostname } from 'node:os';
+import type { BlobLeaseClient, ContainerClient } from '@azure/storage-blob';
+import { statusOf } from './trackingStore';
+
+const LEASE_SECONDS = 30;
+const RENEW_MS = 10_000;
+const RETRY_MS = 2_000;
+
+export class HubOwnedError extends Error {
+  constructor(
+    readonly partition: string,
+    readonly owner: string,
+  ) {
+    super(
+      `The task hub partition '${partition}' is owned by '${owner}', which is still running. ` +
+        'Stop that process, or give this devhost another hub name (host.json extensions.durableTask.hubName).',
+    );
+    this.name = 'HubOwnedError';
+  }
+}
+
+export interface PartitionLeaseOptions {
+  container: ContainerClient;
+  hubName: string;
+  partitionCount: number;
+  controlQueues: readonly string[];
+  owner: string;
+  /** How long to wait for another owner's lease before refusing. */
+  waitMs: number;
+  log: (message: string) => void;
+}
+
+export function defaultOwner(): string {
+  return `devhost@${hostname()}#${process.pid}`;
+}
+
+export class PartitionLeases {
+  private readonly leases: BlobLeaseClient[] = [];
+  private renewer: NodeJS.Timeout | undefined;
+  private lost = false;
+
+  private constructor(private readonly options: PartitionLeaseOptions) {}
+
+  /** Reads or writes `taskhub.json`; returns the partition count the hub was created with. */
+  static async hubPartitionCount(
+    container: ContainerClient,
+    hubName: string,
+    partitionCount: number,
+  ): Promise<number> {
+    const blob = container.getBlockBlobClient('taskhub.json');
+    const info = JSON.stringify({
+      TaskHubName: hubName,
+      CreatedAt: new Date().toISOString(),
+      PartitionCount: partitionCount,
+    });
+    try {
+      await blob.upload(info, Buffer.byteLength(info), { conditions: { ifNoneMatch: '*' } });
+      return partitionCount;
+    } catch (error) {
+      if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
+    }
+    const stored = JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as {
+      PartitionCount?: unknown;
+    };
+    return typeof stored.PartitionCount === 'number' && stored.PartitionCount > 0
+      ? stored.PartitionCount
+      : partitionCount;
+  }
+
+  /** Takes every partition's lease, waiting up to `waitMs` for other owners; throws {@link HubOwnedError}. */
+  static async acquire(options: PartitionLeaseOptions): Promise<PartitionLeases> {
+    const manager = new PartitionLeases(options);
+    try {
+      for (const queue of options.controlQueues) await manager.acquireOne(queue);
+    } catch (error) {
+      await manager.release();
+      throw error;
+    }
+    manager.renewer = setInterval(() => void manager.renewAll(), RENEW_MS);
+    manager.renewer.unref();
+    return manager;
+  }
+
+  get healthy(): boolean {
+    return !this.lost;
+  }
+
+  async release(): Promise<void> {
+    if (this.renewer) clearInterval(this.renewer);
+    await Promise.all(this.leases.map((lease) => lease.releaseLease().catch(() => undefined)));
+    this.leases.length = 0;
+  }
+
+  private async acquireOne(queue: string): Promise<void> {
+    const { container, owner, waitMs, log } = this.options;
+    const blob = container.getBlockBlobClient(`default/${queue}`);
+    const deadline = Date.now() + waitMs;
+    let announced = false;
+    for (;;) {
+      try {
+        await blob.upload('{}', 2, { conditions: { ifNoneMatch: '*' } });
+      } catch (error) {
+        if (statusOf(error) !== 409 && statusOf(error) !== 412) throw error;
+      }
+      const lease = blob.getBlobLeaseClient();
+      try {
+        await lease.acquireLease(LEASE_SECONDS);
+        const content = JSON.stringify({
+          PartitionId: queue,
+          Owner: owner,
+          Token: lease.leaseId,
+          Epoch: Date.now(),
+        });
+        await blob.upload(content, Buffer.byteLength(content), { conditions: { leaseId: lease.leaseId } });
+        this.leases.push(lease);
+        return;
+      } catch (error) {
+        if (statusOf(error) !== 409) throw error;
+      }
+      const current = await readOwner(blob);
+      if (isDeadLocalOwner(current)) {
+        log(
+          `Task hub partition '${queue}' was owned by '${current}', which is no longer running; taking it over.`,
+        );
+        await blob.getBlobLeaseClient().breakLease(0);
+        continue;
+      }
+      if (Date.now() >= deadline) throw new HubOwnedError(queue, current);
+      if (!announced) {
+        log(
+          `Task hub partition '${queue}' is owned by '${current}'; waiting up to ${Math.round(waitMs / 1000)} s for it.`,
+        );
+        announced = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+
+  private async renewAll(): Promise<void> {
+    for (const lease of this.leases) {
+      try {
+        await lease.renewLease();
+      } catch {
+        // Expired (the process was paused past 30 s): take it again if nobody else has.
+        try {
+          await lease.acquireLease(LEASE_SECONDS);
+        } catch (error) {
+          if (!this.lost) {
+            this.options.log(
+              `Lost a task hub partition lease to another owner (${String((error as Error).message)}); ` +
+                'this devhost stops taking orchestration work. Stop the other process and restart devhost.',
+            );
+          }
+          this.lost = true;
+        }
+      }
+    }
+  }
+}
+
+async function readOwner(blob: ReturnType<ContainerClient['getBlockBlobClient']>): Promise<string> {
+  try {
+    const content = JSON.parse((await blob.downloadToBuffer()).toString('utf8')) as { Owner?: unknown };
+    return typeof content.Owner === 'string' ? content.Owner : 'an unknown owner';
+  } catch {
+    return 'an unknown owner';
+  }
+}
+
+/** A devhost on this machine whose process has gone (crashed): its lease can be broken safely. */
+function isDeadLocalOwner(owner: string): boolean {
+  const match = /^devhost@(.+)#(\d+)$/.exec(owner);
+  if (!match || match[1] !== hostname()) return false;
+  const pid = Number(match[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

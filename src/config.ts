@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { APPROVAL_DEFAULT_TIMEOUT_SECONDS, APPROVAL_MAX_TIMEOUT_SECONDS } from './domain/limits';
+
+const intSetting = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const ConfigSchema = z
+  .object({
+    COSMOS_ENDPOINT: z.url(),
+    COSMOS_DATABASE: z.string().min(1),
+    /** `key` uses COSMOS_KEY (emulator locally); `managedIdentity` uses Entra ID in Azure. */
+    COSMOS_AUTH: z.enum(['key', 'managedIdentity']).default('key'),
+    COSMOS_KEY: z.string().min(1).optional(),
+    /** Client id of a user-assigned identity; absent means the system-assigned one. */
+    AZURE_CLIENT_ID: z.string().min(1).optional(),
+    PAYMENT_GATEWAY_LATENCY_MS: intSetting(0, 10_000, 5),
+    /** Base URL put into approval links; defaults to the host the app is served from. */
+    APPROVAL_BASE_URL: z.url().optional(),
+    WEBSITE_HOSTNAME: z.string().min(1).optional(),
+    APPROVAL_TIMEOUT_SECONDS: intSetting(1, APPROVAL_MAX_TIMEOUT_SECONDS, APPROVAL_DEFAULT_TIMEOUT_SECONDS),
+    /** A real downstream for resilientOrchestrator; absent means the simulated one. */
+    DOWNSTREAM_URL: z.url().optional(),
+    DOWNSTREAM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.3),
+  })
+  .superRefine((cfg, ctx) => {
+    if (cfg.COSMOS_AUTH === 'key' && !cfg.COSMOS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['COSMOS_KEY'], message: 'Required when COSMOS_AUTH is "key"' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses settings from an environment; pure, so tests pass their own. */
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  // Empty strings in local.settings.json mean "not set", as they do in the portal.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return cleaned[name] === undefined ? `${name} is missing (${i.message})` : `${name}: ${i.message}`;
+    });
+    throw new ConfigError(
+      `App settings are invalid: ${problems.join('; ')}. Set them in local.settings.json (Values) or the Function App's settings.`,
+    );
+  }
+  return result.data;
+}
+
+let cached: AppConfig | undefined;
+
+/** The app's settings, parsed once from process.env on first use. */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+export function approvalBaseUrl(config: AppConfig): string {
+  if (config.APPROVAL_BASE_URL) return config.APPROVAL_BASE_URL.replace(/\/$/, '');
+  const host = config.WEBSITE_HOSTNAME ?? 'localhost:7071';
+  const local = /^(localhost|127\.0\.0\.1)(:|$)/.test(host);
+  return `${local ? 'http' : 'https'}://${host}`;
+}

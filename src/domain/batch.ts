@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { IdSchema } from './common';
+import { BATCH_MAX_ITEMS, BATCH_MIN_ITEMS, ITEM_MAX_QUANTITY, ITEM_MIN_QUANTITY } from './limits';
+
+/** One line of a batch: price and check availability of a quantity of a product. */
+export const BatchItemSchema = z.strictObject({
+  itemId: IdSchema,
+  productId: IdSchema,
+  quantity: z.number().int().min(ITEM_MIN_QUANTITY).max(ITEM_MAX_QUANTITY),
+});
+
+export const CreateBatchRequestSchema = z.strictObject({
+  batchId: IdSchema,
+  items: z
+    .array(BatchItemSchema)
+    .min(BATCH_MIN_ITEMS)
+    .max(BATCH_MAX_ITEMS)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.itemId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'itemId'],
+            message: 'Item ids must be unique within a batch',
+          });
+        }
+        seen.add(item.itemId);
+      });
+    }),
+});
+
+export const ItemOutcomeSchema = z.enum(['Succeeded', 'Rejected', 'Failed']);
+
+/** Business failures come back as `Rejected` with a reason; `Failed` means retries ran out. */
+export const ItemResultSchema = z.strictObject({
+  itemId: IdSchema,
+  outcome: ItemOutcomeSchema,
+  reason: z.string().optional(),
+  lineTotalCents: z.number().int().optional(),
+});
+
+export const ProcessBatchInputSchema = z.strictObject({
+  batchId: IdSchema,
+  totalItems: z.number().int().min(BATCH_MIN_ITEMS).max(BATCH_MAX_ITEMS),
+  chunkSize: z.number().int().min(1).max(1_000),
+  parallelism: z.number().int().min(1).max(100),
+});
+
+export const ProcessBatchChunkInputSchema = z.strictObject({
+  batchId: IdSchema,
+  chunkIndex: z.number().int().min(0),
+});
+
+export const BatchResultSchema = z.strictObject({
+  status: z.literal('Completed'),
+  batchId: IdSchema,
+  total: z.number().int(),
+  succeeded: z.number().int(),
+  rejected: z.number().int(),
+  failed: z.number().int(),
+  items: z.array(ItemResultSchema),
+});
+
+export const BatchProgressSchema = z.strictObject({
+  step: z.literal('Processing'),
+  processed: z.number().int(),
+  total: z.number().int(),
+});
+
+export type BatchItem = z.infer<typeof BatchItemSchema>;
+export type CreateBatchRequest = z.infer<typeof CreateBatchRequestSchema>;
+export type ItemResult = z.infer<typeof ItemResultSchema>;
+export type ProcessBatchInput = z.infer<typeof ProcessBatchInputSchema>;
+export type ProcessBatchChunkInput = z.infer<typeof ProcessBatchChunkInputSchema>;
+export type BatchResult = z.infer<typeof BatchResultSchema>;
+
+export function chunkCount(totalItems: number, chunkSize: number): number {
+  return Math.ceil(totalItems / chunkSize);
+}

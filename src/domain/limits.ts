@@ -1,0 +1,16 @@
+/** Every business limit in one place, so schemas, docs and tests agree. */
+export const ORDER_MIN_ITEMS = 1;
+export const ORDER_MAX_ITEMS = 100;
+export const ITEM_MIN_QUANTITY = 1;
+export const ITEM_MAX_QUANTITY = 1_000;
+export const UNIT_PRICE_MAX = 1_000_000;
+export const BATCH_MIN_ITEMS = 1;
+export const BATCH_MAX_ITEMS = 10_000;
+/** Items per sub-orchestration: bounds each chunk's history to about 2 events per item. */
+export const BATCH_CHUNK_SIZE = 100;
+/** Chunks running at once; the parent reports progress after each window. */
+export const BATCH_CHUNK_PARALLELISM = 10;
+export const ID_MAX_LENGTH = 64;
+export const TEXT_MAX_LENGTH = 500;
+export const APPROVAL_DEFAULT_TIMEOUT_SECONDS = 24 * 60 * 60;
+export const APPROVAL_MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;

@@ -1,0 +1,71 @@
+import { type HttpRequest, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { getRepositories } from '../data/repositories';
+import { type OrderDoc } from '../data/orderRepository';
+import {
+  type CreateOrderRequest,
+  CreateOrderRequestSchema,
+  orderTotalCents,
+  withoutPaymentToken,
+} from '../domain';
+import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { errorResponse, guarded, readBody } from '../http/responses';
+import { orderInstanceId, PROCESS_ORDER } from '../orchestrators/processOrder';
+
+/**
+ * POST /api/orders. The order document's id is the order id, so Cosmos decides which request
+ * owns it: the loser gets 409 with the existing workflow's URLs, never a second run.
+ */
+export async function startOrder(
+  request: HttpRequest,
+  client: df.DurableClient,
+  _context: InvocationContext,
+) {
+  const body = await readBody(request, CreateOrderRequestSchema);
+  if (!body.ok) return body.response;
+  const orderRequest = body.value;
+  return guarded(async () => {
+    const repos = await getRepositories();
+    const catalog = await repos.products.getMany(orderRequest.items.map((i) => i.productId));
+    const unknown = orderRequest.items.flatMap((item, i) =>
+      catalog.has(item.productId)
+        ? []
+        : [{ path: `items.${i}.productId`, message: `Unknown product "${item.productId}"` }],
+    );
+    if (unknown.length > 0)
+      return errorResponse(400, 'UnknownProduct', 'The order names products that do not exist', unknown);
+
+    const order = withoutPaymentToken(orderRequest);
+    const instanceId = orderInstanceId(order.id);
+    const doc: OrderDoc = {
+      ...order,
+      instanceId,
+      totalCents: orderTotalCents(order.items),
+      createdAt: new Date().toISOString(),
+    };
+    const { created, doc: stored } = await repos.orders.create(doc);
+    if (!created) {
+      if (await findStatus(client, instanceId)) return alreadyExists(client, `Order ${order.id}`, instanceId);
+      // The document exists but its workflow never started (the first request died in between):
+      // start it, but only for the same order, never for a different one reusing the id.
+      if (!sameOrder(stored, orderRequest)) {
+        return alreadyExists(client, `Order ${order.id}`, instanceId);
+      }
+    }
+    await repos.paymentTokens.put(order.id, orderRequest.paymentMethodToken);
+    return startAndAccept(client, request, PROCESS_ORDER, instanceId, { order }, `Order ${order.id}`);
+  });
+}
+
+function sameOrder(stored: OrderDoc, request: CreateOrderRequest): boolean {
+  const key = (o: Pick<OrderDoc, 'customerId' | 'items' | 'currency' | 'shippingAddress'>) =>
+    JSON.stringify([o.customerId, o.items, o.currency, o.shippingAddress]);
+  return key(stored) === key(request);
+}
+
+df.app.client.http('StartOrder', {
+  route: 'orders',
+  methods: ['POST'],
+  authLevel: 'function',
+  handler: startOrder,
+});

@@ -1,0 +1,90 @@
+import { type HttpRequest, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { tokenMatches } from '../activities/approvalToken';
+import { getRepositories } from '../data/repositories';
+import { type ApprovalTaskDoc } from '../data/approvalRepository';
+import { APPROVAL_EVENT, type ApprovalResponseEvent, SubmitApprovalBodySchema } from '../domain';
+import { errorResponse, guarded, json, readBody } from '../http/responses';
+
+const REQUEST_PREFIX = 'approval-';
+
+/**
+ * POST /api/approvals/{instanceId}/response, anonymous: the one-time token is the credential.
+ * The decision is settled in Cosmos with If-Match first; only the request that wins raises the
+ * event, so two approvers racing cannot both decide.
+ */
+export async function submitApproval(
+  request: HttpRequest,
+  client: df.DurableClient,
+  _context: InvocationContext,
+) {
+  const body = await readBody(request, SubmitApprovalBodySchema);
+  if (!body.ok) return body.response;
+  const instanceId = request.params.instanceId ?? '';
+  return guarded(async () => {
+    const { approvals } = await getRepositories();
+    const requestId = instanceId.startsWith(REQUEST_PREFIX)
+      ? instanceId.slice(REQUEST_PREFIX.length)
+      : undefined;
+    const task = requestId ? await approvals.get(requestId) : undefined;
+    if (!requestId || !task)
+      return errorResponse(404, 'ApprovalNotFound', `No approval request for ${instanceId}`);
+
+    const now = new Date().toISOString();
+    const closed = closedAnswer(task, now);
+    if (closed) return closed;
+
+    const token =
+      request.query.get('token') ?? body.value.token ?? request.headers.get('x-approval-token') ?? '';
+    if (token === '') {
+      return errorResponse(
+        401,
+        'ApprovalTokenMissing',
+        'Use the link from the approval message: it carries the token',
+      );
+    }
+    if (!task.tokenHash || !tokenMatches(token, task.tokenHash)) {
+      return errorResponse(403, 'ApprovalTokenInvalid', 'This token does not open this approval request');
+    }
+
+    const settled = await approvals.settle(requestId, body.value.decision, now, body.value.comment);
+    if (settled.outcome === 'NotFound')
+      return errorResponse(404, 'ApprovalNotFound', `No approval request for ${instanceId}`);
+    if (settled.outcome !== 'Decided')
+      return closedAnswer(settled.doc, now) ?? errorResponse(409, 'AlreadyDecided', 'Already decided');
+
+    const event: ApprovalResponseEvent = {
+      decision: body.value.decision,
+      decidedAt: now,
+      ...(body.value.comment ? { comment: body.value.comment } : {}),
+    };
+    await client.raiseEvent(instanceId, APPROVAL_EVENT, event);
+    return json(200, { instanceId, requestId, decision: event.decision, decidedAt: now });
+  });
+}
+
+/** 409 once decided, 410 once timed out (by the workflow or by the clock). */
+function closedAnswer(task: ApprovalTaskDoc, now: string) {
+  if (task.status === 'Approved' || task.status === 'Rejected') {
+    return errorResponse(
+      409,
+      'AlreadyDecided',
+      `This request was already ${task.status.toLowerCase()} at ${task.decidedAt ?? 'an earlier time'}`,
+    );
+  }
+  if (task.status === 'TimedOut' || (task.deadline !== undefined && now >= task.deadline)) {
+    return errorResponse(
+      410,
+      'ApprovalExpired',
+      `This request expired at ${task.deadline ?? 'its deadline'}`,
+    );
+  }
+  return undefined;
+}
+
+df.app.client.http('SubmitApproval', {
+  route: 'approvals/{instanceId}/response',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  handler: submitApproval,
+});

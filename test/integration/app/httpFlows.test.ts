@@ -1,0 +1,306 @@
+import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { createDurableHttpApi, type DurableHttpApi } from '../../../devhost/durable/client/durableHttpApi';
+import type { TestHost } from '../../../devhost/testing/startTestHost';
+import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { type Repositories, useRepositories } from '../../../src/data/repositories';
+import { getOrchestrationStatus } from '../../../src/functions/getOrchestrationStatus';
+import { getOrder } from '../../../src/functions/getOrder';
+import { raiseEvent } from '../../../src/functions/raiseEvent';
+import { startApproval } from '../../../src/functions/startApproval';
+import { startBatch } from '../../../src/functions/startBatch';
+import { startOrder } from '../../../src/functions/startOrder';
+import { submitApproval } from '../../../src/functions/submitApproval';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { startAppHost, uniqueId } from './appHost';
+
+const ORIGIN = 'http://127.0.0.1:7071';
+const ctx = new InvocationContext({ functionName: 'test' });
+
+type Handler = (
+  request: HttpRequest,
+  client: df.DurableClient,
+  context: InvocationContext,
+) => Promise<HttpResponseInit | HttpResponse>;
+
+/**
+ * The app's HTTP functions called with the SDK's real DurableClient over devhost's Durable HTTP
+ * API, the workflows running in the harness with their real activities, all against an
+ * in-process Cosmos server.
+ */
+describe('the app end to end through its HTTP functions', () => {
+  let cosmos: TestCosmos;
+  let repos: Repositories;
+  let host: TestHost;
+  let api: DurableHttpApi;
+  let client: df.DurableClient;
+  let saved: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    cosmos = await startTestCosmos();
+    repos = cosmos.repositories();
+    useRepositories(repos);
+    // The harness loads the app through Node's own loader, so its settings live in the real env.
+    // The HTTP functions called here run in jest's module registry and read jest's copy.
+    const settings = {
+      COSMOS_ENDPOINT: cosmos.endpoint,
+      COSMOS_DATABASE: cosmos.database.id,
+      COSMOS_KEY: cosmos.key,
+      PAYMENT_GATEWAY_LATENCY_MS: '0',
+      WEBSITE_HOSTNAME: new URL(ORIGIN).host,
+    };
+    saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
+    Object.assign(nativeProcess().env, settings);
+    Object.assign(process.env, settings);
+    host = await startAppHost();
+    api = await createDurableHttpApi({
+      operations: host.client,
+      clock: host.clock,
+      origin: ORIGIN,
+      rpcPort: 0,
+    });
+    const clientInput = df.input.durableClient();
+    const context = new InvocationContext({
+      functionName: 'starter',
+      options: { trigger: { type: 'httpTrigger', name: 'req' }, extraInputs: [clientInput] },
+    });
+    context.extraInputs.set(clientInput, JSON.parse(JSON.stringify(api.payload())));
+    client = df.getClient(context);
+  });
+
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete nativeProcess().env[k];
+      else nativeProcess().env[k] = v;
+    }
+    useRepositories(undefined);
+    await api.close();
+    await host.stop();
+    await cosmos.close();
+  });
+
+  async function call(
+    handler: Handler,
+    init: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {},
+  ) {
+    const request = new HttpRequest({
+      url: `${ORIGIN}/api/test`,
+      method: init.body === undefined ? 'GET' : 'POST',
+      ...(init.body !== undefined
+        ? { body: { string: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } }
+        : {}),
+      params: init.params ?? {},
+      query: init.query ?? {},
+    });
+    const response = await handler(request, client, ctx);
+    if (response instanceof HttpResponse)
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
+  }
+
+  const orderBody = (id: string, token = 'tok_visa', country = 'US') => ({
+    id,
+    customerId: 'cust-e2e',
+    items: [
+      { productId: 'widget-1', quantity: 2, unitPrice: 19.99 },
+      { productId: 'gadget-1', quantity: 1, unitPrice: 49.5 },
+    ],
+    currency: 'USD',
+    shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country },
+    paymentMethodToken: token,
+  });
+
+  it('places an order that completes: stock reserved, one charge, a shipment and a confirmation', async () => {
+    const id = uniqueId('ord');
+    const started = await call(startOrder, { body: orderBody(id) });
+    expect(started.status).toBe(202);
+    expect(started.body.id).toBe(`order-${id}`);
+    expect(String(started.body.statusQueryGetUri)).toContain(
+      `/runtime/webhooks/durabletask/instances/order-${id}`,
+    );
+
+    const status = await host.waitForStatus(`order-${id}`, ['Completed', 'Failed']);
+    expect(status.output).toMatchObject({
+      status: 'Completed',
+      orderId: id,
+      totalCents: 8948,
+      compensated: [],
+    });
+    expect((await repos.products.get('widget-1'))?.reservations[id]).toBe(2);
+    const charges = (await repos.gateway.entries()).filter((e) => e.idempotencyKey === `charge:${id}`);
+    expect(charges).toHaveLength(1);
+    expect((await repos.shipments.get(id))?.status).toBe('Created');
+    expect(await repos.outbox.get(`OrderConfirmation:${id}`)).toBeDefined();
+    expect(JSON.stringify(status)).not.toContain('tok_visa');
+
+    const view = await call(getOrder, { params: { orderId: id } });
+    expect(view.status).toBe(200);
+    expect(view.body.outcome).toMatchObject({ status: 'Completed' });
+    expect(view.body.order).not.toHaveProperty('paymentMethodToken');
+    expect(view.body.orchestration).toMatchObject({ runtimeStatus: 'Completed' });
+
+    const again = await call(startOrder, { body: orderBody(id) });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'AlreadyExists' }, id: `order-${id}` });
+    expect((await repos.gateway.entries()).filter((e) => e.idempotencyKey === `charge:${id}`)).toHaveLength(
+      1,
+    );
+  });
+
+  it('releases the stock of an order whose card is declined', async () => {
+    const id = uniqueId('declined');
+    expect((await call(startOrder, { body: orderBody(id, 'tok_chargeDeclined') })).status).toBe(202);
+    const status = await host.waitForStatus(`order-${id}`, ['Completed', 'Failed']);
+    expect(status.output).toMatchObject({
+      status: 'PaymentFailed',
+      reason: 'card_declined',
+      compensated: ['ReleaseInventory'],
+    });
+    expect((await repos.products.get('widget-1'))?.reservations).not.toHaveProperty(id);
+  });
+
+  it('refunds and releases when the carrier rejects the destination', async () => {
+    const id = uniqueId('noship');
+    await call(startOrder, { body: orderBody(id, 'tok_visa', 'AQ') });
+    const status = await host.waitForStatus(`order-${id}`, ['Completed', 'Failed']);
+    expect(status.output).toMatchObject({
+      status: 'ShipmentFailed',
+      compensated: ['RefundPayment', 'ReleaseInventory'],
+    });
+    expect((await repos.gateway.entries()).filter((e) => e.idempotencyKey === `refund:${id}`)).toHaveLength(
+      1,
+    );
+  });
+
+  it('answers 400 naming the field, and writes and starts nothing', async () => {
+    const id = uniqueId('bad');
+    const body = orderBody(id);
+    body.items[0]!.quantity = 0;
+    const bad = await call(startOrder, { body });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({
+      error: {
+        code: 'ValidationFailed',
+        message: expect.any(String),
+        issues: [{ path: 'items.0.quantity', message: expect.any(String) }],
+      },
+    });
+    body.items[0]!.quantity = 1;
+    body.items[0]!.productId = 'no-such-product';
+    const unknown = await call(startOrder, { body });
+    expect(unknown).toMatchObject({
+      status: 400,
+      body: { error: { code: 'UnknownProduct', issues: [{ path: 'items.0.productId' }] } },
+    });
+    expect((await call(startOrder, { body: '{"id":' })).body).toMatchObject({
+      error: { code: 'InvalidJson' },
+    });
+    expect(await repos.orders.get(id)).toBeUndefined();
+    expect(await host.client.getStatus(`order-${id}`)).toBeUndefined();
+  });
+
+  it('runs an approval: the token holder decides once, everyone else is told why not', async () => {
+    const requestId = uniqueId('req');
+    const instanceId = `approval-${requestId}`;
+    const started = await call(startApproval, {
+      body: {
+        requestId,
+        requestedBy: 'ada@example.com',
+        approver: 'boss@example.com',
+        subject: 'Laptop',
+        amount: 2400,
+      },
+    });
+    expect(started.status).toBe(202);
+    await host.waitForStatus(instanceId, 'Running');
+    const message = await repos.outbox.get(`ApprovalRequest:${requestId}`);
+    const token = new URL(message?.link ?? 'http://x').searchParams.get('token') ?? '';
+    expect(token.length).toBeGreaterThan(20);
+    expect(JSON.stringify(await host.history(instanceId))).not.toContain(token);
+
+    const submit = (query: Record<string, string>, id = instanceId) =>
+      call(submitApproval, {
+        body: { decision: 'Approved', comment: 'fine' },
+        params: { instanceId: id },
+        query,
+      });
+    expect((await submit({ token }, 'approval-unknown')).status).toBe(404);
+    expect((await submit({})).status).toBe(401);
+    expect((await submit({ token: 'wrong' })).status).toBe(403);
+    const [first, second] = await Promise.all([submit({ token }), submit({ token })]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    expect((await submit({})).status).toBe(409);
+
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Approved', requestId, comment: 'fine' });
+    expect(await repos.outbox.get(`ApprovalApproved:${requestId}`)).toBeDefined();
+  });
+
+  it('times an approval out on the virtual clock and then answers 410', async () => {
+    const requestId = uniqueId('late');
+    const instanceId = `approval-${requestId}`;
+    await call(startApproval, {
+      body: {
+        requestId,
+        requestedBy: 'ada@example.com',
+        approver: 'boss@example.com',
+        subject: 'Desk',
+        timeoutSeconds: 60,
+      },
+    });
+    await host.waitForStatus(instanceId, 'Running');
+    await host.clock.advance('1m');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Timeout' });
+    const late = await call(submitApproval, {
+      body: { decision: 'Approved' },
+      params: { instanceId },
+      query: { token: 'any' },
+    });
+    expect(late).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
+  });
+
+  it('processes a stored batch and aggregates per-item outcomes', async () => {
+    const batchId = uniqueId('batch');
+    const items = Array.from({ length: 150 }, (_, i) => ({
+      itemId: `line-${i}`,
+      productId: i % 50 === 0 ? 'ghost' : 'gizmo-1',
+      quantity: 1,
+    }));
+    const started = await call(startBatch, { body: { batchId, items } });
+    expect(started.status).toBe(202);
+    const done = await host.waitForStatus(`batch-${batchId}`, ['Completed', 'Failed']);
+    expect(done.output).toMatchObject({
+      status: 'Completed',
+      total: 150,
+      succeeded: 147,
+      rejected: 3,
+      failed: 0,
+    });
+    expect(JSON.stringify(done.input)).not.toContain('line-1');
+    expect(done.customStatus).toEqual({ step: 'Processing', processed: 150, total: 150 });
+  });
+
+  it('serves status without history and refuses workflow-owned event names', async () => {
+    const missing = await call(getOrchestrationStatus, { params: { instanceId: 'nope' } });
+    expect(missing).toMatchObject({ status: 404, body: { error: { code: 'InstanceNotFound' } } });
+    const reserved = await call(raiseEvent, {
+      body: {},
+      params: { instanceId: 'x', eventName: 'ApprovalResponse' },
+    });
+    expect(reserved).toMatchObject({
+      status: 400,
+      body: { error: { code: 'ReservedEventName', issues: [{ path: 'eventName' }] } },
+    });
+    const lower = await call(raiseEvent, {
+      body: {},
+      params: { instanceId: 'x', eventName: 'approvalresponse' },
+    });
+    expect(lower.status).toBe(400);
+    const unknown = await call(raiseEvent, {
+      body: { a: 1 },
+      params: { instanceId: 'nope', eventName: 'Ping' },
+    });
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'InstanceNotFound' } } });
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * A devhost on the azure store killed at each crash point (DEVHOST_CRASH_AT) and started again on
+ * the same Azurite brings every instance to the result it would have reached without the crash,
+ * and the stored history keeps its invariants.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import { odata, TableClient } from '@azure/data-tables';
+import { EventType, type ExecutionStartedEvent } from '../../../devhost/durable/history';
+import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
+import { AzureTaskHubStore } from '../../../devhost/store/azure/AzureTaskHubStore';
+import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
+import { CLI, startDevhostChild } from './devhostChild';
+
+jest.setTimeout(120_000);
+
+let azurite: TestAzurite;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CLI)) throw new Error(`Build devhost first (npm run build): ${CLI} is missing.`);
+  azurite = await startTestAzurite();
+});
+
+afterAll(async () => {
+  await azurite.stop();
+});
+
+const EXPECTED: Record<string, unknown> = {
+  CrashSequence: [2, 4, 6],
+  CrashFanOut: 42,
+  CrashWait: 'timeout',
+};
+
+function env(hub: string, crashAt?: string): Record<string, string> {
+  return {
+    AzureWebJobsStorage: azurite.connectionString,
+    CRASH_HUB: hub,
+    DEVHOST_AZURE_VISIBILITY_MS: '1000',
+    ...(crashAt ? { DEVHOST_CRASH_AT: crashAt } : {}),
+  };
+}
+
+/** Starts the instances through the store before devhost runs, so the crash hits their first episodes. */
+async function startAll(hub: string, tag: string, names = Object.keys(EXPECTED)): Promise<string[]> {
+  const store = await AzureTaskHubStore.open({
+    taskHubName: hub,
+    connectionString: azurite.connectionString,
+    clock: new RealClock(),
+    leaseWaitMs: 0,
+  });
+  const ids: string[] = [];
+  try {
+    for (const name of names) {
+      const id = `${name}-${tag}`;
+      const executionId = randomUUID().replace(/-/g, '');
+      const event: ExecutionStartedEvent = {
+        EventType: EventType.ExecutionStarted,
+        EventId: -1,
+        IsPlayed: false,
+        Timestamp: new Date().toISOString(),
+        OrchestrationInstance: { InstanceId: id, ExecutionId: executionId },
+        ParentInstance: null,
+        Name: name,
+        Version: null,
+        Input: null,
+        Tags: null,
+        Correlation: null,
+        ScheduledStartTime: null,
+        Generation: 0,
+      };
+      await store.createInstance(
+        { event, orchestrationInstance: { InstanceId: id, ExecutionId: executionId } },
+        { dedupeStatuses: ['Running', 'Pending', 'Suspended'] },
+      );
+      ids.push(id);
+    }
+  } finally {
+    await store.close();
+  }
+  return ids;
+}
+
+async function waitForTerminal(
+  hub: string,
+  ids: readonly string[],
+): Promise<Map<string, Record<string, unknown>>> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, `${hub}Instances`, {
+    allowInsecureConnection: true,
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const rows = new Map<string, Record<string, unknown>>();
+    for (const id of ids) {
+      try {
+        rows.set(id, await table.getEntity<Record<string, unknown>>(escapePartitionKey(id), ''));
+      } catch {
+        // not written yet
+      }
+    }
+    const done = [...rows.values()].filter((r) =>
+      ['Completed', 'Failed', 'Terminated'].includes(String(r.RuntimeStatus)),
+    );
+    if (done.length === ids.length) return rows;
+    if (Date.now() > deadline)
+      throw new Error(`Instances did not finish: ${JSON.stringify([...rows.values()])}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function expectHistoryInvariants(hub: string, id: string): Promise<void> {
+  const table = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, {
+    allowInsecureConnection: true,
+  });
+  const rows: Record<string, unknown>[] = [];
+  for await (const row of table.listEntities<Record<string, unknown>>({
+    queryOptions: { filter: odata`PartitionKey eq ${escapePartitionKey(id)}` },
+  })) {
+    if (row.rowKey !== 'sentinel') rows.push(row);
+  }
+  rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
+  expect(new Set(rows.map((r) => r.ExecutionId)).size).toBe(1);
+  rows.forEach((row, index) => expect(row.rowKey).toBe(index.toString(16).toUpperCase().padStart(16, '0')));
+  const completions = rows
+    .filter((r) => ['TaskCompleted', 'TaskFailed', 'TimerFired'].includes(String(r.EventType)))
+    .map((r) => Number(r.TaskScheduledId ?? r.TimerId));
+  expect(new Set(completions).size).toBe(completions.length);
+  const scheduled = rows
+    .filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType)))
+    .map((r) => Number(r.EventId));
+  expect(scheduled).toEqual(scheduled.map((_, i) => i));
+  expect(rows.filter((r) => r.EventType === 'ExecutionCompleted')).toHaveLength(1);
+}
+
+async function crashAndRecover(crashes: string[]): Promise<void> {
+  const hub = uniqueHubName('crash');
+  const ids = await startAll(hub, crashes.join('-').replace(/[^a-z-]/g, ''));
+  const first = await startDevhostChild(env(hub, crashes[0]));
+  expect(await first.exited).toBe('SIGKILL');
+  for (const crashAt of crashes.slice(1)) {
+    const again = await startDevhostChild(env(hub, crashAt));
+    expect(await again.exited).toBe('SIGKILL');
+  }
+  const last = await startDevhostChild(env(hub));
+  try {
+    const rows = await waitForTerminal(hub, ids).catch((error: unknown) => {
+      throw new Error(`${String(error)}\ndevhost said:\n${last.output()}`);
+    });
+    for (const id of ids) {
+      const name = id.split('-')[0] ?? '';
+      expect({
+        id,
+        status: rows.get(id)?.RuntimeStatus,
+        output: JSON.parse(String(rows.get(id)?.Output)) as unknown,
+      }).toEqual({
+        id,
+        status: 'Completed',
+        output: EXPECTED[name],
+      });
+      await expectHistoryInvariants(hub, id);
+    }
+  } finally {
+    await last.stop();
+  }
+}
+
+describe('crash recovery on the azure store', () => {
+  it.each([
+    'after-enqueue',
+    'after-history',
+    'after-instance',
+    'before-delete',
+    'activity-after-side-effect',
+  ])('brings every instance to its result after a crash at %s', async (point) => {
+    await crashAndRecover([point]);
+  });
+
+  it('recovers when devhost crashes again while recovering', async () => {
+    await crashAndRecover(['after-history', 'activity-after-side-effect:2']);
+  });
+
+  it('ends a wait whose timer fell due while devhost was down, after it starts again', async () => {
+    const hub = uniqueHubName('down');
+    const [id] = await startAll(hub, 'down', ['CrashWait']);
+    if (!id) throw new Error('no instance');
+    const first = await startDevhostChild(env(hub));
+    const history = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, {
+      allowInsecureConnection: true,
+    });
+    let fireAt: number | undefined;
+    while (fireAt === undefined) {
+      for await (const row of history.listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${id} and EventType eq 'TimerCreated'` },
+      })) {
+        fireAt = (row.FireAt as Date).getTime();
+      }
+      if (fireAt === undefined) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await first.stop();
+    // Down until well after the timer fell due.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, fireAt - Date.now()) + 500));
+    const again = await startDevhostChild(env(hub));
+    try {
+      const rows = await waitForTerminal(hub, [id]);
+      expect(rows.get(id)).toMatchObject({ RuntimeStatus: 'Completed', Output: '"timeout"' });
+      await expectHistoryInvariants(hub, id);
+    } finally {
+      await again.stop();
+    }
+  });
+});
