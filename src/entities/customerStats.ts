@@ -7,9 +7,9 @@ export const CUSTOMER_STATS_ENTITY = 'customerStats';
 export const customerStatsId = (customerId: string) => new df.EntityId(CUSTOMER_STATS_ENTITY, customerId);
 
 /**
- * Per-customer order statistics. processOrder signals `orderStarted`, `orderFinished` and
- * `orderFailed` (fire and forget: an order never waits on its statistics); `get` returns them to
- * a caller. The entity runs one operation at a time, so counters need no locking.
+ * Per-customer order statistics. processOrder signals `orderStarted` and `orderFailed` and calls
+ * `orderFinished`, so the numbers are settled when an order's result is visible; `get` returns them
+ * to a caller. The entity runs one operation at a time, so counters need no locking.
  */
 export function customerStatsHandler(context: df.EntityContext<CustomerStats>): void {
   const key = context.df.entityKey;

@@ -53,7 +53,7 @@ export function* processOrder(
     const failedStep = step;
     const { compensated, failures } = yield* compensate(context, order, undo, failedStep);
     if (failures.length > 0) {
-      return finish(
+      return yield* finish(
         context,
         order,
         {
@@ -71,10 +71,10 @@ export function* processOrder(
     );
   }
 
-  if (outcome.status === 'Completed') return finish(context, order, outcome, [], []);
+  if (outcome.status === 'Completed') return yield* finish(context, order, outcome, [], []);
   const { compensated, failures } = yield* compensate(context, order, undo, step);
   if (failures.length > 0) {
-    return finish(
+    return yield* finish(
       context,
       order,
       {
@@ -85,7 +85,7 @@ export function* processOrder(
       failures,
     );
   }
-  return finish(context, order, outcome, compensated, []);
+  return yield* finish(context, order, outcome, compensated, []);
 }
 
 function* runSteps(
@@ -197,21 +197,22 @@ function* compensate(
   return { compensated, failures };
 }
 
-function finish(
+function* finish(
   context: df.OrchestrationContext,
   order: Order,
   outcome: Outcome,
   compensated: Compensation[],
   failures: Compensation[],
-): ProcessOrderResult {
+): Generator<df.Task, ProcessOrderResult, unknown> {
   const result: ProcessOrderResult = {
     ...outcome,
     orderId: order.id,
     compensated,
     ...(failures.length > 0 ? { compensationFailures: failures } : {}),
   };
-  // A signal, not a call: the result must not wait on the statistics (see docs/app.md).
-  context.df.signalEntity(customerStatsId(order.customerId), 'orderFinished', {
+  // A call, not a signal: the customer's statistics are settled before the result is visible
+  // (started and failed orders are signalled: nothing waits on those).
+  yield context.df.callEntity(customerStatsId(order.customerId), 'orderFinished', {
     orderId: order.id,
     outcome: result.status,
     totalCents: result.totalCents ?? 0,

@@ -4,6 +4,7 @@ import { createDurableHttpApi, type DurableHttpApi } from '../../../devhost/dura
 import type { TestHost } from '../../../devhost/testing/startTestHost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
 import { type Repositories, useRepositories } from '../../../src/data/repositories';
+import { getCustomerStats } from '../../../src/functions/getCustomerStats';
 import { getOrchestrationStatus } from '../../../src/functions/getOrchestrationStatus';
 import { getOrder } from '../../../src/functions/getOrder';
 import { raiseEvent } from '../../../src/functions/raiseEvent';
@@ -98,9 +99,9 @@ describe('the app end to end through its HTTP functions', () => {
     return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
   }
 
-  const orderBody = (id: string, token = 'tok_visa', country = 'US') => ({
+  const orderBody = (id: string, token = 'tok_visa', country = 'US', customerId = 'cust-e2e') => ({
     id,
-    customerId: 'cust-e2e',
+    customerId,
     items: [
       { productId: 'widget-1', quantity: 2, unitPrice: 19.99 },
       { productId: 'gadget-1', quantity: 1, unitPrice: 49.5 },
@@ -145,6 +146,33 @@ describe('the app end to end through its HTTP functions', () => {
     expect((await repos.gateway.entries()).filter((e) => e.idempotencyKey === `charge:${id}`)).toHaveLength(
       1,
     );
+  });
+
+  it('settles the customer statistics entity before an order result is visible, and serves them over HTTP', async () => {
+    const customer = uniqueId('cust');
+    const paid = uniqueId('ord');
+    const declined = uniqueId('ord');
+    expect((await call(startOrder, { body: orderBody(paid, 'tok_visa', 'US', customer) })).status).toBe(202);
+    await host.waitForStatus(`order-${paid}`, ['Completed', 'Failed']);
+    expect(
+      (await call(startOrder, { body: orderBody(declined, 'tok_chargeDeclined', 'US', customer) })).status,
+    ).toBe(202);
+    await host.waitForStatus(`order-${declined}`, ['Completed', 'Failed']);
+
+    // processOrder calls (not signals) orderFinished, so the numbers are in place already.
+    const stats = await call(getCustomerStats, { params: { customerId: customer } });
+    expect(stats.status).toBe(200);
+    expect(stats.body).toMatchObject({
+      customerId: customer,
+      inFlight: 0,
+      completedOrders: 1,
+      totalSpentCents: 8948,
+      outcomes: { Completed: 1, PaymentFailed: 1 },
+      lastOrderId: declined,
+      lastOutcome: 'PaymentFailed',
+    });
+    const unknown = await call(getCustomerStats, { params: { customerId: uniqueId('nobody') } });
+    expect(unknown.status).toBe(404);
   });
 
   it('releases the stock of an order whose card is declined', async () => {
