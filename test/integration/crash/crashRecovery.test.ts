@@ -12,6 +12,7 @@ import { AzureTaskHubStore } from '../../../devhost/store/azure/AzureTaskHubStor
 import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild } from './devhostChild';
+import { expectHistoryInvariants } from './historyInvariants';
 
 jest.setTimeout(120_000);
 
@@ -108,30 +109,6 @@ async function waitForTerminal(
   }
 }
 
-async function expectHistoryInvariants(hub: string, id: string): Promise<void> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, {
-    allowInsecureConnection: true,
-  });
-  const rows: Record<string, unknown>[] = [];
-  for await (const row of table.listEntities<Record<string, unknown>>({
-    queryOptions: { filter: odata`PartitionKey eq ${escapePartitionKey(id)}` },
-  })) {
-    if (row.rowKey !== 'sentinel') rows.push(row);
-  }
-  rows.sort((a, b) => String(a.rowKey).localeCompare(String(b.rowKey)));
-  expect(new Set(rows.map((r) => r.ExecutionId)).size).toBe(1);
-  rows.forEach((row, index) => expect(row.rowKey).toBe(index.toString(16).toUpperCase().padStart(16, '0')));
-  const completions = rows
-    .filter((r) => ['TaskCompleted', 'TaskFailed', 'TimerFired'].includes(String(r.EventType)))
-    .map((r) => Number(r.TaskScheduledId ?? r.TimerId));
-  expect(new Set(completions).size).toBe(completions.length);
-  const scheduled = rows
-    .filter((r) => ['TaskScheduled', 'TimerCreated'].includes(String(r.EventType)))
-    .map((r) => Number(r.EventId));
-  expect(scheduled).toEqual(scheduled.map((_, i) => i));
-  expect(rows.filter((r) => r.EventType === 'ExecutionCompleted')).toHaveLength(1);
-}
-
 async function crashAndRecover(crashes: string[]): Promise<void> {
   const hub = uniqueHubName('crash');
   const ids = await startAll(hub, crashes.join('-').replace(/[^a-z-]/g, ''));
@@ -157,7 +134,7 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
         status: 'Completed',
         output: EXPECTED[name],
       });
-      await expectHistoryInvariants(hub, id);
+      await expectHistoryInvariants(azurite.connectionString, hub, id);
     }
   } finally {
     await last.stop();
@@ -203,7 +180,7 @@ describe('crash recovery on the azure store', () => {
     try {
       const rows = await waitForTerminal(hub, [id]);
       expect(rows.get(id)).toMatchObject({ RuntimeStatus: 'Completed', Output: '"timeout"' });
-      await expectHistoryInvariants(hub, id);
+      await expectHistoryInvariants(azurite.connectionString, hub, id);
     } finally {
       await again.stop();
     }

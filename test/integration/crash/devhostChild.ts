@@ -15,11 +15,15 @@ export interface DevhostChild {
   output(): string;
 }
 
-export async function startDevhostChild(env: Record<string, string>): Promise<DevhostChild> {
+/** `appDir` defaults to the small crash fixture; the app's own checks pass the repository root. */
+export async function startDevhostChild(
+  env: Record<string, string>,
+  appDir: string = CRASH_APP,
+): Promise<DevhostChild> {
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-crash-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'start', '--app-dir', CRASH_APP, '--port', '0', '--storage', 'azure'],
+    [CLI, 'start', '--app-dir', appDir, '--port', '0', '--storage', 'azure'],
     {
       env: { ...process.env, DEVHOST_STATE_DIR: stateDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
