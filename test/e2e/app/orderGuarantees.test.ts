@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
+import { type DurablePlugin, durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
 import { createMemoryLogger, type LogRecord } from '../../../devhost/log/logger';
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
 import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
@@ -36,6 +36,7 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
   let key: string;
   let logger: ReturnType<typeof createMemoryLogger>;
   let native: NativeDataLayer;
+  let durable: DurablePlugin;
   const observed = { etagConflicts: 0, reservingNow: 0, maxReserving: 0, gateOpened: false };
   let saved: Record<string, string | undefined> = {};
 
@@ -62,7 +63,7 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
       enforceKeys: true,
       logger,
       banner: false,
-      plugins: [durablePlugin({ rpcPort: 0 })],
+      plugins: [(durable = durablePlugin({ rpcPort: 0 }))],
     });
     key = host.keys.keys.masterKey;
 
@@ -299,6 +300,10 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
       expect(Array.isArray(full.historyEvents)).toBe(true);
       expect(full.customStatus).toBeDefined();
       readable.push(...answers.map((a) => a.text));
+      // The task hub itself: every event as stored, inputs and results included.
+      const stored = await durable.engine!.store.readHistory(id);
+      expect(stored?.events.length).toBeGreaterThan(0);
+      readable.push(JSON.stringify(stored));
     }
     const logs = logger.records.map((r: LogRecord) => `${r.message} ${JSON.stringify(r.fields)}`);
     // The capture holds the invocations that handled the secrets, the SDK's own lines included.
@@ -308,6 +313,9 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     }
     const everything = [...readable, ...logs].join('\n');
     expect(everything).toContain(okId); // the check reads the right things
+    // ...and looks for the values that really exist, in their one intended home each.
+    expect(await cosmos.repositories().paymentTokens.get(okId)).toBe('tok_visa');
+    expect(await cosmos.repositories().paymentTokens.get(declinedId)).toBe('tok_chargeDeclined');
     for (const secret of ['tok_visa', 'tok_chargeDeclined', approvalToken!]) {
       expect(everything).not.toContain(secret);
     }
