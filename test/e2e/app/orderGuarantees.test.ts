@@ -245,6 +245,21 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     expect(observed.maxReserving).toBeLessThanOrEqual(10);
   });
 
+  it('starts one workflow and charges once when one order is posted many times at once', async () => {
+    const productId = await newProduct(10);
+    const id = `dup-${productId}`;
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => http('POST', '/api/orders', { body: order(id, productId) })),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
+    expect(await settled(`/api/status/order-${id}`)).toMatchObject({ output: { status: 'Completed' } });
+    const charges = (await cosmos.repositories().gateway.entries()).filter(
+      (e) => e.kind === 'charge' && e.idempotencyKey === `charge:${id}`,
+    );
+    expect(charges).toHaveLength(1);
+  });
+
   it('keeps payment and approval tokens out of every status, history, custom status and log line', async () => {
     const productId = await newProduct(5);
     const okId = `sec-ok-${productId}`;
