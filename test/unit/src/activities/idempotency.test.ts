@@ -14,6 +14,7 @@ import { SendApprovalRequest } from '../../../../src/activities/sendApprovalRequ
 import { SendConfirmation } from '../../../../src/activities/sendConfirmation';
 import { type Repositories, useRepositories } from '../../../../src/data/repositories';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
+import { documentState, maskedResult } from '../support/documentState';
 
 let cosmos: TestCosmos;
 let repos: Repositories;
@@ -33,28 +34,8 @@ afterAll(async () => {
   await cosmos.close();
 });
 
-/** Every document anywhere that mentions the id, with volatile fields removed and the id masked. */
-async function stateOf(id: string): Promise<unknown[]> {
-  const docs: unknown[] = [];
-  for (const container of Object.values(cosmos.containers)) {
-    const { resources } = await container.items.query<Record<string, unknown>>('SELECT * FROM c').fetchAll();
-    for (const doc of resources) {
-      const text = JSON.stringify(doc);
-      if (!text.includes(id)) continue;
-      const stable = Object.fromEntries(
-        Object.entries(doc).filter(
-          ([k]) =>
-            !k.startsWith('_') &&
-            !/At$/.test(k) &&
-            k !== 'trackingNumber' &&
-            k !== 'link' &&
-            k !== 'tokenHash',
-        ),
-      );
-      docs.push(JSON.parse(JSON.stringify(stable).split(id).join('<id>')));
-    }
-  }
-  return docs.map((d) => JSON.stringify(d)).sort();
+function stateOf(id: string): Promise<string[]> {
+  return documentState(cosmos.containers, id);
 }
 
 /** Runs `act` once for one id and twice at once for another; both must leave the same state. */
@@ -70,11 +51,7 @@ async function expectTwiceEqualsOnce(
   const first = await act(once);
   const results = await Promise.all([act(twice), act(twice)]);
   expect(await stateOf(twice)).toEqual(await stateOf(once));
-  const masked = (value: unknown, id: string) =>
-    JSON.stringify(value)
-      .split(id)
-      .join('<id>')
-      .replace(/TRK[0-9A-F]+/g, 'TRK');
+  const masked = maskedResult;
   expect(masked(results[0], twice)).toBe(masked(first, once));
   expect(results[1]).toEqual(results[0]);
 }
