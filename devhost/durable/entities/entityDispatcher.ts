@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../history';
-import { StoreConflictError } from '../../store/errors';
 import type {
   InstanceRow,
   OrchestrationWorkItem,
@@ -18,7 +17,7 @@ import type {
 import { parseEntityInstanceId } from '../engine/ids';
 import type { Clock } from '../scheduler/clock';
 import { findDurableFunction, type DurableFunctionApp } from '../scheduler/functionApp';
-import { keepLeased } from '../scheduler/leaseKeeper';
+import { runLeasedWorkItem } from '../scheduler/leaseKeeper';
 import type { EngineLog } from '../scheduler/orchestrationDispatcher';
 import type { EngineSettings } from '../scheduler/settings';
 import { planBatch, type BatchPlan, type DeliveredMessage } from './batchPlan';
@@ -48,31 +47,17 @@ export async function dispatchEntity(
   deps: EntityDispatcherDeps,
   workItem: OrchestrationWorkItem,
 ): Promise<void> {
-  const lockMs = deps.settings.controlQueueVisibilityTimeoutMs;
-  const stopRenewing = keepLeased(
-    deps.clock,
-    workItem.lockedUntil,
-    lockMs,
-    () => deps.store.renewOrchestrationWorkItem(workItem, lockMs),
-    (error) => deps.log.warn(`Lost the lease on entity '${workItem.instanceId}': ${describe(error)}`),
+  await runLeasedWorkItem(
+    {
+      clock: deps.clock,
+      store: deps.store,
+      lockMs: deps.settings.controlQueueVisibilityTimeoutMs,
+      log: deps.log,
+    },
+    workItem,
+    `the batch of entity '${workItem.instanceId}'`,
+    () => runEntityWorkItem(deps, workItem),
   );
-  try {
-    await runEntityWorkItem(deps, workItem);
-  } catch (error) {
-    if (error instanceof StoreConflictError) {
-      deps.log.warn(`${error.message} Its messages will be delivered again.`);
-      return;
-    }
-    // The extension aborts the session on internal errors, so the batch runs again later.
-    const attempt = workItem.messages.reduce((max, m) => Math.max(max, m.dequeueCount), 1);
-    const delayMs = Math.min(2 ** attempt * 1000, lockMs);
-    deps.log.error(
-      `Entity '${workItem.instanceId}' could not run its batch (attempt ${attempt}); retrying in ${delayMs} ms: ${describe(error)}`,
-    );
-    await deps.store.abandonOrchestrationWorkItem(workItem, delayMs);
-  } finally {
-    stopRenewing();
-  }
 }
 
 async function runEntityWorkItem(deps: EntityDispatcherDeps, workItem: OrchestrationWorkItem): Promise<void> {
@@ -240,8 +225,4 @@ function reportMissingFunction(deps: EntityDispatcherDeps, instanceId: string, n
     `Entity '${instanceId}' has operations, but the app has no entity function '${name}'; ` +
       'its messages wait (as on Azure, where they are retried until the function exists).',
   );
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

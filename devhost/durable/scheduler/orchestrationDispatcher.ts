@@ -6,13 +6,12 @@
 import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../history';
 import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
-import { StoreConflictError } from '../../store/errors';
 import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/TaskHubStore';
 import type { Clock } from './clock';
 import { planEpisode } from './episodePlan';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import { nextInstanceRow } from './instanceRow';
-import { keepLeased } from './leaseKeeper';
+import { runLeasedWorkItem } from './leaseKeeper';
 import { outboundMessages } from './outbound';
 import type { EngineSettings } from './settings';
 
@@ -64,30 +63,12 @@ export async function dispatchOrchestration(
     await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
     return;
   }
-  const stopRenewing = keepLeased(
-    deps.clock,
-    workItem.lockedUntil,
-    lockMs,
-    () => deps.store.renewOrchestrationWorkItem(workItem, lockMs),
-    (error) => deps.log.warn(`Lost the lease on instance '${workItem.instanceId}': ${describe(error)}`),
+  await runLeasedWorkItem(
+    { clock: deps.clock, store: deps.store, lockMs, log: deps.log },
+    workItem,
+    `an episode of instance '${workItem.instanceId}'`,
+    () => runWorkItem(deps, workItem),
   );
-  try {
-    await runWorkItem(deps, workItem);
-  } catch (error) {
-    if (error instanceof StoreConflictError) {
-      deps.log.warn(`${error.message} Its messages will be delivered again.`);
-      return;
-    }
-    const attempt = workItem.messages.reduce((max, m) => Math.max(max, m.dequeueCount), 1);
-    const delayMs = Math.min(2 ** attempt * 1000, lockMs);
-    deps.log.error(
-      `devhost failed while running an episode of instance '${workItem.instanceId}' (attempt ${attempt}); ` +
-        `retrying in ${delayMs} ms: ${describe(error)}`,
-    );
-    await deps.store.abandonOrchestrationWorkItem(workItem, delayMs);
-  } finally {
-    stopRenewing();
-  }
 }
 
 async function runWorkItem(
@@ -226,8 +207,4 @@ function orchestrationSettings(deps: OrchestrationDispatcherDeps): Orchestration
 
 function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
   return events.find((e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

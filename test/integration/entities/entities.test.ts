@@ -195,7 +195,7 @@ describe('durable entities', () => {
     await host.runUntilIdle();
     await host.clock.advance('2s');
     const errors = host.logs.filter((r) =>
-      r.message.startsWith(`Entity '@broken@${key}' could not run its batch`),
+      r.message.startsWith(`devhost failed while running the batch of entity '@broken@${key}'`),
     );
     expect(errors.map((r) => /\(attempt (\d+)\); retrying in (\d+) ms/.exec(r.message)?.slice(1))).toEqual([
       ['1', '2000'],
