@@ -27,6 +27,7 @@ import {
 import { uniqueHubName } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild, type DevhostChild } from './devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
+import { CRASH_POINTS } from '../../../devhost/store/azure/crashPoints';
 
 jest.setTimeout(120_000);
 
@@ -280,15 +281,12 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
 }
 
 describe('the app recovers from a devhost crash on the azure store', () => {
-  it.each([
-    'after-enqueue',
-    'after-history',
-    'after-instance',
-    'before-delete',
-    'activity-after-side-effect',
-  ])('brings every order, batch and approval to its result after a crash at %s', async (point) => {
-    await crashAndRecover([point]);
-  });
+  it.each([...CRASH_POINTS])(
+    'brings every order, batch and approval to its result after a crash at %s',
+    async (point) => {
+      await crashAndRecover([point]);
+    },
+  );
 
   it('brings every workflow to its result when devhost crashes again while recovering', async () => {
     await crashAndRecover(['after-history', 'activity-after-side-effect:3']);

@@ -13,6 +13,7 @@ import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild } from './devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
+import { CRASH_POINTS } from '../../../devhost/store/azure/crashPoints';
 
 jest.setTimeout(120_000);
 
@@ -142,13 +143,7 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
 }
 
 describe('crash recovery on the azure store', () => {
-  it.each([
-    'after-enqueue',
-    'after-history',
-    'after-instance',
-    'before-delete',
-    'activity-after-side-effect',
-  ])('brings every instance to its result after a crash at %s', async (point) => {
+  it.each([...CRASH_POINTS])('brings every instance to its result after a crash at %s', async (point) => {
     await crashAndRecover([point]);
   });
 
