@@ -1,83 +1,24 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../../../devhost/log/logger';
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
-import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
 import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-
-const appDir = path.resolve(__dirname, '../../..');
+import { type AppDevhost, startAppDevhost } from './appDevhost';
 
 /** The app over HTTP, as a user drives it: devhost on a free port with keys enforced, Cosmos in-process. */
 describe('the order workflows app over HTTP', () => {
-  let cosmos: TestCosmos;
-  let host: Devhost;
-  let stateDir: string;
-  let key: string;
-  let saved: Record<string, string | undefined> = {};
+  let app: AppDevhost;
+  let host: AppDevhost['host'];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
-      throw new Error('The app is not built: run `npm run build` first (npm test does).');
-    }
-    cosmos = await startTestCosmos();
-    const settings = {
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_DATABASE: cosmos.database.id,
-      COSMOS_KEY: cosmos.key,
-      PAYMENT_GATEWAY_LATENCY_MS: '0',
-    };
-    saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
-    Object.assign(nativeProcess().env, settings);
-    stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'app-e2e-'));
-    host = await startDevhost({
-      appDir,
-      port: 0,
-      stateDir,
-      enforceKeys: true,
-      logger: createMemoryLogger(),
-      banner: false,
-      plugins: [durablePlugin({ rpcPort: 0 })],
-    });
-    key = host.keys.keys.masterKey;
+    app = await startAppDevhost('app-e2e-');
+    host = app.host;
   });
 
   afterAll(async () => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete nativeProcess().env[k];
-      else nativeProcess().env[k] = v;
-    }
-    await host?.stop();
-    await cosmos?.close();
-    if (stateDir) await fs.promises.rm(stateDir, { recursive: true, force: true });
+    await app?.stop();
   });
 
-  async function http(method: string, route: string, options: { body?: unknown; key?: string | null } = {}) {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const useKey = options.key === undefined ? key : options.key;
-    if (useKey) headers['x-functions-key'] = useKey;
-    const url = route.startsWith('http') ? route : `${host.url}${route}`;
-    const response = await fetch(url, {
-      method,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-  }
-
-  /** Polls a status link until the instance leaves Pending/Running (no timer is involved). */
-  async function settled(statusUrl: string) {
-    for (let i = 0; i < 500; i++) {
-      const status = await http('GET', statusUrl);
-      const runtime = status.body?.runtimeStatus;
-      if (runtime !== 'Running' && runtime !== 'Pending') return status.body;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`${statusUrl} did not settle`);
-  }
+  const http: AppDevhost['http'] = (...args) => app.http(...args);
+  /** No timer is involved, so the instance settles within a few polls. */
+  const settled = (statusUrl: string) => app.settled(statusUrl, 500);
 
   const order = (id: string, token = 'tok_visa') => ({
     id,

@@ -1,18 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DurablePlugin, durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
-import { createMemoryLogger, type LogRecord } from '../../../devhost/log/logger';
+import { type LogRecord } from '../../../devhost/log/logger';
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
-import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
 import { nativeProcess, nativeRequire } from '../../../devhost/worker/nativeModules';
 import { type EtagRetryPolicy } from '../../../src/data/etagRetry';
 import { type Repositories } from '../../../src/data/repositories';
-import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-
-const appDir = path.resolve(__dirname, '../../..');
+import { type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { type AppDevhost, appDir, startAppDevhost } from './appDevhost';
 
 /** The app's data layer as devhost loaded it (Node's own loader, from dist), not jest's copy. */
 interface NativeDataLayer {
@@ -30,42 +25,18 @@ interface NativeDataLayer {
  * and bad input refused with nothing started or written.
  */
 describe('the order workflows app keeps its guarantees over HTTP', () => {
-  let cosmos: TestCosmos;
-  let host: Devhost;
-  let stateDir: string;
+  let app: AppDevhost;
+  let cosmos: AppDevhost['cosmos'];
+  let host: AppDevhost['host'];
   let key: string;
-  let logger: ReturnType<typeof createMemoryLogger>;
+  let logger: AppDevhost['logger'];
   let native: NativeDataLayer;
-  let durable: DurablePlugin;
+  let durable: AppDevhost['durable'];
   const observed = { etagConflicts: 0, reservingNow: 0, maxReserving: 0, gateOpened: false };
-  let saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
-      throw new Error('The app is not built: run `npm run build` first (npm test does).');
-    }
-    cosmos = await startTestCosmos();
-    const settings = {
-      COSMOS_ENDPOINT: cosmos.endpoint,
-      COSMOS_DATABASE: cosmos.database.id,
-      COSMOS_KEY: cosmos.key,
-      PAYMENT_GATEWAY_LATENCY_MS: '0',
-    };
-    saved = Object.fromEntries(Object.keys(settings).map((k) => [k, nativeProcess().env[k]]));
-    Object.assign(nativeProcess().env, settings);
-
-    logger = createMemoryLogger();
-    stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'app-guarantees-'));
-    host = await startDevhost({
-      appDir,
-      port: 0,
-      stateDir,
-      enforceKeys: true,
-      logger,
-      banner: false,
-      plugins: [(durable = durablePlugin({ rpcPort: 0 }))],
-    });
-    key = host.keys.keys.masterKey;
+    app = await startAppDevhost('app-guarantees-');
+    ({ cosmos, host, logger, durable, masterKey: key } = app);
 
     // After devhost loaded the app (loading purges the app's modules from Node's cache): the
     // app's own repositories, with the ETag policy's conflict hook counting retries and the
@@ -110,45 +81,11 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
 
   afterAll(async () => {
     native?.useRepositories(undefined);
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete nativeProcess().env[k];
-      else nativeProcess().env[k] = v;
-    }
-    await host?.stop();
-    await cosmos?.close();
-    if (stateDir) await fs.promises.rm(stateDir, { recursive: true, force: true });
+    await app?.stop();
   });
 
-  async function http(
-    method: string,
-    route: string,
-    options: { body?: unknown; raw?: string; key?: string | null } = {},
-  ) {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    const useKey = options.key === undefined ? key : options.key;
-    if (useKey) headers['x-functions-key'] = useKey;
-    const url = route.startsWith('http') ? route : `${host.url}${route}`;
-    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
-    const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
-    const text = await response.text();
-    let parsed: unknown = null;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsed = text;
-    }
-    return { status: response.status, text, body: parsed as Record<string, unknown> };
-  }
-
-  async function settled(statusUrl: string) {
-    for (let i = 0; i < 1500; i++) {
-      const status = await http('GET', statusUrl);
-      const runtime = status.body?.runtimeStatus;
-      if (status.status === 200 && runtime !== 'Running' && runtime !== 'Pending') return status.body;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`${statusUrl} did not settle`);
-  }
+  const http: AppDevhost['http'] = (...args) => app.http(...args);
+  const settled = (statusUrl: string) => app.settled(statusUrl);
 
   const order = (id: string, productId: string, token = 'tok_visa', quantity = 1) => ({
     id,

@@ -1,0 +1,106 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type DurablePlugin, durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
+import { createMemoryLogger } from '../../../devhost/log/logger';
+import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
+import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+
+export const appDir = path.resolve(__dirname, '../../..');
+
+export interface HttpOptions {
+  body?: unknown;
+  /** Sent as is instead of `body` (malformed JSON, oversized text). */
+  raw?: string;
+  /** `null` sends no key; absent sends the master key. */
+  key?: string | null;
+}
+
+export interface AppDevhost {
+  cosmos: TestCosmos;
+  host: Devhost;
+  durable: DurablePlugin;
+  logger: ReturnType<typeof createMemoryLogger>;
+  masterKey: string;
+  http(
+    method: string,
+    route: string,
+    options?: HttpOptions,
+  ): Promise<{ status: number; text: string; body: Record<string, unknown> }>;
+  /** Polls a status link until the instance leaves Pending/Running. */
+  settled(statusUrl: string, attempts?: number): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The compiled app in devhost on a free port with keys enforced, its durable plugin, and Cosmos
+ * in-process: the app as a user drives it over HTTP.
+ */
+export async function startAppDevhost(stateDirPrefix: string): Promise<AppDevhost> {
+  if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
+    throw new Error('The app is not built: run `npm run build` first (npm test does).');
+  }
+  const cosmos = await startTestCosmos();
+  const settings = {
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_DATABASE: cosmos.database.id,
+    COSMOS_KEY: cosmos.key,
+    PAYMENT_GATEWAY_LATENCY_MS: '0',
+  };
+  const env = nativeProcess().env;
+  const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, env[k]]));
+  Object.assign(env, settings);
+  const logger = createMemoryLogger();
+  const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), stateDirPrefix));
+  const durable = durablePlugin({ rpcPort: 0 });
+  const host = await startDevhost({
+    appDir,
+    port: 0,
+    stateDir,
+    enforceKeys: true,
+    logger,
+    banner: false,
+    plugins: [durable],
+  });
+  const masterKey = host.keys.keys.masterKey;
+
+  const http: AppDevhost['http'] = async (method, route, options = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const useKey = options.key === undefined ? masterKey : options.key;
+    if (useKey) headers['x-functions-key'] = useKey;
+    const url = route.startsWith('http') ? route : `${host.url}${route}`;
+    const body = options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
+    const response = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await response.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, text, body: parsed as Record<string, unknown> };
+  };
+
+  const settled: AppDevhost['settled'] = async (statusUrl, attempts = 1500) => {
+    for (let i = 0; i < attempts; i++) {
+      const status = await http('GET', statusUrl);
+      const runtime = status.body?.runtimeStatus;
+      if (status.status === 200 && runtime !== 'Running' && runtime !== 'Pending') return status.body;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`${statusUrl} did not settle`);
+  };
+
+  const stop = async (): Promise<void> => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+    await host.stop();
+    await cosmos.close();
+    await fs.promises.rm(stateDir, { recursive: true, force: true });
+  };
+
+  return { cosmos, host, durable, logger, masterKey, http, settled, stop };
+}
