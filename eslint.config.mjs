@@ -65,7 +65,7 @@ const determinismBans = {
 export default tseslint.config(
   {
     ignores: [
-      'dist/**',
+      '**/dist/**',
       'node_modules/**',
       'coverage/**',
       '.devhost/**',

@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { durablePlugin } from '../devhost/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../devhost/log/logger';
-import { startDevhost } from '../devhost/startDevhost';
-import type { AzureTaskHubStore } from '../devhost/store/azure/AzureTaskHubStore';
+import { durablePlugin } from '../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger } from '../devhost/src/log/logger';
+import { startDevhost } from '../devhost/src/startDevhost';
+import type { AzureTaskHubStore } from '../devhost/src/store/azure/azureTaskHubStore';
 import { TableClient } from '@azure/data-tables';
-import { isTerminal, type RuntimeStatus } from '../devhost/durable/history';
-import { escapePartitionKey } from '../devhost/store/azure/keySanitation';
+import { isTerminal, type RuntimeStatus } from '../devhost/src/protocol/history';
+import { escapePartitionKey } from '../devhost/src/store/azure/keySanitation';
 import { startTestAzurite } from '../test/support/azuriteProcess';
 
 export interface AzureScenarioResult {

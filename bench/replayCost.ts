@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { EventType } from '../devhost/durable/history';
-import { createMemoryLogger } from '../devhost/log/logger';
-import { startTestHost } from '../devhost/testing/startTestHost';
+import { EventType } from '../devhost/src/protocol/history';
+import { createMemoryLogger } from '../devhost/src/log/logger';
+import { startTestHost } from '../devhost/src/testing/startTestHost';
 
 export interface ScenarioResult {
   scenario: string;

@@ -6,16 +6,23 @@ export interface PackageManifest {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   bin?: unknown;
+  workspaces?: unknown;
   [key: string]: unknown;
 }
 
 /**
  * The package.json that ships. Scripts go (a remote build would otherwise run `build`, which
  * needs the dev toolchain), devDependencies go (so nothing can install them on the platform),
- * and `bin` goes (it names devhost, which does not ship). The packager then prunes the lockfile
- * to match.
+ * `bin` goes, and so do `workspaces` (the devhost package, which does not ship). The packager then
+ * prunes the lockfile to match.
  */
 export function toProductionManifest(manifest: PackageManifest): PackageManifest {
-  const { scripts: _scripts, devDependencies: _dev, bin: _bin, ...shipped } = manifest;
+  const {
+    scripts: _scripts,
+    devDependencies: _dev,
+    bin: _bin,
+    workspaces: _workspaces,
+    ...shipped
+  } = manifest;
   return shipped;
 }

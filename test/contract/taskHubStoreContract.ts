@@ -8,10 +8,10 @@ import {
   type ExecutionStartedEvent,
   type HistoryEvent,
   type RuntimeStatus,
-} from '../../devhost/durable/history';
-import { VirtualClock } from '../../devhost/durable/scheduler/VirtualClock';
-import { InstanceExistsError, LeaseLostError, StoreConflictError } from '../../devhost/store/errors';
-import type { InstanceRow, TaskHubStore, TaskMessage } from '../../devhost/store/TaskHubStore';
+} from '../../devhost/src/protocol/history';
+import { VirtualClock } from '../../devhost/src/clock/virtualClock';
+import { InstanceExistsError, LeaseLostError, StoreConflictError } from '../../devhost/src/store/errors';
+import type { InstanceRow, TaskHubStore, TaskMessage } from '../../devhost/src/store/taskHubStore';
 
 export interface StoreUnderTest {
   store: TaskHubStore;

@@ -13,7 +13,7 @@ import {
   type TaskCompletedEvent,
   type TaskFailedEvent,
   type TimerFiredEvent,
-} from '../../devhost/durable/history';
+} from '../../devhost/src/protocol/history';
 
 const T0 = '2024-01-01T00:00:00.000Z';
 

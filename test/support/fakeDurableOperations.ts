@@ -5,8 +5,8 @@
  * test scripts (`instances`, `entities`, `orchestrators`, `failNext`); it runs no orchestrations.
  * End-to-end tests use the real engine instead.
  */
-import { isTerminal, type RuntimeStatus } from '../../devhost/durable/history';
-import type { HistoryEvent } from '../../devhost/durable/history';
+import { isTerminal, type RuntimeStatus } from '../../devhost/src/protocol/history';
+import type { HistoryEvent } from '../../devhost/src/protocol/history';
 import {
   DurableOperationError,
   type DurableOperations,
@@ -18,7 +18,7 @@ import {
   type Page,
   type StartRequest,
   type StatusOptions,
-} from '../../devhost/durable/client/operations';
+} from '../../devhost/src/durable/client/operations';
 
 export interface RecordedCall {
   method: keyof DurableOperations;

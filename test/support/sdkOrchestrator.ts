@@ -4,15 +4,19 @@
  * host's half of the protocol against the real SDK's half.
  */
 import type * as df from 'durable-functions';
-import type { HistoryEvent } from '../../devhost/durable/history';
-import { activityInputValue, buildOrchestrationTrigger, processEpisode } from '../../devhost/durable/replay';
-import type { OrchestrationTriggerPayload } from '../../devhost/durable/replay/trigger';
+import type { HistoryEvent } from '../../devhost/src/protocol/history';
+import {
+  activityInputValue,
+  buildOrchestrationTrigger,
+  processEpisode,
+} from '../../devhost/src/durable/replay';
+import type { OrchestrationTriggerPayload } from '../../devhost/src/durable/replay/trigger';
 import type {
   EpisodeInput,
   EpisodeResult,
   OrchestrationSettings,
   SdkReply,
-} from '../../devhost/durable/replay/types';
+} from '../../devhost/src/durable/replay/types';
 import {
   eventRaised,
   executionStarted,

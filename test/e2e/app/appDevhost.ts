@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DurablePlugin, durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { type DurablePlugin, durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 
 export const appDir = path.resolve(__dirname, '../../..');

@@ -1,5 +1,5 @@
-import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/src/emulators/outbox/outboxWatcher';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { type AppDevhost, startAppDevhost } from './appDevhost';
 
 /** The app over HTTP, as a user drives it: devhost on a free port with keys enforced, Cosmos in-process. */

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { type LogRecord } from '../../../devhost/log/logger';
-import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/outbox/outboxWatcher';
-import { nativeProcess, nativeRequire } from '../../../devhost/worker/nativeModules';
+import { type LogRecord } from '../../../devhost/src/log/logger';
+import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/src/emulators/outbox/outboxWatcher';
+import { nativeProcess, nativeRequire } from '../../../devhost/src/worker/nativeModules';
 import { type EtagRetryPolicy } from '../../../src/data/etagRetry';
 import { type Repositories } from '../../../src/data/repositories';
 import { type TestCosmos } from '../../unit/src/support/cosmosServer';

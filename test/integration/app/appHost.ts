@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
+import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
 
 export const appDir = path.resolve(__dirname, '../../..');
 

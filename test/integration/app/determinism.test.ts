@@ -1,5 +1,5 @@
-import type { TestHost } from '../../../devhost/testing/startTestHost';
-import { loadReplayer, type Replayer } from '../../../devhost/testing/replay';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
+import { loadReplayer, type Replayer } from '../../../devhost/src/testing/replay';
 import { appDir, fakeActivities, startAppHost, uniqueId } from './appHost';
 
 /** The check the deploy docs ask for, on the app's own orchestrators: recorded histories replay. */

@@ -1,8 +1,11 @@
 import { HttpRequest, HttpResponse, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { createDurableHttpApi, type DurableHttpApi } from '../../../devhost/durable/client/durableHttpApi';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import {
+  createDurableHttpApi,
+  type DurableHttpApi,
+} from '../../../devhost/src/durable/client/durableHttpApi';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { type Repositories, useRepositories } from '../../../src/data/repositories';
 import { getCustomerStats } from '../../../src/functions/getCustomerStats';
 import { getOrchestrationStatus } from '../../../src/functions/getOrchestrationStatus';

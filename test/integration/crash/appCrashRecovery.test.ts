@@ -16,18 +16,18 @@ import { SAMPLE_PRODUCTS } from '../../../src/data/seed';
 import type { LedgerEntry } from '../../../src/payments/paymentGateway';
 import type { ProductDoc } from '../../../src/data/productRepository';
 import { seed } from '../../../scripts/seed';
-import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
+import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
 import {
   stopTestEmulators,
   testAzurite,
   testCosmos,
   type TestAzurite,
   type TestCosmos,
-} from '../../../devhost/emulators/testing';
+} from '../../../devhost/src/emulators/testing';
 import { uniqueHubName } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild, type DevhostChild } from './devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
-import { CRASH_POINTS } from '../../../devhost/store/azure/crashPoints';
+import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
 
 jest.setTimeout(120_000);
 

@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { odata, TableClient } from '@azure/data-tables';
-import { EventType, type ExecutionStartedEvent } from '../../../devhost/durable/history';
-import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
-import { AzureTaskHubStore } from '../../../devhost/store/azure/AzureTaskHubStore';
-import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
+import { EventType, type ExecutionStartedEvent } from '../../../devhost/src/protocol/history';
+import { RealClock } from '../../../devhost/src/clock/realClock';
+import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild } from './devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
-import { CRASH_POINTS } from '../../../devhost/store/azure/crashPoints';
+import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
 
 jest.setTimeout(120_000);
 

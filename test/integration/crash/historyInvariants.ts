@@ -1,6 +1,6 @@
 /** What every stored history must satisfy after a crash and recovery, read raw from `<Hub>History`. */
 import { odata, TableClient } from '@azure/data-tables';
-import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
+import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
 
 /** Events that take the next EventId of the orchestration's sequence. */
 const SCHEDULING = ['TaskScheduled', 'TimerCreated', 'SubOrchestrationInstanceCreated', 'EventSent'];

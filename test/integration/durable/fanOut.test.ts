@@ -1,4 +1,4 @@
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
 
 describe('durable engine: fan-out and concurrency', () => {

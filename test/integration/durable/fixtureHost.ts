@@ -3,7 +3,7 @@ import {
   startTestHost,
   type StartTestHostOptions,
   type TestHost,
-} from '../../../devhost/testing/startTestHost';
+} from '../../../devhost/src/testing/startTestHost';
 
 export const durableAppDir = path.resolve(__dirname, '../../fixtures/durable-app');
 

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
 
 describe('durable engine: callHttp', () => {

@@ -1,6 +1,6 @@
-import { DurableOperationError } from '../../../devhost/durable/client/operations';
-import { EventType } from '../../../devhost/durable/history';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import { DurableOperationError } from '../../../devhost/src/durable/client/operations';
+import { EventType } from '../../../devhost/src/protocol/history';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
 
 describe('durable engine: instance management', () => {

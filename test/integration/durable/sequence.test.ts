@@ -1,5 +1,5 @@
-import { EventType } from '../../../devhost/durable/history';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import { EventType } from '../../../devhost/src/protocol/history';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
 
 describe('durable engine: activity sequence', () => {

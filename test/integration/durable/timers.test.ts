@@ -1,5 +1,5 @@
-import { EventType, type HistoryEvent } from '../../../devhost/durable/history';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/history';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
 
 const START = '2030-01-01T00:00:00.000Z';

@@ -7,9 +7,9 @@ import {
   createDurableHttpApi,
   isDurableWebhookPath,
   type DurableHttpApi,
-} from '../../../devhost/durable/client/durableHttpApi';
-import { defaultMaxRequestBodyBytes, readBody } from '../../../devhost/http/publicServer';
-import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
+} from '../../../devhost/src/durable/client/durableHttpApi';
+import { defaultMaxRequestBodyBytes, readBody } from '../../../devhost/src/http/publicServer';
+import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
 import { call } from './harness';
 
 const durableAppDir = path.resolve(__dirname, '../../fixtures/durable-app');

@@ -4,15 +4,15 @@
  * key checker and body limit), and the loopback RPC listener on a free port, both backed by the
  * HTTP layer's test double.
  */
-import type { DurableHttpApi } from '../../../devhost/durable/client/durableHttpApi';
+import type { DurableHttpApi } from '../../../devhost/src/durable/client/durableHttpApi';
 import {
   mountDurableHttpApi,
   type MountedDurableHttpApi,
-} from '../../../devhost/durable/client/mountDurableHttpApi';
-import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
-import { createKeyChecker } from '../../../devhost/http/keys';
-import { defaultMaxRequestBodyBytes, startPublicServer } from '../../../devhost/http/publicServer';
-import { createMemoryLogger } from '../../../devhost/log/logger';
+} from '../../../devhost/src/durable/client/mountDurableHttpApi';
+import { VirtualClock } from '../../../devhost/src/clock/virtualClock';
+import { createKeyChecker } from '../../../devhost/src/http/keys';
+import { defaultMaxRequestBodyBytes, startPublicServer } from '../../../devhost/src/http/publicServer';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { FakeDurableOperations } from '../../support/fakeDurableOperations';
 
 export interface ApiHarness {

@@ -4,12 +4,12 @@ import * as path from 'node:path';
 import {
   mountDurableHttpApi,
   type MountedDurableHttpApi,
-} from '../../../devhost/durable/client/mountDurableHttpApi';
-import type { DurableEngine } from '../../../devhost/durable/engine/DurableEngine';
-import { createDurableEngine } from '../../../devhost/durable/engine/createEngine';
-import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost, type DevhostPlugin } from '../../../devhost/startDevhost';
+} from '../../../devhost/src/durable/client/mountDurableHttpApi';
+import type { DurableEngine } from '../../../devhost/src/durable/engine/durableEngine';
+import { createDurableEngine } from '../../../devhost/src/durable/engine/createEngine';
+import { RealClock } from '../../../devhost/src/clock/realClock';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../../../devhost/src/startDevhost';
 import { call } from './harness';
 
 const starterApp = path.resolve(__dirname, 'fixtures/starter-app');

@@ -1,5 +1,5 @@
 import { call, startApiHarness, untilTimerPending, type ApiHarness } from './harness';
-import { DurableOperationError } from '../../../devhost/durable/client/operations';
+import { DurableOperationError } from '../../../devhost/src/durable/client/operations';
 
 const CHECK_STATUS_KEYS = [
   'id',

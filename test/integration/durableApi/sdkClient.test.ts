@@ -1,6 +1,6 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { RegisteredFunction } from '../../../devhost/worker/types';
+import type { RegisteredFunction } from '../../../devhost/src/worker/types';
 import { startApiHarness, call, type ApiHarness } from './harness';
 
 /**

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runEmulatorsCommand } from '../../../devhost/emulators/cli';
-import { readRunRecord, writeRunRecord, type RunRecord } from '../../../devhost/emulators/runState';
+import { runEmulatorsCommand } from '../../../devhost/src/emulators/cli';
+import { readRunRecord, writeRunRecord, type RunRecord } from '../../../devhost/src/emulators/runState';
 
 describe('devhost emulators stop/status with --state-dir', () => {
   let appDir: string;

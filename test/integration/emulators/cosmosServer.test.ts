@@ -2,9 +2,9 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { startCosmosServer, type CosmosServer } from '../../../devhost/emulators/cosmos/server';
-import { JOURNAL_FILE, SNAPSHOT_FILE } from '../../../devhost/emulators/cosmos/journal';
-import { COSMOS_EMULATOR_KEY } from '../../../devhost/emulators/defaults';
+import { startCosmosServer, type CosmosServer } from '../../../devhost/src/emulators/cosmos/server';
+import { JOURNAL_FILE, SNAPSHOT_FILE } from '../../../devhost/src/emulators/cosmos/journal';
+import { COSMOS_EMULATOR_KEY } from '../../../devhost/src/emulators/defaults';
 
 function client(server: CosmosServer): CosmosClient {
   return new CosmosClient({

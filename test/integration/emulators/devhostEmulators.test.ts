@@ -2,12 +2,12 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { COSMOS_EMULATOR_KEY } from '../../../devhost/emulators/defaults';
-import { isAlive } from '../../../devhost/emulators/runState';
-import { freePort, holdPort } from '../../../devhost/emulators/testing';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { COSMOS_EMULATOR_KEY } from '../../../devhost/src/emulators/defaults';
+import { isAlive } from '../../../devhost/src/emulators/runState';
+import { freePort, holdPort } from '../../../devhost/src/emulators/testing';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost } from '../../../devhost/src/startDevhost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 
 const app = path.resolve(__dirname, '../../fixtures/http-app');
 

@@ -1,10 +1,10 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { stopTestEmulators, testCosmos, type TestCosmos } from '../../../devhost/emulators/testing';
-import { createOutboxHandler } from '../../../devhost/outbox/outboxHandler';
-import { watchOutbox, type OutboxTarget } from '../../../devhost/outbox/outboxWatcher';
-import type { OutboxDocument } from '../../../devhost/outbox/format';
+import { stopTestEmulators, testCosmos, type TestCosmos } from '../../../devhost/src/emulators/testing';
+import { createOutboxHandler } from '../../../devhost/src/emulators/outbox/outboxHandler';
+import { watchOutbox, type OutboxTarget } from '../../../devhost/src/emulators/outbox/outboxWatcher';
+import type { OutboxDocument } from '../../../devhost/src/emulators/outbox/format';
 
 describe('the outbox viewer', () => {
   let cosmos: TestCosmos;

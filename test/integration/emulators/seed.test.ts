@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runSeed } from '../../../devhost/emulators/seed';
+import { runSeed } from '../../../devhost/src/emulators/seed';
 
 describe('--seed <module>', () => {
   let appDir: string;

@@ -4,14 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { TableClient } from '@azure/data-tables';
-import { PortTakenError, UnreachableEndpointError } from '../../../devhost/emulators/errors';
-import { probePort } from '../../../devhost/emulators/probe';
-import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/emulators/runState';
-import { startEmulators, type Emulators } from '../../../devhost/emulators/startEmulators';
-import { emulatorStatus, stopEmulators } from '../../../devhost/emulators/stopEmulators';
-import { freePort, holdPort } from '../../../devhost/emulators/testing';
+import { PortTakenError, UnreachableEndpointError } from '../../../devhost/src/emulators/errors';
+import { probePort } from '../../../devhost/src/emulators/probe';
+import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/src/emulators/runState';
+import { startEmulators, type Emulators } from '../../../devhost/src/emulators/startEmulators';
+import { emulatorStatus, stopEmulators } from '../../../devhost/src/emulators/stopEmulators';
+import { freePort, holdPort } from '../../../devhost/src/emulators/testing';
 
-const hook = path.resolve(__dirname, '../../../devhost/emulators/tsRequireHook.js');
+const hook = path.resolve(__dirname, '../../../devhost/src/emulators/tsRequireHook.js');
 
 async function ports(): Promise<{ blob: number; queue: number; table: number; cosmos: number }> {
   return {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
-import { stopTestEmulators, testAzurite, testEmulators } from '../../../devhost/emulators/testing';
+import { stopTestEmulators, testAzurite, testEmulators } from '../../../devhost/src/emulators/testing';
 
 describe('test emulators', () => {
   afterAll(stopTestEmulators);

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { durablePlugin } from '../../../devhost/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { startTestAzurite, type TestAzurite } from '../../support/azuriteProcess';
 import { entityAppDir, uniqueId } from './entityHost';
 

@@ -1,8 +1,8 @@
 import * as df from 'durable-functions';
-import { MessageSorter } from '../../../devhost/durable/entities/MessageSorter';
-import { serializeRequest, type RequestMessage } from '../../../devhost/durable/entities/messages';
-import { EventType, type EventSentEvent } from '../../../devhost/durable/history';
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import { MessageSorter } from '../../../devhost/src/protocol/messageSorter';
+import { serializeRequest, type RequestMessage } from '../../../devhost/src/protocol/entityMessages';
+import { EventType, type EventSentEvent } from '../../../devhost/src/protocol/history';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { entityState, openGate, startEntityHost, uniqueId } from './entityHost';
 
 describe('durable entities', () => {

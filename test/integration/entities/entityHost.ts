@@ -5,7 +5,7 @@ import {
   startTestHost,
   type StartTestHostOptions,
   type TestHost,
-} from '../../../devhost/testing/startTestHost';
+} from '../../../devhost/src/testing/startTestHost';
 
 export const entityAppDir = path.resolve(__dirname, '../../fixtures/entity-app');
 

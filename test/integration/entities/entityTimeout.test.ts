@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { EventType, type EventRaisedEvent } from '../../../devhost/durable/history';
-import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
+import { EventType, type EventRaisedEvent } from '../../../devhost/src/protocol/history';
+import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
 import { entityState, openGate, uniqueId } from './entityHost';
 
 describe('an entity batch that outlives functionTimeout', () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { fixtures } from './helpers';
 
 const repo = path.resolve(__dirname, '../../..');
-const cli = path.join(repo, 'dist', 'devhost', 'main.js');
+const cli = path.join(repo, 'devhost', 'dist', 'main.js');
 
 interface Running {
   child: ChildProcess;

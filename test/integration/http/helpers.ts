@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost, type DevhostOptions } from '../../../devhost/startDevhost';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost, type Devhost, type DevhostOptions } from '../../../devhost/src/startDevhost';
 
 export const fixtures = path.resolve(__dirname, '../../fixtures');
 

@@ -1,4 +1,4 @@
-import type { DevhostPlugin, PluginContext } from '../../../devhost/startDevhost';
+import type { DevhostPlugin, PluginContext } from '../../../devhost/src/startDevhost';
 import { startFixtureDevhost } from './helpers';
 
 /** A small trigger server, as the durable engine plugs in: a webhook path and a client input. */

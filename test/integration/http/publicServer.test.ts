@@ -1,5 +1,5 @@
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { redactUrl, startPublicServer, type PublicServer } from '../../../devhost/http/publicServer';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { redactUrl, startPublicServer, type PublicServer } from '../../../devhost/src/http/publicServer';
 
 describe('the public server', () => {
   let server: PublicServer | undefined;

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { holdPort } from '../../../devhost/emulators/testing';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { holdPort } from '../../../devhost/src/emulators/testing';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost } from '../../../devhost/src/startDevhost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { startFixtureDevhost } from './helpers';
 
 describe('start-up checks', () => {

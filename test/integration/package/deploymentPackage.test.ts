@@ -12,12 +12,46 @@ import { extractEntries, readZip } from './zipContents';
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const listFunctions = path.join(__dirname, 'fixtures', 'listFunctions.js');
-const devhostCli = path.join(repoRoot, 'dist', 'devhost', 'main.js');
+const devhostCli = path.join(repoRoot, 'devhost', 'dist', 'main.js');
 
 interface LockEntry {
-  dev?: boolean;
+  version?: string;
   optional?: boolean;
-  devOptional?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+}
+
+/**
+ * The lockfile entries the app needs in production: the closure of the root's `dependencies`,
+ * resolved as Node does (nearest `node_modules` first). Lockfile `dev` flags cannot say this in a
+ * workspace, where the devhost package's own dependencies count as production for npm.
+ */
+function productionClosure(packages: Record<string, LockEntry>): Set<string> {
+  const found = new Set<string>();
+  const resolve = (from: string, name: string): string | undefined => {
+    for (let dir = from; ;) {
+      const key = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (packages[key]) return key;
+      if (!dir) return undefined;
+      const at = dir.lastIndexOf('/node_modules/');
+      dir = at < 0 ? '' : dir.slice(0, at);
+    }
+  };
+  const visit = (key: string): void => {
+    const entry = packages[key];
+    if (!entry) return;
+    const needs = { ...entry.dependencies, ...entry.optionalDependencies };
+    for (const name of Object.keys(needs)) {
+      const target = resolve(key, name);
+      if (target && !found.has(target)) {
+        found.add(target);
+        visit(target);
+      }
+    }
+  };
+  visit('');
+  return found;
 }
 
 interface LoadedApp {
@@ -97,12 +131,13 @@ describe('the deployment package', () => {
         .filter((entry) => entry.endsWith('/package.json'))
         .map((entry) => entry.slice(0, -'/package.json'.length)),
     );
+    const production = productionClosure(lock.packages);
     const packages = Object.entries(lock.packages).filter(([key]) => key.startsWith('node_modules/'));
     const devShipped = packages
-      .filter(([key, entry]) => (entry.dev || entry.devOptional) && installed.has(key))
+      .filter(([key]) => !production.has(key) && installed.has(key))
       .map(([key]) => key);
     const productionMissing = packages
-      .filter(([key, entry]) => !entry.dev && !entry.devOptional && !entry.optional && !installed.has(key))
+      .filter(([key, entry]) => production.has(key) && !entry.optional && !installed.has(key))
       .map(([key]) => key);
     expect(devShipped).toEqual([]);
     expect(productionMissing).toEqual([]);
@@ -127,16 +162,15 @@ describe('the deployment package', () => {
     const read = async (file: string) =>
       (
         JSON.parse(await fs.readFile(file, 'utf8')) as {
-          packages: Record<string, LockEntry & { version?: string }>;
+          packages: Record<string, LockEntry>;
         }
       ).packages;
     const [shipped, project] = await Promise.all([
       read(path.join(result.stagingDir, 'package-lock.json')),
       read(path.join(repoRoot, 'package-lock.json')),
     ]);
-    const production = Object.entries(project).filter(
-      ([key, entry]) => key !== '' && !entry.dev && !entry.devOptional,
-    );
+    const closure = productionClosure(project);
+    const production = Object.entries(project).filter(([key]) => closure.has(key));
     expect(
       Object.keys(shipped)
         .filter((key) => key !== '')

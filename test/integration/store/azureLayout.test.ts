@@ -6,12 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { odata, TableClient } from '@azure/data-tables';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../../../devhost/durable/history';
-import { RealClock } from '../../../devhost/durable/scheduler/RealClock';
-import { AzureTaskHubStore } from '../../../devhost/store/azure/AzureTaskHubStore';
-import { escapePartitionKey } from '../../../devhost/store/azure/keySanitation';
-import { controlQueueIndex } from '../../../devhost/store/routing';
-import type { InstanceRow, TaskMessage } from '../../../devhost/store/TaskHubStore';
+import {
+  EventType,
+  type ExecutionStartedEvent,
+  type HistoryEvent,
+} from '../../../devhost/src/protocol/history';
+import { RealClock } from '../../../devhost/src/clock/realClock';
+import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
+import { controlQueueIndex } from '../../../devhost/src/store/routing';
+import type { InstanceRow, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;

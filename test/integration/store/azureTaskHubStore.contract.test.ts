@@ -1,4 +1,4 @@
-import { AzureTaskHubStore } from '../../../devhost/store/azure/AzureTaskHubStore';
+import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
 import { describeTaskHubStoreContract } from '../../contract/taskHubStoreContract';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 

@@ -1,16 +1,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { HistoryEvent } from '../../../devhost/durable/history';
+import type { HistoryEvent } from '../../../devhost/src/protocol/history';
 import {
   checkDeterminism,
   describeReport,
   NonDeterministicOrchestratorError,
   replayHistory,
   ReplayInputError,
-} from '../../../devhost/testing/replay';
-import { runReplayCommand } from '../../../devhost/testing/replayCli';
-import { createMemoryLogger } from '../../../devhost/log/logger';
+} from '../../../devhost/src/testing/replay';
+import { runReplayCommand } from '../../../devhost/src/testing/replayCli';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
 
 const repo = path.resolve(__dirname, '../../..');

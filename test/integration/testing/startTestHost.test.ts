@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startTestHost, type TestHost } from '../../../devhost/testing/startTestHost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 
 const timerApp = path.resolve(__dirname, '../../fixtures/timer-app');
 const SETTINGS = ['TIMER_APP_OUT', 'TICK_SCHEDULE', 'TIMER_APP_KICKOFF'];

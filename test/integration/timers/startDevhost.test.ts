@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { startDevhost, type Devhost } from '../../../devhost/startDevhost';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
+import { VirtualClock } from '../../../devhost/src/clock/virtualClock';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 
 const fixture = path.resolve(__dirname, '../../fixtures/timer-app');
 const HOUR = 3_600_000;

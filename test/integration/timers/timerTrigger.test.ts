@@ -2,11 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Timer } from '@azure/functions';
-import { createMemoryLogger } from '../../../devhost/log/logger';
-import { TimerStartError, TimerTriggerServer } from '../../../devhost/timers/timerTriggerServer';
-import { FunctionApp } from '../../../devhost/worker/functionApp';
-import { nativeProcess } from '../../../devhost/worker/nativeModules';
-import { VirtualClock } from '../../../devhost/durable/scheduler/VirtualClock';
+import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { TimerStartError, TimerTriggerServer } from '../../../devhost/src/timers/timerTriggerServer';
+import { FunctionApp } from '../../../devhost/src/worker/functionApp';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
+import { VirtualClock } from '../../../devhost/src/clock/virtualClock';
 
 const fixture = path.resolve(__dirname, '../../fixtures/timer-app');
 const START = '2030-01-01T10:00:00Z';

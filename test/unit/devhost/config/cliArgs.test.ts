@@ -1,5 +1,5 @@
-import { parseCliArgs, parseSize, usage } from '../../../../devhost/config/cliArgs';
-import { stackUsage } from '../../../../devhost/emulators/cliArgs';
+import { parseCliArgs, parseSize, usage } from '../../../../devhost/src/config/cliArgs';
+import { stackUsage } from '../../../../devhost/src/emulators/cliArgs';
 
 describe('devhost command line', () => {
   test('start with every flag', () => {

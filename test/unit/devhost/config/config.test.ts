@@ -1,7 +1,7 @@
-import { resolveAppSettings, resolveAppSettingsDeep } from '../../../../devhost/config/appSettings';
-import { parseHostJson } from '../../../../devhost/config/hostJson';
-import { applyAppSettings, parseLocalSettings } from '../../../../devhost/config/localSettings';
-import { formatTimeSpan, parseTimeSpan } from '../../../../devhost/config/timeSpan';
+import { resolveAppSettings, resolveAppSettingsDeep } from '../../../../devhost/src/config/appSettings';
+import { parseHostJson } from '../../../../devhost/src/config/hostJson';
+import { applyAppSettings, parseLocalSettings } from '../../../../devhost/src/config/localSettings';
+import { formatTimeSpan, parseTimeSpan } from '../../../../devhost/src/protocol/timeSpan';
 
 describe('TimeSpan', () => {
   test.each([

@@ -1,5 +1,5 @@
-import { ActionType } from '../../../../devhost/durable/actions';
-import { EventType, OrchestrationStatus } from '../../../../devhost/durable/history';
+import { ActionType } from '../../../../devhost/src/protocol/actions';
+import { EventType, OrchestrationStatus } from '../../../../devhost/src/protocol/history';
 
 // The SDK's own enums are the oracle: devhost must number events and actions exactly as it does.
 /* eslint-disable @typescript-eslint/no-require-imports */

@@ -1,4 +1,4 @@
-import { azuriteArgs, azuriteConnectionString } from '../../../../devhost/emulators/azurite';
+import { azuriteArgs, azuriteConnectionString } from '../../../../devhost/src/emulators/azurite';
 
 const ports = { blob: 1, queue: 2, table: 3 };
 

@@ -1,4 +1,4 @@
-import { parseEmulatorList, takeStackFlags } from '../../../../devhost/emulators/cliArgs';
+import { parseEmulatorList, takeStackFlags } from '../../../../devhost/src/emulators/cliArgs';
 
 describe('takeStackFlags', () => {
   it('takes the local-stack flags and leaves the host its own', () => {

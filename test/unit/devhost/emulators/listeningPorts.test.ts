@@ -1,4 +1,4 @@
-import { listeningPorts } from '../../../../devhost/emulators/testing';
+import { listeningPorts } from '../../../../devhost/src/emulators/testing';
 
 describe('listeningPorts', () => {
   const started = [

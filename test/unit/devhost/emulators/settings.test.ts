@@ -3,7 +3,7 @@ import {
   isEmbeddedCosmos,
   resolvePorts,
   storageEndpoint,
-} from '../../../../devhost/emulators/settings';
+} from '../../../../devhost/src/emulators/settings';
 
 describe('resolvePorts', () => {
   it('uses the documented defaults', () => {

@@ -1,4 +1,4 @@
-import { fromRpcHttp, serializeCookie, toRpcHttp } from '../../../../devhost/http/httpConversion';
+import { fromRpcHttp, serializeCookie, toRpcHttp } from '../../../../devhost/src/http/httpConversion';
 
 describe('request conversion', () => {
   const base = {

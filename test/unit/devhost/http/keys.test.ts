@@ -4,7 +4,7 @@ import {
   isAuthorized,
   keyFromRequest,
   type HostKeys,
-} from '../../../../devhost/http/keys';
+} from '../../../../devhost/src/http/keys';
 
 const keys: HostKeys = {
   masterKey: 'master-key-value',

@@ -1,5 +1,5 @@
-import { buildRouteTable, matchRoute } from '../../../../devhost/http/routeTable';
-import type { RegisteredFunction } from '../../../../devhost/worker/types';
+import { buildRouteTable, matchRoute } from '../../../../devhost/src/http/routeTable';
+import type { RegisteredFunction } from '../../../../devhost/src/worker/types';
 
 function httpFunction(name: string, trigger: Record<string, unknown>): RegisteredFunction {
   const binding = { type: 'httpTrigger', direction: 'in' as const, ...trigger };

@@ -1,4 +1,4 @@
-import { matchRouteTemplate, parseRouteTemplate } from '../../../../devhost/http/routeTemplate';
+import { matchRouteTemplate, parseRouteTemplate } from '../../../../devhost/src/http/routeTemplate';
 
 const match = (template: string, path: string) => matchRouteTemplate(parseRouteTemplate(template), path);
 

@@ -1,4 +1,4 @@
-import { findLinks, formatOutboxDocument } from '../../../../devhost/outbox/format';
+import { findLinks, formatOutboxDocument } from '../../../../devhost/src/emulators/outbox/format';
 
 describe('formatOutboxDocument', () => {
   it('shows id, kind and each link on its own line, without system properties', () => {

@@ -4,7 +4,7 @@ import {
   isSubMinuteSchedule,
   nextWallOccurrence,
   parseCronExpression,
-} from '../../../../devhost/timers/ncrontab';
+} from '../../../../devhost/src/timers/ncrontab';
 
 const at = (iso: string): number => Date.parse(`${iso}Z`);
 const iso = (wall: number | undefined): string | undefined =>

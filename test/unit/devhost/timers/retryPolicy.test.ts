@@ -1,4 +1,4 @@
-import { retryPolicyFrom, RetryOptionsError } from '../../../../devhost/timers/retryPolicy';
+import { retryPolicyFrom, RetryOptionsError } from '../../../../devhost/src/timers/retryPolicy';
 
 describe('retry options', () => {
   it('has no policy when the function declares none', () => {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPastDue } from '../../../../devhost/timers/pastDue';
+import { checkPastDue } from '../../../../devhost/src/timers/pastDue';
 import {
   fileStatusStore,
   formatDotNetDate,
@@ -9,8 +9,8 @@ import {
   statusFilePath,
   toScheduleStatusJson,
   type UnreadableStatusError,
-} from '../../../../devhost/timers/scheduleStatus';
-import { ianaTimeZone, UTC_ZONE } from '../../../../devhost/timers/timeZone';
+} from '../../../../devhost/src/timers/scheduleStatus';
+import { ianaTimeZone, UTC_ZONE } from '../../../../devhost/src/timers/timeZone';
 
 const t = (iso: string): number => Date.parse(iso);
 const everyFiveMinutes = (instant: number): number => (Math.floor(instant / 300_000) + 1) * 300_000;

@@ -2,15 +2,15 @@
  * Test support for the timer plugin: registered-function builders and a recording stand-in for the
  * worker seam's app handle.
  */
-import type { Clock } from '../../../../devhost/durable/scheduler/clock';
-import type { TimerApp } from '../../../../devhost/timers/timerTriggerServer';
-import type { TimerInfoJson, TimerLogger } from '../../../../devhost/timers/timerListener';
+import type { Clock } from '../../../../devhost/src/clock/clock';
+import type { TimerApp } from '../../../../devhost/src/timers/timerTriggerServer';
+import type { TimerInfoJson, TimerLogger } from '../../../../devhost/src/timers/timerListener';
 import type {
   InvocationOutcome,
   InvocationRequest,
   RegisteredFunction,
   RpcBindingInfo,
-} from '../../../../devhost/worker/types';
+} from '../../../../devhost/src/worker/types';
 
 export function timerFunction(
   name: string,

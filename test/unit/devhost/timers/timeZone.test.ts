@@ -1,4 +1,4 @@
-import { ianaTimeZone, UTC_ZONE } from '../../../../devhost/timers/timeZone';
+import { ianaTimeZone, UTC_ZONE } from '../../../../devhost/src/timers/timeZone';
 
 const pacific = ianaTimeZone('America/Los_Angeles');
 const wall = (iso: string): number => Date.parse(`${iso}Z`);

@@ -1,16 +1,16 @@
-import { MissingAppSettingError } from '../../../../devhost/config/appSettings';
+import { MissingAppSettingError } from '../../../../devhost/src/config/appSettings';
 import {
   createTimerSchedule,
   ScheduleError,
   type TimerSchedule,
-} from '../../../../devhost/timers/timerSchedule';
+} from '../../../../devhost/src/timers/timerSchedule';
 import {
   ianaTimeZone,
   timeZoneFromSettings,
   TimeZoneError,
   UTC_ZONE,
-} from '../../../../devhost/timers/timeZone';
-import { WINDOWS_TO_IANA } from '../../../../devhost/timers/windowsTimeZones';
+} from '../../../../devhost/src/timers/timeZone';
+import { WINDOWS_TO_IANA } from '../../../../devhost/src/timers/windowsTimeZones';
 
 const pacific = ianaTimeZone('America/Los_Angeles');
 

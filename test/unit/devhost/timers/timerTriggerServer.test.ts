@@ -1,10 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { TimerStartError, TimerTriggerServer } from '../../../../devhost/timers/timerTriggerServer';
-import type { Clock } from '../../../../devhost/durable/scheduler/clock';
-import type { RegisteredFunction } from '../../../../devhost/worker/types';
-import { VirtualClock } from '../../../../devhost/durable/scheduler/VirtualClock';
+import { TimerStartError, TimerTriggerServer } from '../../../../devhost/src/timers/timerTriggerServer';
+import type { Clock } from '../../../../devhost/src/clock/clock';
+import type { RegisteredFunction } from '../../../../devhost/src/worker/types';
+import { VirtualClock } from '../../../../devhost/src/clock/virtualClock';
 import { captureLogger, RecordingApp, timerFunction } from './support';
 
 const START = '2030-01-01T10:00:00Z';

@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { createMemoryLogger } from '../../../../devhost/log/logger';
-import { AppLoadError } from '../../../../devhost/worker/errors';
-import { FunctionApp } from '../../../../devhost/worker/functionApp';
-import { nativeProcess, nativeRequire } from '../../../../devhost/worker/nativeModules';
-import type { InvocationOutcome, RpcTypedData } from '../../../../devhost/worker/types';
+import { createMemoryLogger } from '../../../../devhost/src/log/logger';
+import { AppLoadError } from '../../../../devhost/src/worker/errors';
+import { FunctionApp } from '../../../../devhost/src/worker/functionApp';
+import { nativeProcess, nativeRequire } from '../../../../devhost/src/worker/nativeModules';
+import type { InvocationOutcome, RpcTypedData } from '../../../../devhost/src/worker/types';
 
 const fixtures = path.resolve(__dirname, '../../../fixtures');
 

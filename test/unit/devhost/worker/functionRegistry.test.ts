@@ -1,5 +1,5 @@
-import { FunctionRegistry } from '../../../../devhost/worker/functionRegistry';
-import { HookRegistry } from '../../../../devhost/worker/hooks';
+import { FunctionRegistry } from '../../../../devhost/src/worker/functionRegistry';
+import { HookRegistry } from '../../../../devhost/src/worker/hooks';
 
 const httpMetadata = (name: string, functionId?: string) => ({
   name,

@@ -58,14 +58,15 @@ describe('globToRegExp', () => {
 });
 
 describe('toProductionManifest', () => {
-  it('removes scripts, devDependencies and bin and keeps what the host and npm ci read', () => {
+  it('removes scripts, devDependencies, bin and workspaces and keeps what the host and npm ci read', () => {
     const shipped = toProductionManifest({
       name: 'app',
       main,
       scripts: { build: 'tsc' },
       dependencies: { zod: '4' },
       devDependencies: { jest: '29' },
-      bin: { devhost: 'dist/devhost/main.js' },
+      bin: { tool: 'dist/tool.js' },
+      workspaces: ['devhost'],
     });
     expect(shipped).toEqual({ name: 'app', main, dependencies: { zod: '4' } });
   });

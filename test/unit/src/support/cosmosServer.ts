@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CosmosClient, type Database } from '@azure/cosmos';
-import { stopTestEmulators, testCosmos } from '../../../../devhost/emulators/testing';
+import { stopTestEmulators, testCosmos } from '../../../../devhost/src/emulators/testing';
 import { type Containers, containersOf } from '../../../../src/data/dataStore';
 import { type EtagRetryPolicy } from '../../../../src/data/etagRetry';
 import { type Repositories, repositoriesFor } from '../../../../src/data/repositories';

@@ -1,10 +1,13 @@
-import { buildDurableClientPayload } from '../../../../../devhost/durable/client/clientPayload';
-import { checkStatusPayload, checkStatusResponse } from '../../../../../devhost/durable/client/checkStatus';
+import { buildDurableClientPayload } from '../../../../../devhost/src/durable/client/clientPayload';
+import {
+  checkStatusPayload,
+  checkStatusResponse,
+} from '../../../../../devhost/src/durable/client/checkStatus';
 import {
   createDurableClientInputProvider,
   DURABLE_CLIENT_BINDING_TYPES,
   registerDurableClientInput,
-} from '../../../../../devhost/durable/client/inputProvider';
+} from '../../../../../devhost/src/durable/client/inputProvider';
 
 const base = 'http://localhost:7071/runtime/webhooks/durabletask';
 

@@ -5,7 +5,7 @@ import {
   parseRuntimeStatuses,
   parseSecondsAsMs,
   QueryParams,
-} from '../../../../../devhost/durable/client/query';
+} from '../../../../../devhost/src/durable/client/query';
 
 describe('QueryParams', () => {
   it('reads keys case-insensitively and joins repeated values with commas', () => {

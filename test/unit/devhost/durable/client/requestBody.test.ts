@@ -1,4 +1,4 @@
-import { mediaType, parseJsonToken, startInput } from '../../../../../devhost/durable/client/requestBody';
+import { mediaType, parseJsonToken, startInput } from '../../../../../devhost/src/durable/client/requestBody';
 
 describe('request body rules', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { matchRoute } from '../../../../../devhost/durable/client/routes';
+import { matchRoute } from '../../../../../devhost/src/durable/client/routes';
 
 describe('matchRoute', () => {
   it.each([

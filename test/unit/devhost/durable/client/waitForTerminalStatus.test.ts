@@ -1,5 +1,5 @@
-import { waitForTerminalStatus } from '../../../../../devhost/durable/client/startHandlers';
-import { VirtualClock } from '../../../../../devhost/durable/scheduler/VirtualClock';
+import { waitForTerminalStatus } from '../../../../../devhost/src/durable/client/startHandlers';
+import { VirtualClock } from '../../../../../devhost/src/clock/virtualClock';
 import { FakeDurableOperations } from '../../../../support/fakeDurableOperations';
 
 describe('waitForTerminalStatus', () => {

@@ -1,9 +1,9 @@
-import { statusPayload } from '../../../../../devhost/durable/engine/statusPayload';
+import { statusPayload } from '../../../../../devhost/src/durable/engine/statusPayload';
 import {
   instanceIdProblem,
   entityInstanceId,
   parseEntityInstanceId,
-} from '../../../../../devhost/durable/engine/ids';
+} from '../../../../../devhost/src/protocol/ids';
 
 describe('status payload', () => {
   const row = {

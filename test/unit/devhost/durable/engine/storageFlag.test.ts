@@ -1,4 +1,4 @@
-import { CliUsageError, parseCliArgs } from '../../../../../devhost/config/cliArgs';
+import { CliUsageError, parseCliArgs } from '../../../../../devhost/src/config/cliArgs';
 
 describe('--storage (the durable plugin store)', () => {
   it('accepts memory and azure and leaves the plugin default when absent', () => {

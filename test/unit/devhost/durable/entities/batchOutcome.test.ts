@@ -1,8 +1,8 @@
-import type { BatchPlan } from '../../../../../devhost/durable/entities/batchPlan';
-import { completeBatch, type BatchContext } from '../../../../../devhost/durable/entities/batchOutcome';
-import type { EntityReply } from '../../../../../devhost/durable/entities/entityTrigger';
-import type { RequestMessage } from '../../../../../devhost/durable/entities/messages';
-import { emptySchedulerState } from '../../../../../devhost/durable/entities/schedulerState';
+import type { BatchPlan } from '../../../../../devhost/src/durable/entities/batchPlan';
+import { completeBatch, type BatchContext } from '../../../../../devhost/src/durable/entities/batchOutcome';
+import type { EntityReply } from '../../../../../devhost/src/durable/entities/entityTrigger';
+import type { RequestMessage } from '../../../../../devhost/src/protocol/entityMessages';
+import { emptySchedulerState } from '../../../../../devhost/src/durable/entities/schedulerState';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 

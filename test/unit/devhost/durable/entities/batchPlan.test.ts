@@ -1,9 +1,9 @@
-import { planBatch, type DeliveredMessage } from '../../../../../devhost/durable/entities/batchPlan';
-import { serializeRequest, type RequestMessage } from '../../../../../devhost/durable/entities/messages';
+import { planBatch, type DeliveredMessage } from '../../../../../devhost/src/durable/entities/batchPlan';
+import { serializeRequest, type RequestMessage } from '../../../../../devhost/src/protocol/entityMessages';
 import {
   emptySchedulerState,
   type SchedulerState,
-} from '../../../../../devhost/durable/entities/schedulerState';
+} from '../../../../../devhost/src/durable/entities/schedulerState';
 
 const NOW = Date.parse('2030-01-01T00:00:00Z');
 const settings = { maxBatchSize: 5000, reorderWindowMs: 30 * 60_000 };

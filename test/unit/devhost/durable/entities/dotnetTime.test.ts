@@ -3,7 +3,7 @@ import {
   MIN_TICKS,
   parseTicks,
   ticksFromMs,
-} from '../../../../../devhost/durable/entities/dotnetTime';
+} from '../../../../../devhost/src/protocol/dotnetTime';
 
 describe('.NET DateTime text for sorter labels', () => {
   it('writes UTC times as Newtonsoft does: trailing fraction zeros trimmed, Z suffix', () => {

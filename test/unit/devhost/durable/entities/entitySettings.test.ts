@@ -1,4 +1,4 @@
-import { readEngineSettings } from '../../../../../devhost/durable/scheduler/settings';
+import { readEngineSettings } from '../../../../../devhost/src/durable/scheduler/settings';
 
 describe('entity settings from host.json', () => {
   it('defaults to the extension’s 5000 operations per batch and a 30-minute reorder window', () => {

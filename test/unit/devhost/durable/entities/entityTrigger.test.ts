@@ -3,7 +3,7 @@ import {
   buildEntityTrigger,
   parseEntityReply,
   type EntityReply,
-} from '../../../../../devhost/durable/entities/entityTrigger';
+} from '../../../../../devhost/src/durable/entities/entityTrigger';
 
 type EntityFn = (context: { df: df.DurableEntityContext<unknown> }) => unknown;
 

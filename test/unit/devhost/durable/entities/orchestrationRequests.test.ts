@@ -1,5 +1,5 @@
-import { MessageSorter } from '../../../../../devhost/durable/entities/MessageSorter';
-import { entityRequestMessage } from '../../../../../devhost/durable/replay';
+import { MessageSorter } from '../../../../../devhost/src/protocol/messageSorter';
+import { entityRequestMessage } from '../../../../../devhost/src/durable/replay';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const base = {

@@ -1,11 +1,11 @@
-import { MessageSorter } from '../../../../../devhost/durable/entities/MessageSorter';
+import { MessageSorter } from '../../../../../devhost/src/protocol/messageSorter';
 import {
   emptySchedulerState,
   entityStatusJson,
   mayDequeue,
   parseSchedulerState,
   serializeSchedulerState,
-} from '../../../../../devhost/durable/entities/schedulerState';
+} from '../../../../../devhost/src/durable/entities/schedulerState';
 
 describe('the entity scheduler state', () => {
   it('serialises like the extension: default values omitted, user state as JSON text', () => {

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { locationPollRequest } from '../../../../../devhost/durable/replay/httpPolling';
+import { locationPollRequest } from '../../../../../devhost/src/durable/replay/httpPolling';
 import { taskCompleted, taskFailed, timerFired } from '../../../../support/durableEvents';
 import { at, SdkOrchestration, testSettings, type OrchestratorFn } from '../../../../support/sdkOrchestrator';
 

@@ -1,5 +1,5 @@
-import { EventType, type ExecutionStartedEvent } from '../../../../../devhost/durable/history';
-import { nextGenerationEvents } from '../../../../../devhost/durable/replay';
+import { EventType, type ExecutionStartedEvent } from '../../../../../devhost/src/protocol/history';
+import { nextGenerationEvents } from '../../../../../devhost/src/durable/replay';
 import { eventRaised, shapeOf, taskCompleted, timerFired } from '../../../../support/durableEvents';
 import {
   at,

@@ -1,5 +1,5 @@
-import { processEpisode } from '../../../../../devhost/durable/replay';
-import { acceptDeliveredEvents } from '../../../../../devhost/durable/replay/deliveredEvents';
+import { processEpisode } from '../../../../../devhost/src/durable/replay';
+import { acceptDeliveredEvents } from '../../../../../devhost/src/durable/replay/deliveredEvents';
 import {
   eventRaised,
   executionStarted,

@@ -1,11 +1,11 @@
 import * as df from 'durable-functions';
-import { entityResponseMessage, subOrchestrationStarted } from '../../../../../devhost/durable/replay';
-import { entityRequestId } from '../../../../../devhost/durable/replay/entityMessages';
+import { entityResponseMessage, subOrchestrationStarted } from '../../../../../devhost/src/durable/replay';
+import { entityRequestId } from '../../../../../devhost/src/durable/replay/entityMessages';
 import {
   EventType,
   type ExecutionStartedEvent,
   type HistoryEvent,
-} from '../../../../../devhost/durable/history';
+} from '../../../../../devhost/src/protocol/history';
 import {
   eventRaised,
   executionStarted,

@@ -1,8 +1,8 @@
 import * as df from 'durable-functions';
-import { ActionType, type OrchestratorState } from '../../../../../devhost/durable/actions';
-import { EventType } from '../../../../../devhost/durable/history';
-import { processEpisode, sdkReplyFromOutcome } from '../../../../../devhost/durable/replay';
-import type { EpisodeInput } from '../../../../../devhost/durable/replay/types';
+import { ActionType, type OrchestratorState } from '../../../../../devhost/src/protocol/actions';
+import { EventType } from '../../../../../devhost/src/protocol/history';
+import { processEpisode, sdkReplyFromOutcome } from '../../../../../devhost/src/durable/replay';
+import type { EpisodeInput } from '../../../../../devhost/src/durable/replay/types';
 import {
   executionStarted,
   executionTerminated,

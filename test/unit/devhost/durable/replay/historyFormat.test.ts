@@ -4,7 +4,7 @@ import {
   formatStatusTime,
   parseStoredValue,
   summarizeExecution,
-} from '../../../../../devhost/durable/replay';
+} from '../../../../../devhost/src/durable/replay';
 import {
   eventRaised,
   subOrchestrationCompleted,

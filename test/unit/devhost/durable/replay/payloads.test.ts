@@ -1,5 +1,5 @@
-import { activityBindingText, activityInputValue } from '../../../../../devhost/durable/replay';
-import { activityParameters } from '../../../../../devhost/durable/replay/payloads';
+import { activityBindingText, activityInputValue } from '../../../../../devhost/src/durable/replay';
+import { activityParameters } from '../../../../../devhost/src/durable/replay/payloads';
 
 /** What the SDK puts in a CallActivity action's `input` (`Utils.processInput`). */
 function sdkProcessed(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import { formatHistoryEvents } from '../../../../../devhost/durable/replay';
+import { formatHistoryEvents } from '../../../../../devhost/src/durable/replay';
 import {
   playToCompletion,
   SdkOrchestration,

@@ -5,7 +5,7 @@
  * replay core with the same completions; the produced history must number events as the fixture
  * does. Episode markers are left out of the comparison because the fixtures batch deliveries freely.
  */
-import { EventType, type EventRaisedEvent } from '../../../../../devhost/durable/history';
+import { EventType, type EventRaisedEvent } from '../../../../../devhost/src/protocol/history';
 import * as df from 'durable-functions';
 import {
   eventRaised,

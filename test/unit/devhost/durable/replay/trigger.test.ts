@@ -1,6 +1,6 @@
-import { EventType } from '../../../../../devhost/durable/history';
-import { buildOrchestrationTrigger } from '../../../../../devhost/durable/replay';
-import type { EpisodeInput } from '../../../../../devhost/durable/replay/types';
+import { EventType } from '../../../../../devhost/src/protocol/history';
+import { buildOrchestrationTrigger } from '../../../../../devhost/src/durable/replay';
+import type { EpisodeInput } from '../../../../../devhost/src/durable/replay/types';
 import { eventRaised, executionStarted, taskCompleted } from '../../../../support/durableEvents';
 import { at, DAY_MS, testSettings } from '../../../../support/sdkOrchestrator';
 

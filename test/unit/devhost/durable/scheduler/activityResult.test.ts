@@ -1,9 +1,9 @@
-import { EventType } from '../../../../../devhost/durable/history';
+import { EventType } from '../../../../../devhost/src/protocol/history';
 import {
   returnValueText,
   taskFailed,
   valueText,
-} from '../../../../../devhost/durable/scheduler/activityResult';
+} from '../../../../../devhost/src/durable/scheduler/activityResult';
 
 describe('activity results', () => {
   it('turns worker return values into JSON text', () => {

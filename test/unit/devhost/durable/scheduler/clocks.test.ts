@@ -1,6 +1,6 @@
-import { parseDuration } from '../../../../../devhost/durable/scheduler/duration';
-import { RealClock } from '../../../../../devhost/durable/scheduler/RealClock';
-import { DEFAULT_VIRTUAL_START, VirtualClock } from '../../../../../devhost/durable/scheduler/VirtualClock';
+import { parseDuration } from '../../../../../devhost/src/clock/duration';
+import { RealClock } from '../../../../../devhost/src/clock/realClock';
+import { DEFAULT_VIRTUAL_START, VirtualClock } from '../../../../../devhost/src/clock/virtualClock';
 
 describe('parseDuration', () => {
   it.each([

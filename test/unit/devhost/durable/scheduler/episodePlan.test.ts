@@ -1,14 +1,18 @@
-import { EventType, type HistoryEvent, type RuntimeStatus } from '../../../../../devhost/durable/history';
+import {
+  EventType,
+  type HistoryEvent,
+  type RuntimeStatus,
+} from '../../../../../devhost/src/protocol/history';
 import {
   planEpisode,
   REWIND_PREFIX,
   rewindHistory,
-} from '../../../../../devhost/durable/scheduler/episodePlan';
+} from '../../../../../devhost/src/durable/scheduler/episodePlan';
 import type {
   OrchestrationWorkItem,
   StoredInstance,
   TaskMessage,
-} from '../../../../../devhost/store/TaskHubStore';
+} from '../../../../../devhost/src/store/taskHubStore';
 
 const T = '2030-01-01T00:00:00.000Z';
 const base = { EventId: -1, IsPlayed: false, Timestamp: T };

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
-import { MissingAppSettingError } from '../../../../../devhost/config/appSettings';
-import { readEngineSettings } from '../../../../../devhost/durable/scheduler/settings';
+import { MissingAppSettingError } from '../../../../../devhost/src/config/appSettings';
+import { readEngineSettings } from '../../../../../devhost/src/durable/scheduler/settings';
 
 describe('readEngineSettings', () => {
   it('uses the extension defaults when host.json says nothing', () => {

@@ -1,4 +1,4 @@
-import { WorkPump } from '../../../../../devhost/durable/scheduler/WorkPump';
+import { WorkPump } from '../../../../../devhost/src/durable/scheduler/workPump';
 
 describe('WorkPump', () => {
   it('runs at most its capacity at once and reports idle when the queue is empty', async () => {

@@ -3,7 +3,7 @@ import {
   formatLine,
   parseJournal,
   type JournalLine,
-} from '../../../../../devhost/emulators/cosmos/journalFormat';
+} from '../../../../../devhost/src/emulators/cosmos/journalFormat';
 
 const line = (s: number): JournalLine => ({ s, op: 'del', in: 'docs', coll: 'c', id: `d${s}`, pk: 'p' });
 

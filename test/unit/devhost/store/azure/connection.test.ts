@@ -2,8 +2,8 @@ import {
   isInsecure,
   resolveConnectionString,
   StorageConnectionError,
-} from '../../../../../devhost/store/azure/connection';
-import { parseCrashSetting } from '../../../../../devhost/store/azure/crashPoints';
+} from '../../../../../devhost/src/store/azure/connection';
+import { parseCrashSetting } from '../../../../../devhost/src/store/azure/crashPoints';
 
 describe('AzureWebJobsStorage', () => {
   it('expands UseDevelopmentStorage=true to the local Azurite default endpoints', () => {

@@ -1,18 +1,21 @@
-import { EventType, type HistoryEvent } from '../../../../../devhost/durable/history';
+import { EventType, type HistoryEvent } from '../../../../../devhost/src/protocol/history';
 import {
   columnsToEvent,
   eventToColumns,
   historyRowKey,
-} from '../../../../../devhost/store/azure/historyEntities';
-import { escapePartitionKey, unescapePartitionKey } from '../../../../../devhost/store/azure/keySanitation';
+} from '../../../../../devhost/src/store/azure/historyEntities';
+import {
+  escapePartitionKey,
+  unescapePartitionKey,
+} from '../../../../../devhost/src/store/azure/keySanitation';
 import {
   decodeEnvelope,
   encodeEnvelope,
   fromWire,
   toWire,
-} from '../../../../../devhost/store/azure/messageEnvelope';
-import { taskHubResourceNames } from '../../../../../devhost/store/azure/names';
-import { controlQueueIndex } from '../../../../../devhost/store/routing';
+} from '../../../../../devhost/src/store/azure/messageEnvelope';
+import { taskHubResourceNames } from '../../../../../devhost/src/store/azure/names';
+import { controlQueueIndex } from '../../../../../devhost/src/store/routing';
 
 describe('Azure task hub layout', () => {
   it('hashes instance ids with 32-bit FNV-1a as the known vectors say', () => {

@@ -1,6 +1,6 @@
-import { EventType } from '../../../../../devhost/durable/history';
-import { VirtualClock } from '../../../../../devhost/durable/scheduler/VirtualClock';
-import { MemoryTaskHubStore } from '../../../../../devhost/store/memory/MemoryTaskHubStore';
+import { EventType } from '../../../../../devhost/src/protocol/history';
+import { VirtualClock } from '../../../../../devhost/src/clock/virtualClock';
+import { MemoryTaskHubStore } from '../../../../../devhost/src/store/memory/memoryTaskHubStore';
 import { describeTaskHubStoreContract } from '../../../../contract/taskHubStoreContract';
 
 describeTaskHubStoreContract('memory', (clock) => {

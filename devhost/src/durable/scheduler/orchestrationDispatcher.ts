@@ -1,0 +1,210 @@
+/**
+ * Runs one orchestration work item: plan it, replay the orchestrator through the app (the replay
+ * core builds the trigger payload and reads the SDK's reply), and checkpoint in DTF's order.
+ * Continue-as-new starts the next generation in the same work item, as DTF does.
+ */
+import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
+import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
+import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
+import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/taskHubStore';
+import type { Clock } from '../../clock/clock';
+import { planEpisode } from './episodePlan';
+import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
+import { nextInstanceRow } from './instanceRow';
+import { runLeasedWorkItem } from './leaseKeeper';
+import { outboundMessages } from './outbound';
+import type { EngineSettings } from './settings';
+
+/** The pure replay core, as the engine calls it. */
+export interface ReplayCore {
+  buildTrigger(input: EpisodeInput): unknown;
+  completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
+}
+
+export const replayCore: ReplayCore = {
+  buildTrigger: buildOrchestrationTrigger,
+  completeEpisode: processEpisode,
+};
+
+export interface EngineLog {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface OrchestrationDispatcherDeps {
+  store: TaskHubStore;
+  clock: Clock;
+  app: DurableFunctionApp;
+  replay: ReplayCore;
+  settings: EngineSettings;
+  log: EngineLog;
+  newExecutionId: () => string;
+  /** Runs work items of entity instances (`@name@key`); until set, their messages wait. */
+  dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
+  /** Entities already reported as waiting, so the log says it once per entity. */
+  entitiesWaiting?: Set<string>;
+}
+
+export async function dispatchOrchestration(
+  deps: OrchestrationDispatcherDeps,
+  workItem: OrchestrationWorkItem,
+): Promise<void> {
+  const lockMs = deps.settings.controlQueueVisibilityTimeoutMs;
+  if (workItem.instanceId.startsWith('@')) {
+    if (deps.dispatchEntity) return deps.dispatchEntity(workItem);
+    if (!deps.entitiesWaiting?.has(workItem.instanceId)) {
+      deps.entitiesWaiting?.add(workItem.instanceId);
+      deps.log.warn(
+        `Entity '${workItem.instanceId}' has messages, but this devhost does not run entity functions yet; they wait.`,
+      );
+    }
+    await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
+    return;
+  }
+  await runLeasedWorkItem(
+    { clock: deps.clock, store: deps.store, lockMs, log: deps.log },
+    workItem,
+    `an episode of instance '${workItem.instanceId}'`,
+    () => runWorkItem(deps, workItem),
+  );
+}
+
+async function runWorkItem(
+  deps: OrchestrationDispatcherDeps,
+  workItem: OrchestrationWorkItem,
+): Promise<void> {
+  const now = new Date(deps.clock.now()).toISOString();
+  const plan = planEpisode(workItem, now);
+  const { store } = deps;
+  if (plan.kind === 'discard') {
+    deps.log.debug(`Discarded ${workItem.messages.length} message(s): ${plan.reason}.`);
+    await store.completeOrchestrationWorkItem(workItem, {});
+    return;
+  }
+  for (const reason of plan.dropped) {
+    deps.log.debug(`Dropped a message for '${workItem.instanceId}': ${reason}.`);
+  }
+
+  const started = findStarted([...plan.history, ...plan.newEvents]);
+  if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
+  const previous = workItem.instance;
+
+  const settings = orchestrationSettings(deps);
+  const outbound: OutboundMessage[] = [];
+  let generation = {
+    started,
+    executionId: plan.executionId,
+    history: plan.history,
+    newEvents: plan.newEvents,
+  };
+  let customStatus = previous?.customStatus ?? null;
+  for (;;) {
+    const input: EpisodeInput = {
+      instanceId: workItem.instanceId,
+      executionId: generation.executionId,
+      history: generation.history,
+      newEvents: generation.newEvents,
+      now,
+      settings,
+    };
+    const result = await runEpisode(deps, generation.started.Name, input);
+    for (const warning of result.warnings) deps.log.warn(`Instance '${workItem.instanceId}': ${warning}`);
+    customStatus = result.customStatus ?? customStatus;
+    outbound.push(
+      ...outboundMessages(result.work, {
+        instance: generation.started.OrchestrationInstance,
+        name: generation.started.Name,
+        version: generation.started.Version,
+        now,
+        newExecutionId: deps.newExecutionId,
+      }),
+    );
+    const events = [...generation.history, ...result.appended];
+    if (result.continueAsNew) {
+      const executionId = deps.newExecutionId();
+      const newEvents = nextGenerationEvents(generation.started, {
+        executionId,
+        now,
+        ...result.continueAsNew,
+      });
+      const next = findStarted(newEvents);
+      if (!next) throw new Error('The next generation has no ExecutionStarted event.');
+      generation = { started: next, executionId, history: [], newEvents };
+      continue;
+    }
+    if (result.failureReason)
+      deps.log.warn(`Instance '${workItem.instanceId}' failed: ${result.failureReason}`);
+    const notice = result.parentNotification;
+    const notify: OutboundMessage | undefined = notice && {
+      message: {
+        event: notice.event,
+        orchestrationInstance: { InstanceId: notice.instanceId, ExecutionId: notice.executionId },
+        sender: generation.started.OrchestrationInstance,
+      },
+    };
+    if (notify) outbound.push(notify);
+    await store.completeOrchestrationWorkItem(workItem, {
+      outbound,
+      history: { executionId: generation.executionId, events, rewrite: plan.rewritten },
+      instance: nextInstanceRow(generation.started, {
+        status: result.runtimeStatus,
+        output: result.output,
+        customStatus,
+        now,
+      }),
+    });
+    return;
+  }
+}
+
+async function runEpisode(
+  deps: OrchestrationDispatcherDeps,
+  name: string,
+  input: EpisodeInput,
+): Promise<EpisodeResult> {
+  const fn = findDurableFunction(deps.app, 'orchestrationTrigger', name);
+  if (!fn) {
+    return deps.replay.completeEpisode(input, {
+      kind: 'thrown',
+      message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+    });
+  }
+  const payload = deps.replay.buildTrigger(input);
+  const outcome = await deps.app.invoke({
+    functionName: fn.name,
+    triggerData: { string: JSON.stringify(payload) },
+  });
+  return deps.replay.completeEpisode(input, sdkReply(outcome));
+}
+
+/** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
+export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+  if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
+  const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
+  if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };
+  try {
+    return { kind: 'state', state: JSON.parse(text) as never };
+  } catch {
+    return {
+      kind: 'thrown',
+      message: 'The data returned by the out-of-process function execution was not valid json.',
+    };
+  }
+}
+
+function orchestrationSettings(deps: OrchestrationDispatcherDeps): OrchestrationSettings {
+  return {
+    maximumShortTimerMs: deps.settings.maximumShortTimerMs,
+    longRunningTimerIntervalMs: deps.settings.longRunningTimerIntervalMs,
+    defaultHttpAsyncRequestSleepMs: deps.settings.defaultHttpAsyncRequestSleepMs,
+    activityNames: durableFunctionNames(deps.app, 'activityTrigger'),
+    orchestratorNames: durableFunctionNames(deps.app, 'orchestrationTrigger'),
+    entityNames: durableFunctionNames(deps.app, 'entityTrigger'),
+  };
+}
+
+function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
+  return events.find((e): e is ExecutionStartedEvent => e.EventType === EventType.ExecutionStarted);
+}

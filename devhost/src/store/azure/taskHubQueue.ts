@@ -1,0 +1,133 @@
+/**
+ * One task hub queue (control or work items): DTF envelopes on the wire, messages that never
+ * expire, large envelopes in blobs, visibility in whole seconds capped at Azure's 7 days.
+ */
+import type { QueueClient } from '@azure/storage-queue';
+import { EventType } from '../../protocol/history';
+import type { TaskMessage } from '../taskHubStore';
+import { CorruptDataError } from './corruptData';
+import type { LargeBlobs } from './largeBlobs';
+import { blobPointerJson, decodeEnvelope, encodeEnvelope, fromWire, toWire } from './messageEnvelope';
+import type { StorageCalls } from './storageCalls';
+import { statusOf } from './trackingStore';
+
+/** Envelopes above this many UTF-8 bytes go to a blob (DTFAS `MaxMessageSizeInBytes`-ish limit). */
+export const LARGE_MESSAGE_BYTES = 45 * 1024;
+/** Azure Queue's longest visibility timeout, less a second. */
+export const MAX_VISIBILITY_MS = 7 * 86_400_000 - 1000;
+
+export interface FetchedMessage {
+  messageId: string;
+  popReceipt: string;
+  dequeueCount: number;
+  insertedAt: number;
+  /** Absent when the body could not be read (see `error`). */
+  message?: TaskMessage;
+  error?: CorruptDataError;
+  /** The blob holding a large message, deleted with it. */
+  blobName?: string;
+}
+
+export function visibilitySeconds(ms: number): number {
+  return Math.max(0, Math.ceil(Math.min(ms, MAX_VISIBILITY_MS) / 1000));
+}
+
+export class TaskHubQueue {
+  constructor(
+    readonly client: QueueClient,
+    private readonly blobs: LargeBlobs,
+    private readonly calls: StorageCalls,
+  ) {}
+
+  get name(): string {
+    return this.client.name;
+  }
+
+  async send(message: TaskMessage, delayMs: number): Promise<{ messageId: string; popReceipt: string }> {
+    const { json, activityId } = encodeEnvelope(message);
+    let body = json;
+    if (Buffer.byteLength(json, 'utf8') > LARGE_MESSAGE_BYTES) {
+      const type = EventType[message.event.EventType];
+      const name = `${message.orchestrationInstance.InstanceId}/message-${activityId.replace(/-/g, '')}-${type}.json.gz`;
+      this.calls.count('blob');
+      await this.blobs.upload(name, json);
+      body = blobPointerJson(name);
+    }
+    this.calls.count('queue');
+    const sent = await this.client.sendMessage(toWire(body), {
+      messageTimeToLive: -1,
+      visibilityTimeout: visibilitySeconds(delayMs),
+    });
+    return { messageId: sent.messageId, popReceipt: sent.popReceipt };
+  }
+
+  async receive(count: number, visibilityMs: number): Promise<FetchedMessage[]> {
+    this.calls.count('queue');
+    const response = await this.client.receiveMessages({
+      numberOfMessages: count,
+      visibilityTimeout: Math.max(1, visibilitySeconds(visibilityMs)),
+    });
+    return Promise.all(
+      response.receivedMessageItems.map(async (item): Promise<FetchedMessage> => {
+        const fetched: FetchedMessage = {
+          messageId: item.messageId,
+          popReceipt: item.popReceipt,
+          dequeueCount: item.dequeueCount,
+          insertedAt: item.insertedOn.getTime(),
+        };
+        try {
+          const decoded = decodeEnvelope(fromWire(item.messageText));
+          if (decoded.kind === 'blob') {
+            fetched.blobName = decoded.blobName;
+            this.calls.count('blob');
+            // Large-message blobs are named `<instanceId>/message-…`, so a lost one still names its instance.
+            const owner = decoded.blobName.split('/')[0];
+            const inner = decodeEnvelope(await this.blobs.download(decoded.blobName, owner));
+            if (inner.kind !== 'message')
+              throw new CorruptDataError(undefined, 'A large message points at another blob.');
+            fetched.message = inner.message;
+          } else {
+            fetched.message = decoded.message;
+          }
+        } catch (error) {
+          if (!(error instanceof CorruptDataError)) throw error;
+          fetched.error = error;
+        }
+        return fetched;
+      }),
+    );
+  }
+
+  /** Sets a held message's visibility; returns its new pop receipt, or undefined if it is gone. */
+  async hide(messageId: string, popReceipt: string, visibilityMs: number): Promise<string | undefined> {
+    this.calls.count('queue');
+    try {
+      const updated = await this.client.updateMessage(
+        messageId,
+        popReceipt,
+        undefined,
+        visibilitySeconds(visibilityMs),
+      );
+      return updated.popReceipt;
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 400) return undefined;
+      throw error;
+    }
+  }
+
+  /** False when the message is gone or was received again since `popReceipt`. */
+  async delete(messageId: string, popReceipt: string, blobName?: string): Promise<boolean> {
+    this.calls.count('queue');
+    try {
+      await this.client.deleteMessage(messageId, popReceipt);
+    } catch (error) {
+      if (statusOf(error) === 404 || statusOf(error) === 400) return false;
+      throw error;
+    }
+    if (blobName !== undefined) {
+      this.calls.count('blob');
+      await this.blobs.delete(blobName);
+    }
+    return true;
+  }
+}

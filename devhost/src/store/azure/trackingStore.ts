@@ -1,0 +1,333 @@
+/**
+ * The `<hub>Instances` and `<hub>History` tables (DTFAS `AzureTableTrackingStore`): history rows
+ * per execution with a sentinel row whose ETag guards every checkpoint, instance rows, and the
+ * blobs behind oversized columns.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  odata,
+  type TableClient,
+  type TableEntity,
+  type TableEntityResult,
+  type TransactionAction,
+} from '@azure/data-tables';
+import { EventType, type HistoryEvent } from '../../protocol/history';
+import { StoreConflictError } from '../errors';
+import type { InstanceRow, StoredInstance } from '../taskHubStore';
+import { CorruptDataError } from './corruptData';
+import {
+  columnsToEvent,
+  eventToColumns,
+  historyRowKey,
+  LARGE_PROPERTIES,
+  LARGE_PROPERTY_BYTES,
+  readDate,
+  type EventColumns,
+} from './historyEntities';
+import { columnsToInstance, instanceToColumns } from './instanceEntities';
+import { escapePartitionKey, unescapePartitionKey } from './keySanitation';
+import type { LargeBlobs } from './largeBlobs';
+import type { StorageCalls } from './storageCalls';
+
+export interface StoredHistory {
+  executionId: string;
+  events: HistoryEvent[];
+  etag: string;
+  /** When the last checkpoint completed (the sentinel's `CheckpointCompletedTimestamp`), epoch ms. */
+  checkpointAt: number | undefined;
+}
+
+const SENTINEL = 'sentinel';
+/** A table transaction holds at most 100 operations and 4 MB: 99 rows plus the sentinel, 3 MB. */
+const ROWS_PER_BATCH = 99;
+const BYTES_PER_BATCH = 3 * 1024 * 1024;
+const INSTANCE_LARGE_COLUMNS = ['Input', 'Output', 'CustomStatus'] as const;
+
+export class TrackingStore {
+  constructor(
+    private readonly instances: TableClient,
+    private readonly history: TableClient,
+    private readonly blobs: LargeBlobs,
+    private readonly taskHubName: string,
+    private readonly calls: StorageCalls,
+  ) {}
+
+  async readHistory(instanceId: string): Promise<StoredHistory | undefined> {
+    const partitionKey = escapePartitionKey(instanceId);
+    const rows: TableEntityResult<Record<string, unknown>>[] = [];
+    let sentinel: TableEntityResult<Record<string, unknown>> | undefined;
+    this.calls.count('table');
+    const pages = this.history
+      .listEntities<Record<string, unknown>>({
+        queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+      })
+      .byPage({ maxPageSize: 1000 });
+    let first = true;
+    for await (const page of pages) {
+      if (!first) this.calls.count('table');
+      first = false;
+      for (const row of page) {
+        if (row.rowKey === SENTINEL) sentinel = row;
+        else rows.push(row);
+      }
+    }
+    if (!sentinel) return undefined;
+    const executionId = typeof sentinel.ExecutionId === 'string' ? sentinel.ExecutionId : '';
+    const current = rows
+      .filter((row) => row.ExecutionId === executionId)
+      .sort((a, b) =>
+        (a.rowKey ?? '') < (b.rowKey ?? '') ? -1 : (a.rowKey ?? '') > (b.rowKey ?? '') ? 1 : 0,
+      );
+    const events: HistoryEvent[] = [];
+    for (const [index, row] of current.entries()) {
+      if (row.rowKey !== historyRowKey(index)) {
+        throw new CorruptDataError(
+          instanceId,
+          `The history of instance '${instanceId}' has a gap: row ${historyRowKey(index)} is missing.`,
+        );
+      }
+      events.push(columnsToEvent(await this.inlineLargeColumns(row, instanceId), instanceId));
+    }
+    const checkpoint = readDate(sentinel.CheckpointCompletedTimestamp);
+    return {
+      executionId,
+      events,
+      etag: String(sentinel.etag),
+      checkpointAt: checkpoint === null ? undefined : Date.parse(checkpoint),
+    };
+  }
+
+  /**
+   * Writes `events` from row `startIndex` on, guarded by the sentinel's `etag` (undefined: the
+   * sentinel must not exist yet). Returns the sentinel's new ETag.
+   */
+  async writeHistory(
+    instanceId: string,
+    executionId: string,
+    events: readonly HistoryEvent[],
+    startIndex: number,
+    etag: string | undefined,
+    now: string,
+  ): Promise<string> {
+    const partitionKey = escapePartitionKey(instanceId);
+    const rows: TableEntity<EventColumns>[] = [];
+    for (const [offset, event] of events.entries()) {
+      const rowKey = historyRowKey(startIndex + offset);
+      const columns = await this.offloadLargeColumns(
+        eventToColumns(event, executionId),
+        `${partitionKey}/history-${rowKey}-${EventType[event.EventType]}`,
+      );
+      rows.push({ partitionKey, rowKey, ...columns });
+    }
+    let currentEtag = etag;
+    let index = 0;
+    do {
+      const batch: TransactionAction[] = [];
+      let bytes = 0;
+      while (index < rows.length && batch.length < ROWS_PER_BATCH) {
+        const row = rows[index] as TableEntity<EventColumns>;
+        const size = JSON.stringify(row).length * 2;
+        if (batch.length > 0 && bytes + size > BYTES_PER_BATCH) break;
+        batch.push(['upsert', row, 'Replace']);
+        bytes += size;
+        index += 1;
+      }
+      const sentinel = {
+        partitionKey,
+        rowKey: SENTINEL,
+        ExecutionId: executionId,
+        IsCheckpointComplete: true,
+        CheckpointCompletedTimestamp: { value: now, type: 'DateTime' },
+      };
+      batch.push(
+        currentEtag === undefined
+          ? ['create', sentinel]
+          : ['update', sentinel, 'Replace', { etag: currentEtag }],
+      );
+      this.calls.count('table');
+      try {
+        const response = await this.history.submitTransaction(batch);
+        const sub = response.getResponseForEntity(SENTINEL);
+        currentEtag = sub?.etag ?? (await this.sentinelEtag(partitionKey));
+      } catch (error) {
+        const status = statusOf(error);
+        if (
+          status === 412 ||
+          status === 409 ||
+          /UpdateConditionNotSatisfied|EntityAlreadyExists/.test(String(error))
+        ) {
+          throw new StoreConflictError(instanceId);
+        }
+        throw error;
+      }
+    } while (index < rows.length);
+    return currentEtag ?? '';
+  }
+
+  /** The sentinel's ETag now, or undefined when the instance has no history. */
+  async sentinelEtag(partitionKey: string): Promise<string | undefined> {
+    this.calls.count('table');
+    try {
+      const row = await this.history.getEntity(partitionKey, SENTINEL, {
+        queryOptions: { select: ['ExecutionId'] },
+      });
+      return row.etag;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async getInstance(instanceId: string): Promise<StoredInstance | undefined> {
+    this.calls.count('table');
+    let entity: TableEntityResult<Record<string, unknown>>;
+    try {
+      entity = await this.instances.getEntity<Record<string, unknown>>(escapePartitionKey(instanceId), '');
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+    return this.toStoredInstance(entity);
+  }
+
+  /** Replaces the row (or inserts it). With `etag`, only if the stored row still has it. */
+  async writeInstance(
+    row: InstanceRow,
+    options: { etag?: string; insertOnly?: boolean } = {},
+  ): Promise<void> {
+    const partitionKey = escapePartitionKey(row.instanceId);
+    const columns = await this.offloadInstanceColumns(
+      instanceToColumns(row, this.taskHubName),
+      partitionKey,
+      row,
+    );
+    const entity = { partitionKey, rowKey: '', ...columns };
+    this.calls.count('table');
+    try {
+      if (options.insertOnly) await this.instances.createEntity(entity);
+      else if (options.etag !== undefined)
+        await this.instances.updateEntity(entity, 'Replace', { etag: options.etag });
+      else await this.instances.upsertEntity(entity, 'Replace');
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 412) throw new StoreConflictError(row.instanceId);
+      throw error;
+    }
+  }
+
+  /** Every instance row whose id starts with `prefix` (all when undefined). */
+  async listInstances(prefix: string | undefined): Promise<StoredInstance[]> {
+    const filter =
+      prefix === undefined || prefix === ''
+        ? undefined
+        : odata`PartitionKey ge ${escapePartitionKey(prefix)} and PartitionKey lt ${`${escapePartitionKey(prefix)}\uffff`}`;
+    const out: StoredInstance[] = [];
+    const pages = this.instances
+      .listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})
+      .byPage({ maxPageSize: 1000 });
+    for await (const page of pages) {
+      this.calls.count('table');
+      for (const entity of page) {
+        if (entity.rowKey !== '') continue;
+        try {
+          out.push(await this.toStoredInstance(entity));
+        } catch (error) {
+          if (!(error instanceof CorruptDataError)) throw error;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Deletes the instance row, its history rows and their blobs. 1 when the row existed. */
+  async purge(instanceId: string): Promise<number> {
+    const partitionKey = escapePartitionKey(instanceId);
+    const keys: string[] = [];
+    this.calls.count('table');
+    for await (const row of this.history.listEntities({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] },
+    })) {
+      keys.push(row.rowKey ?? '');
+    }
+    for (let i = 0; i < keys.length; i += 100) {
+      this.calls.count('table');
+      await this.history.submitTransaction(
+        keys.slice(i, i + 100).map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
+      );
+    }
+    await this.blobs.deletePrefix(`${partitionKey}/`);
+    this.calls.count('table');
+    try {
+      await this.instances.deleteEntity(partitionKey, '');
+      return 1;
+    } catch (error) {
+      if (statusOf(error) === 404) return 0;
+      throw error;
+    }
+  }
+
+  private async toStoredInstance(
+    entity: TableEntityResult<Record<string, unknown>>,
+  ): Promise<StoredInstance> {
+    const instanceId = unescapePartitionKey(entity.partitionKey ?? '');
+    const row = columnsToInstance(entity, instanceId);
+    for (const column of INSTANCE_LARGE_COLUMNS) {
+      const key = column === 'Input' ? 'input' : column === 'Output' ? 'output' : 'customStatus';
+      const value = row[key];
+      const name = value === null ? undefined : this.blobs.nameFromUrl(value);
+      if (name !== undefined) row[key] = await this.blobs.download(name, instanceId);
+    }
+    return { ...row, etag: entity.etag };
+  }
+
+  private async inlineLargeColumns(
+    row: Record<string, unknown>,
+    instanceId: string,
+  ): Promise<Record<string, unknown>> {
+    const out = { ...row };
+    for (const prop of LARGE_PROPERTIES) {
+      const blobName = row[`${prop}BlobName`];
+      if (typeof blobName === 'string' && blobName !== '')
+        out[prop] = await this.blobs.download(blobName, instanceId);
+    }
+    return out;
+  }
+
+  private async offloadLargeColumns(columns: EventColumns, blobPrefix: string): Promise<EventColumns> {
+    const out = { ...columns };
+    for (const prop of LARGE_PROPERTIES) {
+      const value = out[prop];
+      if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
+      const name = `${blobPrefix}-${randomBytes(4).toString('hex')}-${prop}.json.gz`;
+      this.calls.count('blob');
+      await this.blobs.upload(name, value);
+      out[prop] = '';
+      out[`${prop}BlobName`] = name;
+    }
+    return out;
+  }
+
+  private async offloadInstanceColumns(
+    columns: EventColumns,
+    partitionKey: string,
+    row: InstanceRow,
+  ): Promise<EventColumns> {
+    const out = { ...columns };
+    for (const column of INSTANCE_LARGE_COLUMNS) {
+      const value = out[column];
+      if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
+      const name = `${partitionKey}/instance-${row.executionId}-${column}.json.gz`;
+      this.calls.count('blob');
+      await this.blobs.upload(name, value);
+      out[column] =
+        `${this.blobs.url}/${encodeURIComponent(partitionKey)}/${name.slice(partitionKey.length + 1)}`;
+    }
+    return out;
+  }
+}
+
+export function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null
+    ? (error as { statusCode?: number }).statusCode
+    : undefined;
+}
