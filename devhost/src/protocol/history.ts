@@ -214,3 +214,18 @@ export type HistoryEvent =
   | GenericEvent
   | ExecutionSuspendedEvent
   | ExecutionResumedEvent;
+
+/** The id of the task an event completes (TaskScheduledId, or TimerId for a timer), if it completes one. */
+export function completionTaskId(event: HistoryEvent): number | undefined {
+  switch (event.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return event.TaskScheduledId;
+    case EventType.TimerFired:
+      return event.TimerId;
+    default:
+      return undefined;
+  }
+}

@@ -5,26 +5,12 @@
  * as a duplicate. The decision uses history only, so the trigger payload and the episode result
  * always agree on it.
  */
-import { EventType, type HistoryEvent } from '../../protocol/history';
+import { completionTaskId, EventType, type HistoryEvent } from '../../protocol/history';
 import type { EpisodeInput } from './types';
 
 export interface AcceptedEvents {
   accepted: HistoryEvent[];
   warnings: string[];
-}
-
-export function completionTaskId(event: HistoryEvent): number | undefined {
-  switch (event.EventType) {
-    case EventType.TaskCompleted:
-    case EventType.TaskFailed:
-    case EventType.SubOrchestrationInstanceCompleted:
-    case EventType.SubOrchestrationInstanceFailed:
-      return event.TaskScheduledId;
-    case EventType.TimerFired:
-      return event.TimerId;
-    default:
-      return undefined;
-  }
 }
 
 function isSchedulingEvent(event: HistoryEvent): boolean {

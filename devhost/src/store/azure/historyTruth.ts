@@ -4,12 +4,12 @@
  * results whose scheduling event is not in history yet (DTFAS `IsOutOfOrderMessage`).
  */
 import {
+  completionTaskId,
   EventType,
   OrchestrationStatus,
   type HistoryEvent,
   type RuntimeStatus,
 } from '../../protocol/history';
-import { completionTaskId } from '../../durable/replay/deliveredEvents';
 import type { InstanceRow, TaskMessage } from '../taskHubStore';
 
 /** The row as the history says it should be, or undefined when the stored row is consistent. */
