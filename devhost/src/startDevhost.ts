@@ -25,15 +25,10 @@ import { guardProcess } from './worker/processGuards';
 import type { Clock } from './clock/clock';
 import { RealClock } from './clock/realClock';
 import { TimerTriggerServer } from './timers/timerTriggerServer';
-import type {
-  DevhostPlugin,
-  FunctionAppHandle,
-  InputBindingProvider,
-  InvocationRequest,
-  PluginContext,
-} from './worker/types';
+import type { FunctionAppHandle, InputBindingProvider, InvocationRequest } from './worker/types';
+import type { DevhostPlugin, PluginContext } from './plugins/types';
 
-export type { DevhostPlugin, PluginContext } from './worker/types';
+export type { DevhostPlugin, PluginContext } from './plugins/types';
 
 export interface DevhostOptions {
   /** The function app folder (host.json, package.json). Default: the current directory. */

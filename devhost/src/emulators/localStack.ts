@@ -11,7 +11,7 @@ import { runSeed } from './seed';
 import { resolvePorts } from './settings';
 import { startEmulators, type Emulators } from './startEmulators';
 import type { Logger } from '../log/logger';
-import type { DevhostPlugin } from '../worker/types';
+import type { DevhostPlugin } from '../plugins/types';
 
 export interface LocalStackOptions {
   appDir: string;

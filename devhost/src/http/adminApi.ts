@@ -5,7 +5,8 @@
  * when keys are enforced.
  */
 import { hostVersion } from '../worker/coreModule';
-import type { FunctionAppHandle, HostRequestHandler, RpcTypedData } from '../worker/types';
+import type { FunctionAppHandle, RpcTypedData } from '../worker/types';
+import type { HostRequestHandler } from '../plugins/types';
 import { httpErrors, sendError } from './errors';
 import type { KeyChecker } from './keys';
 import { BodyTooLargeError } from './publicServer';

@@ -3,7 +3,7 @@
  * host enforces (through the host's own key checker), and the `durableClient` input provider. The
  * durable plugin hands its plugin context straight in.
  */
-import type { PluginContext } from '../../worker/types';
+import type { PluginContext } from '../../plugins/types';
 import type { Clock } from '../../clock/clock';
 import { createDurableHttpApi, type DurableHttpApi } from './durableHttpApi';
 import { registerDurableClientInput, type InputProviderHost } from './inputProvider';

@@ -6,7 +6,7 @@
 import { mountDurableHttpApi, type MountedDurableHttpApi } from '../client/mountDurableHttpApi';
 import type { Clock } from '../../clock/clock';
 import type { EngineSettings } from '../scheduler/settings';
-import type { DevhostPlugin, PluginContext } from '../../worker/types';
+import type { DevhostPlugin, PluginContext } from '../../plugins/types';
 import { openAzureStore } from '../../store/azure/openFromHost';
 import { createDurableEngine, engineSettingsFor, type StorageKind } from './createEngine';
 import type { DurableEngine } from './durableEngine';
