@@ -1,0 +1,115 @@
+/**
+ * Writes in DTF's order: outbound messages first (a start also writes the target's Pending row
+ * before this process may deliver it), then the history rows under the sentinel's ETag and the
+ * Instances row, then the consumed messages are deleted. A crash anywhere repeats work, never
+ * loses it.
+ */
+import type { Clock } from '../../clock/clock';
+import { EventType, isTerminal } from '../../protocol/history';
+import { StoreConflictError } from '../errors';
+import { pendingRow } from '../instanceQuery';
+import type {
+  OrchestrationCheckpoint,
+  OrchestrationWorkItem,
+  OutboundMessage,
+  StoredInstance,
+} from '../taskHubStore';
+import { CorruptDataError } from './corruptData';
+import type { CrashPoints } from './crashPoints';
+import type { Held, HeldMessages } from './heldMessages';
+import type { TrackingStore } from './trackingStore';
+
+export interface CheckpointWriterDeps {
+  clock: Clock;
+  tracking: TrackingStore;
+  held: HeldMessages;
+  crash: CrashPoints;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+/** Sends at once at most this many outbound messages (a large fan-out is thousands of sends). */
+const SEND_PARALLELISM = 16;
+
+export class CheckpointWriter {
+  constructor(private readonly deps: CheckpointWriterDeps) {}
+
+  async complete(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
+    const { tracking, crash, clock, held: heldMessages } = this.deps;
+    const { table } = heldMessages;
+    const { instanceId } = workItem;
+    try {
+      await this.enqueueAll(checkpoint.outbound ?? []);
+      crash.reached('after-enqueue');
+      const now = new Date(clock.now()).toISOString();
+      if (checkpoint.history) {
+        const { executionId, events, rewrite } = checkpoint.history;
+        const start = !rewrite && workItem.historyExecutionId === executionId ? workItem.history.length : 0;
+        await tracking.writeHistory(
+          instanceId,
+          executionId,
+          events.slice(start),
+          start,
+          workItem.historyEtag,
+          now,
+        );
+        crash.reached('after-history');
+      } else if (checkpoint.instance) {
+        const etag = await tracking.sentinelEtag(instanceId);
+        if (etag !== workItem.historyEtag) throw new StoreConflictError(instanceId);
+      }
+      if (checkpoint.instance) {
+        await tracking.writeInstance(checkpoint.instance);
+        crash.reached('after-instance');
+      }
+    } catch (error) {
+      table.releaseInstance(instanceId, workItem.lockToken);
+      throw error;
+    }
+    crash.reached('before-delete');
+    const release = new Set(checkpoint.release?.messageIds ?? []);
+    const leased = table.leasedMessages(workItem.messages);
+    const deletes = leased.filter((h) => !release.has(h.messageId));
+    table.release(
+      leased.filter((h) => release.has(h.messageId)),
+      clock.now() + (checkpoint.release?.delayMs ?? 0),
+    );
+    table.markDeleting(deletes);
+    await Promise.all(deletes.map((held: Held) => heldMessages.delete(held)));
+    table.releaseInstance(instanceId, workItem.lockToken);
+  }
+
+  async enqueueAll(outbound: readonly OutboundMessage[]): Promise<void> {
+    const queue = [...outbound];
+    const workers = Array.from({ length: Math.min(SEND_PARALLELISM, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await this.enqueue(next);
+    });
+    await Promise.all(workers);
+  }
+
+  /** Sends a message; a start also creates the target's Pending row unless it has a live one. */
+  async enqueue(outbound: OutboundMessage): Promise<void> {
+    const publish = await this.deps.held.send(outbound);
+    const event = outbound.message.event;
+    if (event.EventType === EventType.ExecutionStarted) {
+      const existing = await this.safeGetInstance(outbound.message.orchestrationInstance.InstanceId);
+      const row = pendingRow(outbound.message);
+      // A Pending row of another execution is a start that never ran (its episode is being
+      // repeated after a crash, with a new execution id): the newer start replaces it.
+      const stalePending = existing?.runtimeStatus === 'Pending' && existing.executionId !== row.executionId;
+      if (!existing || isTerminal(existing.runtimeStatus) || stalePending)
+        await this.deps.tracking.writeInstance(row);
+    }
+    publish();
+  }
+
+  /** The row, or undefined (logged) when it cannot be read. */
+  async safeGetInstance(instanceId: string): Promise<StoredInstance | undefined> {
+    try {
+      return await this.deps.tracking.getInstance(instanceId);
+    } catch (error) {
+      if (!(error instanceof CorruptDataError)) throw error;
+      this.deps.log('error', error.message);
+      return undefined;
+    }
+  }
+}

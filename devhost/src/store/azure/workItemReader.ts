@@ -1,0 +1,139 @@
+/**
+ * Turns a leased instance into an orchestration work item: its Instances row and history (a row
+ * that lags its history is repaired first), with results that arrived before the event that
+ * scheduled them held back (DTFAS `IsOutOfOrderMessage`). An instance whose stored data cannot be
+ * read is marked Failed with the reason and its messages are dropped; other instances carry on.
+ */
+import type { Clock } from '../../clock/clock';
+import { EventType } from '../../protocol/history';
+import { pendingRow } from '../instanceQuery';
+import { asReceived, type InstanceLease } from '../leaseTable';
+import type { InstanceRow, OrchestrationWorkItem, StoredInstance } from '../taskHubStore';
+import { CorruptDataError } from './corruptData';
+import type { Held, HeldMessages } from './heldMessages';
+import { isOutOfOrder, repairedInstanceRow } from './historyTruth';
+import type { StoredHistory, TrackingStore } from './trackingStore';
+
+const MAX_OUT_OF_ORDER_HOLDS = 8;
+
+export interface WorkItemReaderDeps {
+  clock: Clock;
+  tracking: TrackingStore;
+  held: HeldMessages;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export class WorkItemReader {
+  constructor(private readonly deps: WorkItemReaderDeps) {}
+
+  /** The work item of a leased instance, or undefined when nothing in it can be delivered now. */
+  async read(picked: InstanceLease<Held>): Promise<OrchestrationWorkItem | undefined> {
+    const { tracking, held: heldMessages, log, clock } = this.deps;
+    const { table } = heldMessages;
+    const { instanceId } = picked;
+    let instance: StoredInstance | undefined;
+    let history: StoredHistory | undefined;
+    try {
+      [instance, history] = await Promise.all([
+        tracking.getInstance(instanceId),
+        tracking.readHistory(instanceId),
+      ]);
+    } catch (error) {
+      if (error instanceof CorruptDataError) {
+        await this.failInstance(instanceId, error.message, picked.messages);
+        table.releaseInstance(instanceId, picked.token);
+        return undefined;
+      }
+      throw error;
+    }
+    const repaired = repairedInstanceRow(instance, history);
+    if (repaired) {
+      log(
+        'warn',
+        `Instance '${instanceId}' had an Instances row behind its history; repaired it from history.`,
+      );
+      await tracking.writeInstance(repaired);
+      instance = await tracking.getInstance(instanceId);
+    }
+    const now = clock.now();
+    const early = picked.messages.filter(
+      (h) => h.holds < MAX_OUT_OF_ORDER_HOLDS && isOutOfOrder(h.message, history),
+    );
+    const delivered = picked.messages.filter((h) => !early.includes(h));
+    if (delivered.length === 0) {
+      // Nothing else to run: wait a little for the episode that schedules them.
+      for (const h of early) {
+        h.holds += 1;
+        table.release([h], now + Math.min(500 * 2 ** h.holds, 30_000), true);
+      }
+      table.releaseInstance(instanceId, picked.token);
+      return undefined;
+    }
+    table.release(early, now, true);
+    return {
+      instanceId,
+      messages: delivered.map(asReceived),
+      instance,
+      history: history?.events ?? [],
+      historyExecutionId: history?.executionId,
+      historyEtag: history?.etag,
+      lockToken: picked.token,
+      lockedUntil: picked.until,
+    };
+  }
+
+  /** Marks an instance whose stored data cannot be read as Failed, saying why, and drops its messages. */
+  async failInstance(instanceId: string, reason: string, held: readonly Held[]): Promise<void> {
+    const { tracking, held: heldMessages, log, clock } = this.deps;
+    log('error', `Instance '${instanceId}' failed: ${reason}`);
+    const now = new Date(clock.now()).toISOString();
+    let row: InstanceRow | undefined;
+    let rowUnreadable = false;
+    try {
+      row = await tracking.getInstance(instanceId);
+    } catch {
+      rowUnreadable = true;
+    }
+    const started = held.find((h) => h.message.event.EventType === EventType.ExecutionStarted);
+    const base =
+      row ??
+      (started ? pendingRow(started.message) : undefined) ??
+      (rowUnreadable ? blankRow(instanceId, now) : undefined);
+    if (base) {
+      const failed: InstanceRow = {
+        ...base,
+        instanceId,
+        runtimeStatus: 'Failed',
+        output: `devhost could not read this instance's stored data: ${reason}`,
+        lastUpdatedTime: now,
+        completedTime: now,
+      };
+      try {
+        await tracking.writeInstance(failed);
+      } catch (error) {
+        log('error', `Could not mark instance '${instanceId}' Failed: ${String(error)}`);
+      }
+    }
+    // Without a row there is no such instance (a foreign or stray message): nothing to fail.
+    await Promise.all(held.map((h) => heldMessages.delete(h)));
+  }
+}
+
+function blankRow(instanceId: string, now: string): InstanceRow {
+  return {
+    instanceId,
+    executionId: '',
+    name: '',
+    version: null,
+    input: null,
+    output: null,
+    customStatus: null,
+    runtimeStatus: 'Failed',
+    createdTime: now,
+    lastUpdatedTime: now,
+    completedTime: now,
+    scheduledStartTime: null,
+    generation: 0,
+    parentInstanceId: null,
+  };
+}
