@@ -13,8 +13,7 @@
 import type { HistoryEvent } from '../../protocol/history';
 import type { Clock } from '../../clock/clock';
 import { attempt } from '../attempt';
-import { InstanceExistsError } from '../errors';
-import { instancePage, matchingInstances, pendingRow } from '../instanceQuery';
+import { instancePage, matchingInstances } from '../instanceQuery';
 import { asReceived } from '../leaseTable';
 import type {
   ActivityWorkItem,
@@ -183,17 +182,9 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   // ---- instances ----
 
-  async createInstance(start: TaskMessage, options: CreateInstanceOptions): Promise<void> {
+  createInstance(start: TaskMessage, options: CreateInstanceOptions): Promise<void> {
     this.assertOpen();
-    const row = pendingRow(start);
-    const existing = await this.writer.safeGetInstance(row.instanceId);
-    if (existing && options.dedupeStatuses.includes(existing.runtimeStatus)) {
-      throw new InstanceExistsError(existing.instanceId, existing.runtimeStatus);
-    }
-    // The row goes in before this process may deliver the message, so the first episode finds it.
-    const publish = await this.held.send({ message: start, visibleAt: options.visibleAt });
-    await this.tracking.writeInstance(row);
-    publish();
+    return this.writer.createInstance(start, options);
   }
 
   async sendMessage(message: OutboundMessage): Promise<void> {

@@ -6,13 +6,16 @@
  */
 import type { Clock } from '../../clock/clock';
 import { EventType, isTerminal } from '../../protocol/history';
-import { StoreConflictError } from '../errors';
+import { InstanceExistsError, StoreConflictError } from '../errors';
 import { pendingRow } from '../instanceQuery';
 import type {
+  CreateInstanceOptions,
+  InstanceRow,
   OrchestrationCheckpoint,
   OrchestrationWorkItem,
   OutboundMessage,
   StoredInstance,
+  TaskMessage,
 } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
 import type { CrashPoints } from './crashPoints';
@@ -29,6 +32,8 @@ export interface CheckpointWriterDeps {
 
 /** Sends at once at most this many outbound messages (a large fan-out is thousands of sends). */
 const SEND_PARALLELISM = 16;
+/** Conditional writes of one Pending row before giving up (each retry follows a concurrent change). */
+const MAX_CREATE_ATTEMPTS = 5;
 
 export class CheckpointWriter {
   constructor(private readonly deps: CheckpointWriterDeps) {}
@@ -88,18 +93,77 @@ export class CheckpointWriter {
 
   /** Sends a message; a start also creates the target's Pending row unless it has a live one. */
   async enqueue(outbound: OutboundMessage): Promise<void> {
-    const publish = await this.deps.held.send(outbound);
-    const event = outbound.message.event;
-    if (event.EventType === EventType.ExecutionStarted) {
-      const existing = await this.safeGetInstance(outbound.message.orchestrationInstance.InstanceId);
+    const sent = await this.deps.held.send(outbound);
+    if (outbound.message.event.EventType === EventType.ExecutionStarted) {
       const row = pendingRow(outbound.message);
       // A Pending row of another execution is a start that never ran (its episode is being
       // repeated after a crash, with a new execution id): the newer start replaces it.
-      const stalePending = existing?.runtimeStatus === 'Pending' && existing.executionId !== row.executionId;
-      if (!existing || isTerminal(existing.runtimeStatus) || stalePending)
-        await this.deps.tracking.writeInstance(row);
+      await this.putPendingRow(
+        row,
+        (existing) =>
+          isTerminal(existing.runtimeStatus) ||
+          (existing.runtimeStatus === 'Pending' && existing.executionId !== row.executionId),
+      );
     }
-    publish();
+    sent.publish();
+  }
+
+  /**
+   * Starts an instance: the start message, then its Pending row as one conditional write, so of
+   * concurrent starts of one id exactly one wins and the others find its row and are refused.
+   */
+  async createInstance(start: TaskMessage, options: CreateInstanceOptions): Promise<void> {
+    const row = pendingRow(start);
+    const sent = await this.deps.held.send({ message: start, visibleAt: options.visibleAt });
+    let blocking: StoredInstance | undefined;
+    try {
+      blocking = await this.putPendingRow(
+        row,
+        (existing) => !options.dedupeStatuses.includes(existing.runtimeStatus),
+      );
+    } catch (error) {
+      await sent.discard().catch(() => undefined);
+      throw error;
+    }
+    if (blocking) {
+      await sent.discard().catch(() => undefined);
+      throw new InstanceExistsError(blocking.instanceId, blocking.runtimeStatus);
+    }
+    // The row is in before this process may deliver the message, so the first episode finds it.
+    sent.publish();
+  }
+
+  /**
+   * Writes a Pending row as DTF's \`SetNewExecutionAsync\` does: insert-only when there is no row,
+   * else replace under the stored row's ETag, and only when \`mayReplace\` allows the stored row.
+   * A write that loses a race reads the row again and decides again. Returns the row that blocked
+   * the write, or undefined when it was written.
+   */
+  private async putPendingRow(
+    row: InstanceRow,
+    mayReplace: (existing: StoredInstance) => boolean,
+  ): Promise<StoredInstance | undefined> {
+    const { tracking, log } = this.deps;
+    // Insert first: most starts are of new ids, and a conflict tells us when there is a row.
+    let existing: StoredInstance | undefined;
+    for (let attempt = 1; ; attempt += 1) {
+      if (existing && !mayReplace(existing)) return existing;
+      try {
+        await tracking.writeInstance(row, existing ? { etag: existing.etag } : { insertOnly: true });
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof StoreConflictError) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
+      }
+      try {
+        existing = await tracking.getInstance(row.instanceId);
+      } catch (error) {
+        if (!(error instanceof CorruptDataError)) throw error;
+        // An unreadable row cannot say it is live: the start replaces it.
+        log('error', error.message);
+        await tracking.writeInstance(row);
+        return undefined;
+      }
+    }
   }
 
   /** The row, or undefined (logged) when it cannot be read. */

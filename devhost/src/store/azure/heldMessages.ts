@@ -36,6 +36,11 @@ export interface HeldMessagesOptions {
   onUnreadable: (instanceId: string, reason: string) => Promise<void>;
 }
 
+export interface SentMessage {
+  publish(): void;
+  discard(): Promise<void>;
+}
+
 const BATCH = 32;
 /** Messages enqueued here are held locally up to this many; beyond it they are read in batches. */
 const MAX_LOCAL_ACTIVITIES = 1000;
@@ -50,8 +55,11 @@ export class HeldMessages {
     this.table = new LeaseTable(options.clock);
   }
 
-  /** Enqueues durably; the returned function makes the message deliverable by this process. */
-  async send(outbound: OutboundMessage): Promise<() => void> {
+  /**
+   * Enqueues durably. `publish` then makes the message deliverable by this process; `discard`
+   * deletes it instead (a start that lost its race), before anyone could have seen it.
+   */
+  async send(outbound: OutboundMessage): Promise<SentMessage> {
     const { clock, visibilityMs } = this.options;
     const now = clock.now();
     const visibleAt = Math.max(now, outbound.visibleAt ?? now);
@@ -65,14 +73,18 @@ export class HeldMessages {
       outbound.message,
       heldHere ? Math.max(visibleAt - now, visibilityMs) : visibleAt - now,
     );
+    const discard = async (): Promise<void> => {
+      await queue.delete(sent.messageId, sent.popReceipt);
+    };
     if (!heldHere) {
       // Enough held here already: this one is read from the queue later, in batches.
-      return () => {
+      const publish = (): void => {
         this.nextPoll.delete(queue);
         this.table.notify();
       };
+      return { publish, discard };
     }
-    return () => {
+    const publish = (): void => {
       const held: Held = {
         messageId: sent.messageId,
         queue,
@@ -92,6 +104,7 @@ export class HeldMessages {
       if (toWorkItems) this.table.addActivity(held);
       else this.table.addControl(held);
     };
+    return { publish, discard };
   }
 
   /** Reads every control queue once (more while batches come back full); the number of new messages. */

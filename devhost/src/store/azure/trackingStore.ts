@@ -210,7 +210,9 @@ export class TrackingStore {
       else await this.instances.upsertEntity(entity, 'Replace');
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409 || status === 412) throw new StoreConflictError(row.instanceId);
+      // 404 under an ETag: the row was deleted since it was read, a change like any other.
+      if (status === 409 || status === 412 || (status === 404 && options.etag !== undefined))
+        throw new StoreConflictError(row.instanceId);
       throw error;
     }
   }
