@@ -30,6 +30,7 @@ import type {
 import { CheckpointWriter } from './checkpointWriter';
 import { CrashPoints, parseCrashSetting } from './crashPoints';
 import { HeldMessages } from './heldMessages';
+import { InstanceCache } from './instanceCache';
 import type { PartitionLeases } from './partitionLeases';
 import { provisionTaskHub, type ProvisionedHub } from './provisioning';
 import type { StorageCalls } from './storageCalls';
@@ -66,6 +67,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   private readonly tracking: TrackingStore;
   private readonly partitions: PartitionLeases;
   private readonly held: HeldMessages;
+  private readonly cache = new InstanceCache();
   private readonly reader: WorkItemReader;
   private readonly writer: CheckpointWriter;
   private closed = false;
@@ -88,7 +90,14 @@ export class AzureTaskHubStore implements TaskHubStore {
       log,
       onUnreadable: (instanceId, reason) => this.reader.failInstance(instanceId, reason, []),
     });
-    const deps = { clock: options.clock, tracking: hub.tracking, held: this.held, crash: this.crash, log };
+    const deps = {
+      clock: options.clock,
+      tracking: hub.tracking,
+      cache: this.cache,
+      held: this.held,
+      crash: this.crash,
+      log,
+    };
     this.reader = new WorkItemReader(deps);
     this.writer = new CheckpointWriter(deps);
   }
@@ -103,8 +112,12 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   async receiveOrchestrationWorkItem(lockMs: number): Promise<OrchestrationWorkItem | undefined> {
     this.assertOpen();
-    // Another owner has the partitions now: processing them here too would run work twice.
-    if (!this.partitions.healthy) return undefined;
+    // Another owner has the partitions now: processing them here too would run work twice, and
+    // what this process knows of their instances may be stale.
+    if (!this.partitions.healthy) {
+      this.cache.clear();
+      return undefined;
+    }
     const { table } = this.held;
     for (let round = 0; round < 4; round += 1) {
       const picked = table.leaseInstance(lockMs);
@@ -140,6 +153,8 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs: number): Promise<void> {
     const { table } = this.held;
+    // The work item failed somewhere: read the instance again next time.
+    this.cache.delete(workItem.instanceId);
     table.release(table.leasedMessages(workItem.messages), this.clock.now() + delayMs);
     table.releaseInstance(workItem.instanceId, workItem.lockToken);
     return Promise.resolve();
@@ -147,7 +162,15 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   renewOrchestrationWorkItem(workItem: OrchestrationWorkItem, lockMs: number): Promise<number> {
     const { instanceId, lockToken, messages } = workItem;
-    return attempt(() => this.held.table.renewInstance(instanceId, lockToken, lockMs, messages));
+    return attempt(() => {
+      try {
+        return this.held.table.renewInstance(instanceId, lockToken, lockMs, messages);
+      } catch (error) {
+        // Someone else may hold the instance now.
+        this.cache.delete(instanceId);
+        throw error;
+      }
+    });
   }
 
   // ---- activity work items ----
@@ -212,14 +235,17 @@ export class AzureTaskHubStore implements TaskHubStore {
     return history && { executionId: history.executionId, events: history.events };
   }
 
-  purgeInstance(instanceId: string): Promise<number> {
-    return this.tracking.purge(instanceId);
+  async purgeInstance(instanceId: string): Promise<number> {
+    this.cache.delete(instanceId);
+    const purged = await this.tracking.purge(instanceId);
+    this.cache.delete(instanceId);
+    return purged;
   }
 
   async purgeInstances(filter: InstanceFilter): Promise<number> {
     const rows = matchingInstances(await this.tracking.listInstances(filter.instanceIdPrefix), filter);
     let count = 0;
-    for (const row of rows) count += await this.tracking.purge(row.instanceId);
+    for (const row of rows) count += await this.purgeInstance(row.instanceId);
     return count;
   }
 

@@ -7,6 +7,7 @@
 import type { Clock } from '../../clock/clock';
 import { EventType, isTerminal } from '../../protocol/history';
 import { InstanceExistsError, StoreConflictError } from '../errors';
+import { frozenCopy } from '../frozen';
 import { pendingRow } from '../instanceQuery';
 import type {
   CreateInstanceOptions,
@@ -20,11 +21,13 @@ import type {
 import { CorruptDataError } from './corruptData';
 import type { CrashPoints } from './crashPoints';
 import type { Held, HeldMessages } from './heldMessages';
-import type { TrackingStore } from './trackingStore';
+import type { InstanceCache } from './instanceCache';
+import type { StoredHistory, TrackingStore } from './trackingStore';
 
 export interface CheckpointWriterDeps {
   clock: Clock;
   tracking: TrackingStore;
+  cache: InstanceCache;
   held: HeldMessages;
   crash: CrashPoints;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
@@ -39,34 +42,49 @@ export class CheckpointWriter {
   constructor(private readonly deps: CheckpointWriterDeps) {}
 
   async complete(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
-    const { tracking, crash, clock, held: heldMessages } = this.deps;
+    const { tracking, crash, clock, held: heldMessages, cache } = this.deps;
     const { table } = heldMessages;
     const { instanceId } = workItem;
     try {
       await this.enqueueAll(checkpoint.outbound ?? []);
       crash.reached('after-enqueue');
-      const now = new Date(clock.now()).toISOString();
+      const nowMs = clock.now();
+      const now = new Date(nowMs).toISOString();
+      let history: StoredHistory | undefined;
       if (checkpoint.history) {
         const { executionId, events, rewrite } = checkpoint.history;
         const start = !rewrite && workItem.historyExecutionId === executionId ? workItem.history.length : 0;
-        await tracking.writeHistory(
+        const added = events.slice(start);
+        const etag = await tracking.writeHistory(
           instanceId,
           executionId,
-          events.slice(start),
+          added,
           start,
           workItem.historyEtag,
           now,
         );
         crash.reached('after-history');
+        history = {
+          executionId,
+          events: [...workItem.history.slice(0, start), ...added.map(frozenCopy)],
+          etag,
+          checkpointAt: nowMs,
+        };
       } else if (checkpoint.instance) {
         const etag = await tracking.sentinelEtag(instanceId);
         if (etag !== workItem.historyEtag) throw new StoreConflictError(instanceId);
       }
       if (checkpoint.instance) {
-        await tracking.writeInstance(checkpoint.instance);
+        const etag = await tracking.writeInstance(checkpoint.instance);
         crash.reached('after-instance');
+        if (history) cache.set(instanceId, { row: { ...checkpoint.instance, etag }, history });
+        else cache.delete(instanceId);
+      } else if (history) {
+        cache.set(instanceId, { row: workItem.instance, history });
       }
     } catch (error) {
+      // A conflict, or a failure midway: what is stored is not known any more.
+      cache.delete(instanceId);
       table.releaseInstance(instanceId, workItem.lockToken);
       throw error;
     }
@@ -134,8 +152,8 @@ export class CheckpointWriter {
   }
 
   /**
-   * Writes a Pending row as DTF's \`SetNewExecutionAsync\` does: insert-only when there is no row,
-   * else replace under the stored row's ETag, and only when \`mayReplace\` allows the stored row.
+   * Writes a Pending row as DTF's `SetNewExecutionAsync` does: insert-only when there is no row,
+   * else replace under the stored row's ETag, and only when `mayReplace` allows the stored row.
    * A write that loses a race reads the row again and decides again. Returns the row that blocked
    * the write, or undefined when it was written.
    */
@@ -143,23 +161,32 @@ export class CheckpointWriter {
     row: InstanceRow,
     mayReplace: (existing: StoredInstance) => boolean,
   ): Promise<StoredInstance | undefined> {
-    const { tracking, log } = this.deps;
+    const { tracking, log, cache } = this.deps;
+    const { instanceId } = row;
     // Insert first: most starts are of new ids, and a conflict tells us when there is a row.
     let existing: StoredInstance | undefined;
     for (let attempt = 1; ; attempt += 1) {
       if (existing && !mayReplace(existing)) return existing;
       try {
-        await tracking.writeInstance(row, existing ? { etag: existing.etag } : { insertOnly: true });
+        const etag = await tracking.writeInstance(
+          row,
+          existing ? { etag: existing.etag } : { insertOnly: true },
+        );
+        // A new row: there was no instance, so no history either (if there was, the first
+        // checkpoint's ETag check finds out). A replaced row keeps the known history.
+        if (existing) cache.setRow(instanceId, { ...row, etag });
+        else cache.set(instanceId, { row: { ...row, etag }, history: undefined });
         return undefined;
       } catch (error) {
         if (!(error instanceof StoreConflictError) || attempt >= MAX_CREATE_ATTEMPTS) throw error;
       }
       try {
-        existing = await tracking.getInstance(row.instanceId);
+        existing = await tracking.getInstance(instanceId);
       } catch (error) {
         if (!(error instanceof CorruptDataError)) throw error;
         // An unreadable row cannot say it is live: the start replaces it.
         log('error', error.message);
+        cache.delete(instanceId);
         await tracking.writeInstance(row);
         return undefined;
       }

@@ -8,17 +8,19 @@ import type { Clock } from '../../clock/clock';
 import { EventType } from '../../protocol/history';
 import { pendingRow } from '../instanceQuery';
 import { asReceived, type InstanceLease } from '../leaseTable';
-import type { InstanceRow, OrchestrationWorkItem, StoredInstance } from '../taskHubStore';
+import type { InstanceRow, OrchestrationWorkItem, StoredInstance, TaskMessage } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
 import type { Held, HeldMessages } from './heldMessages';
 import { isOutOfOrder, repairedInstanceRow } from './historyTruth';
-import type { StoredHistory, TrackingStore } from './trackingStore';
+import type { InstanceCache, KnownInstance } from './instanceCache';
+import type { TrackingStore } from './trackingStore';
 
 const MAX_OUT_OF_ORDER_HOLDS = 8;
 
 export interface WorkItemReaderDeps {
   clock: Clock;
   tracking: TrackingStore;
+  cache: InstanceCache;
   held: HeldMessages;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -28,33 +30,27 @@ export class WorkItemReader {
 
   /** The work item of a leased instance, or undefined when nothing in it can be delivered now. */
   async read(picked: InstanceLease<Held>): Promise<OrchestrationWorkItem | undefined> {
-    const { tracking, held: heldMessages, log, clock } = this.deps;
+    const { held: heldMessages, clock, cache } = this.deps;
     const { table } = heldMessages;
     const { instanceId } = picked;
-    let instance: StoredInstance | undefined;
-    let history: StoredHistory | undefined;
-    try {
-      [instance, history] = await Promise.all([
-        tracking.getInstance(instanceId),
-        tracking.readHistory(instanceId),
-      ]);
-    } catch (error) {
-      if (error instanceof CorruptDataError) {
-        await this.failInstance(instanceId, error.message, picked.messages);
-        table.releaseInstance(instanceId, picked.token);
-        return undefined;
+    let known = cache.get(instanceId);
+    // A start whose row this process did not write (another client's, or one from before a
+    // restart) may have replaced the row: read it again.
+    if (known && picked.messages.some((h) => isForeignStart(h.message, known?.row))) known = undefined;
+    if (!known) {
+      try {
+        known = await this.readStored(instanceId);
+      } catch (error) {
+        if (error instanceof CorruptDataError) {
+          await this.failInstance(instanceId, error.message, picked.messages);
+          table.releaseInstance(instanceId, picked.token);
+          return undefined;
+        }
+        throw error;
       }
-      throw error;
+      cache.set(instanceId, known);
     }
-    const repaired = repairedInstanceRow(instance, history);
-    if (repaired) {
-      log(
-        'warn',
-        `Instance '${instanceId}' had an Instances row behind its history; repaired it from history.`,
-      );
-      await tracking.writeInstance(repaired);
-      instance = await tracking.getInstance(instanceId);
-    }
+    const { row: instance, history } = known;
     const now = clock.now();
     const early = picked.messages.filter(
       (h) => h.holds < MAX_OUT_OF_ORDER_HOLDS && isOutOfOrder(h.message, history),
@@ -73,7 +69,7 @@ export class WorkItemReader {
     return {
       instanceId,
       messages: delivered.map(asReceived),
-      instance,
+      instance: instance && { ...instance },
       history: history?.events ?? [],
       historyExecutionId: history?.executionId,
       historyEtag: history?.etag,
@@ -82,10 +78,28 @@ export class WorkItemReader {
     };
   }
 
+  /** The row and history as stored; a row that lags its history is repaired first. */
+  private async readStored(instanceId: string): Promise<KnownInstance> {
+    const { tracking, log } = this.deps;
+    const [row, history] = await Promise.all([
+      tracking.getInstance(instanceId),
+      tracking.readHistory(instanceId),
+    ]);
+    const repaired = repairedInstanceRow(row, history);
+    if (!repaired) return { row, history };
+    log(
+      'warn',
+      `Instance '${instanceId}' had an Instances row behind its history; repaired it from history.`,
+    );
+    const etag = await tracking.writeInstance(repaired);
+    return { row: { ...repaired, etag }, history };
+  }
+
   /** Marks an instance whose stored data cannot be read as Failed, saying why, and drops its messages. */
   async failInstance(instanceId: string, reason: string, held: readonly Held[]): Promise<void> {
-    const { tracking, held: heldMessages, log, clock } = this.deps;
+    const { tracking, held: heldMessages, log, clock, cache } = this.deps;
     log('error', `Instance '${instanceId}' failed: ${reason}`);
+    cache.delete(instanceId);
     const now = new Date(clock.now()).toISOString();
     let row: InstanceRow | undefined;
     let rowUnreadable = false;
@@ -136,4 +150,13 @@ function blankRow(instanceId: string, now: string): InstanceRow {
     generation: 0,
     parentInstanceId: null,
   };
+}
+
+/** A start for an execution other than the one the known row names. */
+function isForeignStart(message: TaskMessage, row: StoredInstance | undefined): boolean {
+  const event = message.event;
+  return (
+    event.EventType === EventType.ExecutionStarted &&
+    event.OrchestrationInstance.ExecutionId !== row?.executionId
+  );
 }

@@ -9,6 +9,7 @@ import { EventType, isTerminal, type HistoryEvent } from '../../protocol/history
 import type { Clock } from '../../clock/clock';
 import { attempt } from '../attempt';
 import { InstanceExistsError, StoreConflictError } from '../errors';
+import { frozenCopy } from '../frozen';
 import { instancePage, matchingInstances, pendingRow } from '../instanceQuery';
 import { asReceived, LeaseTable, type HeldMessage } from '../leaseTable';
 import { queueFor } from '../routing';
@@ -256,17 +257,4 @@ export class MemoryTaskHubStore implements TaskHubStore {
   private assertOpen(): void {
     if (this.closed) throw new Error(`The task hub store '${this.taskHubName}' is closed.`);
   }
-}
-
-/** Stored events are shared with readers, never copied on read, so they are frozen when written. */
-function frozenCopy<T>(value: T): T {
-  return deepFreeze(structuredClone(value));
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
