@@ -238,14 +238,15 @@ export class LeaseTable<M extends HeldMessage> {
   }
 
   /**
-   * Gives control messages back, deliverable from `at`. `undeliver` also takes back the delivery
-   * count (the messages were taken but never handed to anyone).
+   * Gives control messages back (also ones marked for deletion), deliverable from `at`.
+   * `undeliver` also takes back the delivery count (they were taken but never handed to anyone).
    */
   release(messages: readonly M[], at: number, undeliver = false): void {
     const slots = new Set<InstanceSlot<M>>();
     for (const held of messages) {
       held.visibleAt = at;
       held.receipt = '';
+      held.deleting = false;
       if (undeliver) held.deliveries -= 1;
       const slot = this.instances.get(held.instanceId);
       if (slot) slots.add(slot);

@@ -189,8 +189,9 @@ export class AzureTaskHubStore implements TaskHubStore {
     this.assertOpen();
     this.crash.reached('activity-after-side-effect');
     await this.writer.enqueue({ message: result });
+    // The result is in its queue: the activity message can go in the background.
     const held = this.held.table.leasedActivity(workItem);
-    if (held) await this.held.delete(held);
+    if (held) this.held.deleteSoon([held]);
   }
 
   abandonActivityWorkItem(workItem: ActivityWorkItem, delayMs: number): Promise<void> {
@@ -224,6 +225,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     pageSize: number,
     continuationToken?: string,
   ): Promise<InstancePage> {
+    await this.writer.allRowsWritten();
     const rows = await this.tracking.listInstances(filter.instanceIdPrefix);
     return instancePage(matchingInstances(rows, filter), pageSize, continuationToken);
   }
@@ -236,6 +238,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   }
 
   async purgeInstance(instanceId: string): Promise<number> {
+    await this.writer.rowsWritten(instanceId);
     this.cache.delete(instanceId);
     const purged = await this.tracking.purge(instanceId);
     this.cache.delete(instanceId);
@@ -243,6 +246,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   }
 
   async purgeInstances(filter: InstanceFilter): Promise<number> {
+    await this.writer.allRowsWritten();
     const rows = matchingInstances(await this.tracking.listInstances(filter.instanceIdPrefix), filter);
     let count = 0;
     for (const row of rows) count += await this.purgeInstance(row.instanceId);
@@ -256,6 +260,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.writer.allRowsWritten();
     await this.held.close();
     await this.partitions.release();
   }

@@ -19,10 +19,11 @@ import type {
   TaskMessage,
 } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
+import { CheckpointTails } from './checkpointTails';
 import type { CrashPoints } from './crashPoints';
-import type { Held, HeldMessages } from './heldMessages';
+import type { HeldMessages } from './heldMessages';
 import type { InstanceCache } from './instanceCache';
-import type { StoredHistory, TrackingStore } from './trackingStore';
+import type { TrackingStore } from './trackingStore';
 
 export interface CheckpointWriterDeps {
   clock: Clock;
@@ -39,8 +40,16 @@ const SEND_PARALLELISM = 16;
 const MAX_CREATE_ATTEMPTS = 5;
 
 export class CheckpointWriter {
-  constructor(private readonly deps: CheckpointWriterDeps) {}
+  private readonly tails: CheckpointTails;
 
+  constructor(private readonly deps: CheckpointWriterDeps) {
+    this.tails = new CheckpointTails(deps);
+  }
+
+  /**
+   * Outbound messages, then the history under the work item's ETag; then the instance is free for
+   * its next episode while its row and the deletes follow in order behind it (`CheckpointTails`).
+   */
   async complete(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
     const { tracking, crash, clock, held: heldMessages, cache } = this.deps;
     const { table } = heldMessages;
@@ -49,12 +58,11 @@ export class CheckpointWriter {
       await this.enqueueAll(checkpoint.outbound ?? []);
       crash.reached('after-enqueue');
       const nowMs = clock.now();
-      const now = new Date(nowMs).toISOString();
-      let history: StoredHistory | undefined;
       if (checkpoint.history) {
         const { executionId, events, rewrite } = checkpoint.history;
         const start = !rewrite && workItem.historyExecutionId === executionId ? workItem.history.length : 0;
         const added = events.slice(start);
+        const now = new Date(nowMs).toISOString();
         const etag = await tracking.writeHistory(
           instanceId,
           executionId,
@@ -64,23 +72,19 @@ export class CheckpointWriter {
           now,
         );
         crash.reached('after-history');
-        history = {
+        const history = {
           executionId,
           events: [...workItem.history.slice(0, start), ...added.map(frozenCopy)],
           etag,
           checkpointAt: nowMs,
         };
+        // The row is known from here on, though written a moment later (its ETag is not kept).
+        const row = checkpoint.instance ? { ...checkpoint.instance, etag: '' } : workItem.instance;
+        cache.set(instanceId, { row, history });
       } else if (checkpoint.instance) {
         const etag = await tracking.sentinelEtag(instanceId);
         if (etag !== workItem.historyEtag) throw new StoreConflictError(instanceId);
-      }
-      if (checkpoint.instance) {
-        const etag = await tracking.writeInstance(checkpoint.instance);
-        crash.reached('after-instance');
-        if (history) cache.set(instanceId, { row: { ...checkpoint.instance, etag }, history });
-        else cache.delete(instanceId);
-      } else if (history) {
-        cache.set(instanceId, { row: workItem.instance, history });
+        cache.delete(instanceId);
       }
     } catch (error) {
       // A conflict, or a failure midway: what is stored is not known any more.
@@ -88,7 +92,6 @@ export class CheckpointWriter {
       table.releaseInstance(instanceId, workItem.lockToken);
       throw error;
     }
-    crash.reached('before-delete');
     const release = new Set(checkpoint.release?.messageIds ?? []);
     const leased = table.leasedMessages(workItem.messages);
     const deletes = leased.filter((h) => !release.has(h.messageId));
@@ -97,8 +100,17 @@ export class CheckpointWriter {
       clock.now() + (checkpoint.release?.delayMs ?? 0),
     );
     table.markDeleting(deletes);
-    await Promise.all(deletes.map((held: Held) => heldMessages.delete(held)));
+    this.tails.add(instanceId, checkpoint.instance, deletes);
     table.releaseInstance(instanceId, workItem.lockToken);
+  }
+
+  /** Resolves once the instance's queued row writes are done, so a read sees the newest row. */
+  rowsWritten(instanceId: string): Promise<void> {
+    return this.tails.rowsWritten(instanceId);
+  }
+
+  allRowsWritten(): Promise<void> {
+    return this.tails.allRowsWritten();
   }
 
   async enqueueAll(outbound: readonly OutboundMessage[]): Promise<void> {
@@ -163,6 +175,8 @@ export class CheckpointWriter {
   ): Promise<StoredInstance | undefined> {
     const { tracking, log, cache } = this.deps;
     const { instanceId } = row;
+    // A row still being written for this instance must land first, so this write sees it.
+    await this.tails.rowsWritten(instanceId);
     // Insert first: most starts are of new ids, and a conflict tells us when there is a row.
     let existing: StoredInstance | undefined;
     for (let attempt = 1; ; attempt += 1) {
@@ -193,8 +207,9 @@ export class CheckpointWriter {
     }
   }
 
-  /** The row, or undefined (logged) when it cannot be read. */
+  /** The newest row, or undefined (logged) when it cannot be read. */
   async safeGetInstance(instanceId: string): Promise<StoredInstance | undefined> {
+    await this.tails.rowsWritten(instanceId);
     try {
       return await this.deps.tracking.getInstance(instanceId);
     } catch (error) {

@@ -49,6 +49,7 @@ export class HeldMessages {
   readonly table: LeaseTable<Held>;
   private readonly nextPoll = new Map<TaskHubQueue, { at: number; backoff: number }>();
   private readonly fetching = new Map<TaskHubQueue, Promise<number>>();
+  private readonly deleting = new Set<Promise<void>>();
   private closed = false;
 
   constructor(private readonly options: HeldMessagesOptions) {
@@ -117,6 +118,23 @@ export class HeldMessages {
     return this.fetch(this.options.workItems, true);
   }
 
+  /**
+   * Deletes messages in the background (they are never delivered again from now on); `close`
+   * waits for them. A delete that fails leaves the message in its queue, to be read and dropped
+   * as a duplicate later.
+   */
+  deleteSoon(messages: readonly Held[]): void {
+    this.table.markDeleting(messages);
+    for (const held of messages) {
+      const deleting = this.delete(held)
+        .catch((error: unknown) =>
+          this.options.log('warn', `Could not delete a message from '${held.queue.name}': ${String(error)}`),
+        )
+        .finally(() => this.deleting.delete(deleting));
+      this.deleting.add(deleting);
+    }
+  }
+
   /** Deletes a held message from its queue and the table; retries with a newer pop receipt. */
   async delete(held: Held): Promise<void> {
     this.table.markDeleting([held]);
@@ -140,7 +158,7 @@ export class HeldMessages {
   async close(): Promise<void> {
     this.closed = true;
     this.table.close();
-    await Promise.allSettled([...this.fetching.values()]);
+    await Promise.allSettled([...this.fetching.values(), ...this.deleting]);
     const now = this.options.clock.now();
     for (const held of this.table.held()) {
       await held.queue
