@@ -108,6 +108,11 @@ export class LeaseTable<M extends HeldMessage> {
     return this.activities.get(messageId)?.held;
   }
 
+  /** The control messages held for one instance, oldest first. */
+  messagesOf(instanceId: string): M[] {
+    return [...(this.instances.get(instanceId)?.messages.values() ?? [])];
+  }
+
   /** Every held message not being deleted, oldest first. */
   held(): M[] {
     return [...this.control.values(), ...[...this.activities.values()].map((cell) => cell.held)]

@@ -122,7 +122,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     for (let round = 0; round < 4; round += 1) {
       const picked = table.leaseInstance(lockMs);
       if (!picked) {
-        if ((await this.held.fetchControl()) === 0) return undefined;
+        if ((await this.held.reader.readControl()) === 0) return undefined;
         continue;
       }
       let item: OrchestrationWorkItem | undefined;
@@ -180,7 +180,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     for (let round = 0; round < 2; round += 1) {
       const held = this.held.table.leaseActivity(lockMs);
       if (held) return { ...asReceived(held), lockedUntil: held.visibleAt };
-      if ((await this.held.fetchActivities()) === 0) return undefined;
+      if ((await this.held.reader.readActivities()) === 0) return undefined;
     }
     return undefined;
   }

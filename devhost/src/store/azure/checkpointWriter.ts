@@ -81,6 +81,11 @@ export class CheckpointWriter {
         // The row is known from here on, though written a moment later (its ETag is not kept).
         const row = checkpoint.instance ? { ...checkpoint.instance, etag: '' } : workItem.instance;
         cache.set(instanceId, { row, history });
+        // Results held back for the event that schedules them may find it in this history now.
+        const heldBack = table
+          .messagesOf(instanceId)
+          .filter((h) => h.holds > 0 && h.receipt === '' && !h.deleting && h.visibleAt > nowMs);
+        if (heldBack.length > 0) table.release(heldBack, nowMs);
       } else if (checkpoint.instance) {
         const etag = await tracking.sentinelEtag(instanceId);
         if (etag !== workItem.historyEtag) throw new StoreConflictError(instanceId);

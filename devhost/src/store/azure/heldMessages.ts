@@ -7,14 +7,16 @@
  * recognised by its id and stays held.
  */
 import type { Clock } from '../../clock/clock';
-import { EventType } from '../../protocol/history';
 import { LeaseTable, type HeldMessage } from '../leaseTable';
 import { controlQueueIndex, queueFor } from '../routing';
-import type { OutboundMessage, TaskMessage } from '../taskHubStore';
-import type { FetchedMessage, TaskHubQueue } from './taskHubQueue';
+import type { OutboundMessage } from '../taskHubStore';
+import { QueueReader } from './queueReader';
+import type { TaskHubQueue } from './taskHubQueue';
 
 export interface Held extends HeldMessage {
   readonly queue: TaskHubQueue;
+  /** Read from the queue (rather than sent by this process). */
+  readonly read: boolean;
   /** The blob of a large message, deleted with it. */
   readonly blobName: string | undefined;
   /** The queue's pop receipt (changes when a read returns the message again). */
@@ -29,7 +31,7 @@ export interface HeldMessagesOptions {
   workItems: TaskHubQueue;
   visibilityMs: number;
   maxPollMs: number;
-  /** Messages read ahead per queue kind before the local table is considered full. */
+  /** Messages read from one queue and held at a time. */
   bufferThreshold: number;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** An unreadable message that names its instance: the store marks that instance Failed. */
@@ -41,19 +43,20 @@ export interface SentMessage {
   discard(): Promise<void>;
 }
 
-const BATCH = 32;
-/** Messages enqueued here are held locally up to this many; beyond it they are read in batches. */
-const MAX_LOCAL_ACTIVITIES = 1000;
+/**
+ * Activity messages enqueued here are held locally up to this many (about 1-2 KB each); beyond it
+ * they are read back from the queue in batches, which costs more the deeper the queue is.
+ */
+const MAX_LOCAL_ACTIVITIES = 20_000;
 
 export class HeldMessages {
   readonly table: LeaseTable<Held>;
-  private readonly nextPoll = new Map<TaskHubQueue, { at: number; backoff: number }>();
-  private readonly fetching = new Map<TaskHubQueue, Promise<number>>();
+  readonly reader: QueueReader;
   private readonly deleting = new Set<Promise<void>>();
-  private closed = false;
 
   constructor(private readonly options: HeldMessagesOptions) {
     this.table = new LeaseTable(options.clock);
+    this.reader = new QueueReader({ ...options, table: this.table });
   }
 
   /**
@@ -79,16 +82,14 @@ export class HeldMessages {
     };
     if (!heldHere) {
       // Enough held here already: this one is read from the queue later, in batches.
-      const publish = (): void => {
-        this.nextPoll.delete(queue);
-        this.table.notify();
-      };
+      const publish = (): void => this.reader.soon(queue);
       return { publish, discard };
     }
     const publish = (): void => {
       const held: Held = {
         messageId: sent.messageId,
         queue,
+        read: false,
         instanceId,
         message: outbound.message,
         insertedAt: now,
@@ -106,16 +107,6 @@ export class HeldMessages {
       else this.table.addControl(held);
     };
     return { publish, discard };
-  }
-
-  /** Reads every control queue once (more while batches come back full); the number of new messages. */
-  async fetchControl(): Promise<number> {
-    const counts = await Promise.all(this.options.controlQueues.map((queue) => this.fetch(queue, false)));
-    return counts.reduce((a, b) => a + b, 0);
-  }
-
-  fetchActivities(): Promise<number> {
-    return this.fetch(this.options.workItems, true);
   }
 
   /**
@@ -148,6 +139,7 @@ export class HeldMessages {
     } finally {
       if (this.table.activityMessage(held.messageId) === held) this.table.removeActivity(held);
       else this.table.removeControl(held);
+      this.reader.forget(held);
     }
   }
 
@@ -156,9 +148,9 @@ export class HeldMessages {
    * in the order they were enqueued, one at a time, so the queue keeps that order.
    */
   async close(): Promise<void> {
-    this.closed = true;
     this.table.close();
-    await Promise.allSettled([...this.fetching.values(), ...this.deleting]);
+    await this.reader.close();
+    await Promise.allSettled([...this.deleting]);
     const now = this.options.clock.now();
     for (const held of this.table.held()) {
       await held.queue
@@ -171,90 +163,4 @@ export class HeldMessages {
     const queues = this.options.controlQueues;
     return queues[controlQueueIndex(instanceId, queues.length)] as TaskHubQueue;
   }
-
-  /** Reads a queue in batches of 32 (while batches come back full and the table has room). */
-  private fetch(queue: TaskHubQueue, activities: boolean): Promise<number> {
-    const running = this.fetching.get(queue);
-    if (running) return running;
-    const poll = this.nextPoll.get(queue);
-    if (this.closed || (poll && poll.at > Date.now())) return Promise.resolve(0);
-    const { visibilityMs, maxPollMs, bufferThreshold } = this.options;
-    const run = (async () => {
-      let added = 0;
-      try {
-        for (;;) {
-          const batch = await queue.receive(BATCH, visibilityMs);
-          for (const fetched of batch) if (await this.adopt(queue, activities, fetched)) added += 1;
-          const size = activities ? this.table.activityCount : this.table.controlCount;
-          if (batch.length < BATCH || size >= bufferThreshold || this.closed) break;
-        }
-      } finally {
-        this.fetching.delete(queue);
-      }
-      const backoff = added > 0 ? 0 : Math.min(maxPollMs, Math.max(50, (poll?.backoff ?? 25) * 2));
-      this.nextPoll.set(queue, { at: Date.now() + backoff, backoff });
-      return added;
-    })();
-    this.fetching.set(queue, run);
-    return run;
-  }
-
-  /** Takes a message read from Azure into the table; true when it is new work. */
-  private async adopt(queue: TaskHubQueue, activities: boolean, fetched: FetchedMessage): Promise<boolean> {
-    const known = activities
-      ? this.table.activityMessage(fetched.messageId)
-      : this.table.controlMessage(fetched.messageId);
-    if (known) {
-      known.popReceipt = fetched.popReceipt;
-      return false;
-    }
-    if (!fetched.message) {
-      const reason = fetched.error?.message ?? 'unreadable message';
-      const instanceId = fetched.error?.instanceId;
-      this.options.log('error', `Discarded a queue message from '${queue.name}': ${reason}`);
-      await queue.delete(fetched.messageId, fetched.popReceipt, fetched.blobName);
-      if (instanceId !== undefined) await this.options.onUnreadable(instanceId, reason);
-      return false;
-    }
-    const now = this.options.clock.now();
-    const due = dueTime(fetched.message);
-    if (due !== undefined && due - now > this.options.visibilityMs) {
-      // Delivered early (Azure caps a delay at 7 days, or it was hidden in real time): hide it again.
-      await queue.hide(fetched.messageId, fetched.popReceipt, due - now);
-      return false;
-    }
-    const held: Held = {
-      messageId: fetched.messageId,
-      queue,
-      instanceId: fetched.message.orchestrationInstance.InstanceId,
-      message: fetched.message,
-      insertedAt: fetched.insertedAt,
-      firstDequeueCount: fetched.dequeueCount,
-      blobName: fetched.blobName,
-      popReceipt: fetched.popReceipt,
-      seq: 0,
-      visibleAt: Math.max(now, due ?? now),
-      receipt: '',
-      deliveries: 0,
-      holds: 0,
-      deleting: false,
-    };
-    if (activities) this.table.addActivity(held);
-    else this.table.addControl(held);
-    return true;
-  }
-}
-
-/** When a timer or scheduled start is due, from the message itself (survives restarts). */
-function dueTime(message: TaskMessage): number | undefined {
-  const event = message.event;
-  const at =
-    event.EventType === EventType.TimerFired
-      ? event.FireAt
-      : event.EventType === EventType.ExecutionStarted
-        ? event.ScheduledStartTime
-        : null;
-  if (at === null) return undefined;
-  const time = Date.parse(at);
-  return Number.isFinite(time) ? time : undefined;
 }

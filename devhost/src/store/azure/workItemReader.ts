@@ -57,7 +57,8 @@ export class WorkItemReader {
     );
     const delivered = picked.messages.filter((h) => !early.includes(h));
     if (delivered.length === 0) {
-      // Nothing else to run: wait a little for the episode that schedules them.
+      // Nothing else to run: wait for the checkpoint that schedules them (which releases them),
+      // or, should none come, a growing while.
       for (const h of early) {
         h.holds += 1;
         table.release([h], now + Math.min(500 * 2 ** h.holds, 30_000), true);
