@@ -87,7 +87,7 @@ export interface ForeignRequestProblem {
 
 /**
  * The checks for a request to a local-only listener or path: `undefined` when it may proceed,
- * else the refusal to send. `requireJson`: POST/PUT/PATCH must carry JSON, DELETE JSON or nothing.
+ * else the refusal to send. `requireJson`: a state-changing request sends JSON or no body type at all.
  */
 export function foreignRequestProblem(
   ownOrigin: string,
@@ -110,14 +110,11 @@ export function foreignRequestProblem(
   if (!options.requireJson) return undefined;
   const method = (req.method ?? 'GET').toUpperCase();
   const contentType = req.headers['content-type'];
-  const json = isJsonContentType(contentType);
-  if (
-    (method === 'DELETE' && contentType !== undefined && !json) ||
-    (STATE_CHANGING.has(method) && method !== 'DELETE' && !json)
-  ) {
+  // Forms and text are what a page can send to another origin without asking; JSON it cannot.
+  if (STATE_CHANGING.has(method) && contentType !== undefined && !isJsonContentType(contentType)) {
     return {
       spec: httpErrors.unsupportedMediaType,
-      detail: `A ${method} here sends Content-Type: application/json (got ${JSON.stringify(contentType ?? '')}).`,
+      detail: `A ${method} here sends JSON or no body (got Content-Type ${JSON.stringify(contentType)}).`,
     };
   }
   return undefined;
