@@ -1,4 +1,4 @@
-import type { TestHost } from '../../../devhost/testing/startTestHost';
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { failing, fakeActivities, startAppHost, uniqueId } from './appHost';
 
 /**
