@@ -4,12 +4,15 @@
  * through every Durable Functions pattern, and then used by that app's own jest tests. Slow (it
  * installs about 500 packages from the npm cache): jest's `slow` project runs test/integration/package/.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
 import { assertDevhostBuilt, npm, packDevhost, repoRoot } from './npmPack';
 
+const run = promisify(execFile);
 const fixtureDir = path.join(repoRoot, 'test', 'fixtures', 'js-app');
 
 interface CheckStatus {
@@ -70,6 +73,13 @@ it("installs from the tarball beside the app's own SDK copies, without the optio
   expect(existsSync(installed('durable-functions'))).toBe(true);
   expect(existsSync(installed('azurite'))).toBe(false);
   expect(existsSync(installed('@vercel/cosmosdb-server'))).toBe(false);
+});
+
+it('names the missing optional package when a test asks for the Cosmos emulator', async () => {
+  const script =
+    "require('devhost/testing').testCosmos().then(() => console.log('started'), (e) => console.log(e.name, e.message))";
+  const { stdout } = await run(process.execPath, ['-e', script], { cwd: appDir, timeout: 30_000 });
+  expect(stdout).toMatch(/^MissingPackageError @vercel\/cosmosdb-server is not installed/);
 });
 
 describe('the app under `devhost start`', () => {
