@@ -15,6 +15,7 @@ const slow = [
 const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/quietSdkWarnings.ts'],
   transform: {
     // tsconfig.json sets isolatedModules, so ts-jest only transpiles: `npm run lint` checks types.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
