@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common';
+import { IdSchema } from './ids';
 import { OrderOutcomeSchema } from './outcomes';
 
 /** State of the per-customer order statistics entity. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IdSchema, TextSchema } from './common';
+import { TextSchema } from './common';
+import { IdSchema } from './ids';
 import {
   ITEM_MAX_QUANTITY,
   ITEM_MIN_QUANTITY,

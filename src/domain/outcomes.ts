@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common';
+import { IdSchema } from './ids';
 import { OrderSchema } from './order';
 
 export const OrderOutcomeSchema = z.enum([

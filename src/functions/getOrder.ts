@@ -3,6 +3,7 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import { IdSchema } from '../domain';
 import { findStatus, statusView } from '../http/instances';
+import { clientLinks, orderPath } from '../http/links';
 import { errorResponse, guarded, json, validatedParam } from '../http/responses';
 
 /** GET /api/orders/{orderId}: the order as the business sees it, with its outcome and workflow. */
@@ -19,9 +20,7 @@ export async function getOrder(request: HttpRequest, client: df.DurableClient, _
       order,
       outcome,
       orchestration: status ? statusView(status) : null,
-      ...(status
-        ? { statusQueryGetUri: client.createHttpManagementPayload(order.instanceId).statusQueryGetUri }
-        : {}),
+      ...clientLinks(order.instanceId, orderPath(order.id)),
     });
   });
 }

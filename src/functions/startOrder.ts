@@ -9,6 +9,7 @@ import {
   withoutPaymentToken,
 } from '../domain';
 import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { orderPath } from '../http/links';
 import { errorResponse, guarded, readBody } from '../http/responses';
 import { orderInstanceId, PROCESS_ORDER } from '../orchestrators/processOrder';
 
@@ -44,16 +45,21 @@ export async function startOrder(
       createdAt: new Date().toISOString(),
     };
     const { created, doc: stored } = await repos.orders.create(doc);
+    const what = `Order ${order.id}`;
     if (!created) {
-      if (await findStatus(client, instanceId)) return alreadyExists(client, `Order ${order.id}`, instanceId);
+      if (await findStatus(client, instanceId)) return alreadyExists(what, instanceId, orderPath(order.id));
       // The document exists but its workflow never started (the first request died in between):
       // start it, but only for the same order, never for a different one reusing the id.
-      if (!sameOrder(stored, orderRequest)) {
-        return alreadyExists(client, `Order ${order.id}`, instanceId);
-      }
+      if (!sameOrder(stored, orderRequest)) return alreadyExists(what, instanceId, orderPath(order.id));
     }
     await repos.paymentTokens.put(order.id, orderRequest.paymentMethodToken);
-    return startAndAccept(client, request, PROCESS_ORDER, instanceId, { order }, `Order ${order.id}`);
+    return startAndAccept(client, {
+      orchestrator: PROCESS_ORDER,
+      instanceId,
+      input: { order },
+      what,
+      resourcePath: orderPath(order.id),
+    });
   });
 }
 

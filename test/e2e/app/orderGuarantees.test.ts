@@ -233,7 +233,10 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
       { id: `approval-${requestId}`, uri: startedApproval.body.statusQueryGetUri },
     ];
     for (const { id, uri, orderId } of started) {
-      const webhook = new URL(String(uri));
+      // Operators read the Durable API through the admin-level links route.
+      const links = await http('GET', `/api/instances/${id}/links`);
+      expect(links.status).toBe(200);
+      const webhook = new URL(String(links.body.statusQueryGetUri));
       for (const [name, value] of Object.entries({
         showHistory: 'true',
         showHistoryOutput: 'true',
@@ -242,7 +245,7 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
         webhook.searchParams.set(name, value);
       }
       const answers = [
-        await http('GET', `/api/status/${id}`),
+        await http('GET', String(uri)),
         await http('GET', `/api/status/${id}/history`),
         await http('GET', webhook.toString()),
         ...(orderId ? [await http('GET', `/api/orders/${orderId}`)] : []),

@@ -115,10 +115,12 @@ describe('the app end to end through its HTTP functions', () => {
     const id = uniqueId('ord');
     const started = await call(startOrder, { body: orderBody(id) });
     expect(started.status).toBe(202);
-    expect(started.body.id).toBe(`order-${id}`);
-    expect(String(started.body.statusQueryGetUri)).toContain(
-      `/runtime/webhooks/durabletask/instances/order-${id}`,
-    );
+    // The app's own links, from the configured origin: no management URL, no key.
+    expect(started.body).toEqual({
+      id: `order-${id}`,
+      statusQueryGetUri: `${ORIGIN}/api/status/order-${id}`,
+      resourceUri: `${ORIGIN}/api/orders/${id}`,
+    });
 
     const status = await host.waitForStatus(`order-${id}`, ['Completed', 'Failed']);
     expect(status.output).toMatchObject({
@@ -138,11 +140,17 @@ describe('the app end to end through its HTTP functions', () => {
     expect(view.status).toBe(200);
     expect(view.body.outcome).toMatchObject({ status: 'Completed' });
     expect(view.body.order).not.toHaveProperty('paymentMethodToken');
+    expect(view.body.statusQueryGetUri).toBe(`${ORIGIN}/api/status/order-${id}`);
     expect(view.body.orchestration).toMatchObject({ runtimeStatus: 'Completed' });
 
     const again = await call(startOrder, { body: orderBody(id) });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ error: { code: 'AlreadyExists' }, id: `order-${id}` });
+    expect(again.body).toEqual({
+      error: { code: 'AlreadyExists', message: expect.any(String), issues: [] },
+      id: `order-${id}`,
+      statusQueryGetUri: `${ORIGIN}/api/status/order-${id}`,
+      resourceUri: `${ORIGIN}/api/orders/${id}`,
+    });
     expect((await repos.gateway.entries()).filter((e) => e.idempotencyKey === `charge:${id}`)).toHaveLength(
       1,
     );
@@ -257,7 +265,16 @@ describe('the app end to end through its HTTP functions', () => {
     expect((await submit({ token: 'wrong' })).status).toBe(403);
     const [first, second] = await Promise.all([submit({ token }), submit({ token })]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
-    expect((await submit({})).status).toBe(409);
+    // Without the token nobody learns that, or when, it was decided.
+    expect(await submit({})).toMatchObject({
+      status: 401,
+      body: { error: { code: 'ApprovalTokenMissing' } },
+    });
+    expect(await submit({ token: 'wrong' })).toMatchObject({ status: 403 });
+    expect(await submit({ token })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'AlreadyDecided' } },
+    });
 
     const done = await host.waitForStatus(instanceId, 'Completed');
     expect(done.output).toMatchObject({ status: 'Approved', requestId, comment: 'fine' });
@@ -285,7 +302,15 @@ describe('the app end to end through its HTTP functions', () => {
       params: { instanceId },
       query: { token: 'any' },
     });
-    expect(late).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
+    expect(late).toMatchObject({ status: 403, body: { error: { code: 'ApprovalTokenInvalid' } } });
+    const message = await repos.outbox.get(`ApprovalRequest:${requestId}`);
+    const token = new URL(message?.link ?? 'http://x').searchParams.get('token') ?? '';
+    const expired = await call(submitApproval, {
+      body: { decision: 'Approved' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(expired).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
   });
 
   it('processes a stored batch and aggregates per-item outcomes', async () => {
