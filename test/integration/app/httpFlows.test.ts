@@ -313,6 +313,66 @@ describe('the app end to end through its HTTP functions', () => {
     expect(expired).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
   });
 
+  async function startWaitingApproval(label: string, timeoutSeconds?: number) {
+    const requestId = uniqueId(label);
+    const instanceId = `approval-${requestId}`;
+    const started = await call(startApproval, {
+      body: {
+        requestId,
+        requestedBy: 'ada@example.com',
+        approver: 'boss@example.com',
+        subject: 'Own request',
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      },
+    });
+    expect(started.status).toBe(202);
+    await host.waitForStatus(instanceId, 'Running');
+    await host.runUntilIdle();
+    const message = await repos.outbox.get(`ApprovalRequest:${requestId}`);
+    const token = new URL(message?.link ?? 'http://x').searchParams.get('token') ?? '';
+    return { requestId, instanceId, token };
+  }
+
+  /** What a holder of the system key can do without the approval token: raise the event itself. */
+  const forgeAnswer = (instanceId: string) =>
+    host.client.raiseEvent(
+      instanceId,
+      'ApprovalResponse',
+      JSON.stringify({ decision: 'Approved', decidedAt: '2030-01-01T00:00:00.000Z', comment: 'self' }),
+    );
+
+  it("ignores an approval raised around SubmitApproval, then takes the approver's decision", async () => {
+    const { requestId, instanceId, token } = await startWaitingApproval('forged');
+    await forgeAnswer(instanceId);
+    await host.runUntilIdle();
+    expect((await host.waitForStatus(instanceId, 'Running')).customStatus).toMatchObject({
+      step: 'AwaitingApproval',
+    });
+    expect((await repos.approvals.get(requestId))?.status).toBe('Pending');
+    expect(await repos.outbox.get(`ApprovalApproved:${requestId}`)).toBeUndefined();
+
+    const decided = await call(submitApproval, {
+      body: { decision: 'Rejected' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(decided.status).toBe(200);
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Rejected' });
+    expect((await repos.approvals.get(requestId))?.status).toBe('Rejected');
+    expect(await repos.outbox.get(`ApprovalApproved:${requestId}`)).toBeUndefined();
+  });
+
+  it('times out after an approval raised around SubmitApproval, Cosmos and outcome agreeing', async () => {
+    const { requestId, instanceId } = await startWaitingApproval('forged-late', 60);
+    await forgeAnswer(instanceId);
+    await host.runUntilIdle();
+    await host.clock.advance('1m');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Timeout' });
+    expect((await repos.approvals.get(requestId))?.status).toBe('TimedOut');
+  });
+
   it('processes a stored batch and aggregates per-item outcomes', async () => {
     const batchId = uniqueId('batch');
     const items = Array.from({ length: 150 }, (_, i) => ({

@@ -218,6 +218,7 @@ describe('side-effecting activities run twice at once leave the state of one run
     expect(await NotifyTimeout.invoke({ requestId: 'race-1', at: '2026-01-01T00:00:02.000Z' }, ctx)).toEqual({
       timedOut: false,
       decision: 'Approved',
+      decidedAt: '2026-01-01T00:00:01.000Z',
     });
   });
 });
