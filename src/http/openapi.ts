@@ -7,6 +7,7 @@ import {
   CreateOrderRequestSchema,
   CustomerStatsSchema,
   ProcessOrderResultSchema,
+  RecordedOrderOutcomeSchema,
   ResilientInputSchema,
   SubmitApprovalBodySchema,
 } from '../domain';
@@ -129,9 +130,10 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           security: functionKey,
           parameters: [param('orderId')],
           responses: {
-            ...view('The order, its outcome and its workflow', {
+            ...view('The order, the outcome its workflow recorded, and its workflow', {
               order: z.unknown(),
-              outcome: ProcessOrderResultSchema.nullable(),
+              outcome: RecordedOrderOutcomeSchema.nullable(),
+              finishedAt: z.string().nullable(),
             }),
             ...errors(400, 404, 503),
           },

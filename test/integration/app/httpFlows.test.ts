@@ -139,6 +139,7 @@ describe('the app end to end through its HTTP functions', () => {
     const view = await call(getOrder, { params: { orderId: id } });
     expect(view.status).toBe(200);
     expect(view.body.outcome).toMatchObject({ status: 'Completed' });
+    expect((await repos.orders.get(id))?.outcome).toEqual(view.body.outcome);
     expect(view.body.order).not.toHaveProperty('paymentMethodToken');
     expect(view.body.statusQueryGetUri).toBe(`${ORIGIN}/api/status/order-${id}`);
     expect(view.body.orchestration).toMatchObject({ runtimeStatus: 'Completed' });
