@@ -104,7 +104,7 @@ export function* processOrder(
       } catch {
         // The failure below is what matters; the order stays unrecorded, as if still running.
       }
-      context.df.signalEntity(stats, 'orderFailed', { orderId: order.id, at: now() });
+      context.df.signalEntity(stats, 'orderFinished', { orderId: order.id, at: now() });
     }
     context.df.setCustomStatus({ step: 'Done', orderId: order.id, compensated });
     throw new Error(message);
@@ -248,8 +248,6 @@ function* finish(
   // (started and failed orders are signalled: nothing waits on those).
   yield context.df.callEntity(customerStatsId(order.customerId), 'orderFinished', {
     orderId: order.id,
-    outcome: result.status,
-    totalCents: result.totalCents ?? 0,
     at: context.df.currentUtcDateTime.toISOString(),
   });
   context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: recorded.status });

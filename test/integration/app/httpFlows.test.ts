@@ -182,6 +182,21 @@ describe('the app end to end through its HTTP functions', () => {
     });
     const unknown = await call(getCustomerStats, { params: { customerId: uniqueId('nobody') } });
     expect(unknown.status).toBe(404);
+
+    // What a holder of the system key can send to the entity: none of it changes the numbers.
+    const at = '2030-01-01T00:00:00.000Z';
+    const forged: [string, unknown][] = [
+      ['orderFinished', { orderId: uniqueId('forged'), at }],
+      ['orderStarted', { orderId: uniqueId('forged'), at }],
+      ['orderFinished', { orderId: paid, outcome: 'Completed', totalCents: 1_000_000, at }],
+      ['reset', null],
+      ['delete', null],
+    ];
+    for (const [op, input] of forged) {
+      await host.client.signalEntity('customerStats', customer, op, JSON.stringify(input));
+    }
+    await host.runUntilIdle();
+    expect(await call(getCustomerStats, { params: { customerId: customer } })).toEqual(stats);
   });
 
   it('releases the stock of an order whose card is declined', async () => {
