@@ -22,7 +22,7 @@ export const approvalInstanceId = (requestId: string) => `approval-${requestId}`
  * deadline ends the wait (NotifyTimeout then takes any decision recorded by that time), so events
  * raised around SubmitApproval cannot grow the history without bound.
  */
-export const MAX_UNRECORDED_EVENTS = 10;
+const MAX_UNRECORDED_EVENTS = 10;
 
 /**
  * Human approval: send the request, race the answer against the deadline, cancel the loser.
