@@ -181,7 +181,9 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     // host.json allows 10 activities at once: the engine uses that room and never exceeds it.
     expect(observed.maxReserving).toBeGreaterThanOrEqual(8);
     expect(observed.maxReserving).toBeLessThanOrEqual(10);
-  });
+    // 50 workflows of four to six activities each (every order records its outcome) on real I/O:
+    // about 20 s alone, more beside the other suites.
+  }, 60_000);
 
   /** The payment tokens stored for an order, one per request that may still start it. */
   async function storedTokens(orderId: string): Promise<string[]> {
