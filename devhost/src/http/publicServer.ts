@@ -11,6 +11,21 @@ import { httpErrors, sendError } from './errors';
 /** Azure's limit on an HTTP request (100 MB). */
 export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
 
+/**
+ * How long an idle keep-alive connection stays open: Kestrel's default (130 s), which the
+ * Functions host and the extension's RPC listener run on. It must outlast the clients' own idle
+ * timeout (Node's global agent, which axios and so the Durable SDK use: 5 s; undici: 4 s), so the
+ * client always closes first; with Node's default of 5 s both sides closed at the same moment and a
+ * request sent on the dying connection failed with ECONNRESET.
+ */
+export const keepAliveTimeoutMs = 130_000;
+
+/** Applies {@link keepAliveTimeoutMs}; `headersTimeout` must stay above it. */
+export function alignKeepAlive(server: http.Server): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = keepAliveTimeoutMs + 1_000;
+}
+
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
@@ -90,6 +105,7 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
     const mount = mounts.find((m) => lowerPath.startsWith(m.prefix));
     await (mount ? mount.handler : options.fallback)(req, res, context);
   }
+  alignKeepAlive(server);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {

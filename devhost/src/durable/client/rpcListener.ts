@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { alignKeepAlive } from '../../http/publicServer';
 
 export const RPC_DEFAULT_PORT = 17071;
 export const RPC_BASE_PATH = '/durabletask/';
@@ -22,6 +23,8 @@ export async function startRpcListener(
   preferredPort: number = RPC_DEFAULT_PORT,
 ): Promise<RpcListener> {
   const server = createServer(handler);
+  // The SDK's client keeps connections alive: the listener must not close them under it.
+  alignKeepAlive(server);
   let port: number;
   try {
     port = await listen(server, preferredPort);
