@@ -45,7 +45,13 @@ export class DurableEngine {
     this.store = store;
     this.clock = clock;
     this.settings = settings;
-    this.operations = new EngineOperations({ store, clock, app, formatHistory: options.formatHistory });
+    this.operations = new EngineOperations({
+      store,
+      clock,
+      app,
+      formatHistory: options.formatHistory,
+      overridableExistingInstanceStates: settings.overridableExistingInstanceStates,
+    });
     const onError = (error: unknown) => {
       const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
       // Work handed back at shutdown may still end, against a closed store: expected, not an error.
