@@ -21,6 +21,8 @@ export const ConfigSchema = z
     /** A real downstream for resilientOrchestrator; absent means the simulated one. */
     DOWNSTREAM_URL: z.url().optional(),
     DOWNSTREAM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.3),
+    /** PurgeHistory deletes finished instances created longer ago than this. */
+    HISTORY_RETENTION_DAYS: intSetting(1, 3650, 30),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.COSMOS_AUTH === 'key' && !cfg.COSMOS_KEY) {
