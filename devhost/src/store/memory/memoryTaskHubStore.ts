@@ -232,8 +232,10 @@ export class MemoryTaskHubStore implements TaskHubStore {
       if (existing && options.dedupeStatuses.includes(existing.runtimeStatus)) {
         throw new InstanceExistsError(existing.instanceId, existing.runtimeStatus);
       }
-      this.enqueue({ message: start, visibleAt: options.visibleAt });
+      // The row first: enqueueing wakes the pumps at once, and a work item read before the new
+      // row would take the start for a stale one (as the azure store, which publishes after it).
       this.writeInstance(row);
+      this.enqueue({ message: start, visibleAt: options.visibleAt });
     });
   }
 
