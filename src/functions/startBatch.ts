@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import {
   BATCH_CHUNK_PARALLELISM,
-  BATCH_CHUNK_SIZE,
+  batchChunkSize,
   CreateBatchRequestSchema,
   type ProcessBatchInput,
 } from '../domain';
@@ -28,7 +28,7 @@ export async function startBatch(
         batchId,
         instanceId,
         totalItems: items.length,
-        chunkSize: BATCH_CHUNK_SIZE,
+        chunkSize: batchChunkSize(items.length),
         createdAt: new Date().toISOString(),
       },
       items,
@@ -39,7 +39,7 @@ export async function startBatch(
     const input: ProcessBatchInput = {
       batchId,
       totalItems: header?.totalItems ?? items.length,
-      chunkSize: header?.chunkSize ?? BATCH_CHUNK_SIZE,
+      chunkSize: header?.chunkSize ?? batchChunkSize(items.length),
       parallelism: BATCH_CHUNK_PARALLELISM,
     };
     return startAndAccept(client, request, PROCESS_BATCH, instanceId, input, `Batch ${batchId}`);
