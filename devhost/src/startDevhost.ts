@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { readHostJson, type HostJson } from './config/hostJson';
 import { applyAppSettings, readLocalSettings } from './config/localSettings';
 import { createAdminApi } from './http/adminApi';
+import { createDashboardAssets, DASHBOARD_PATH } from './http/dashboardAssets';
 import { createFunctionsHandler, type FunctionsState } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
@@ -199,6 +200,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     }
     state = await loadApp();
     server.mount('/admin/', createAdminApi({ app: appFacade, keys }));
+    server.mount(DASHBOARD_PATH, createDashboardAssets());
 
     const publicServer = server;
     const context: PluginContext = {
@@ -320,6 +322,7 @@ function printBanner(
         : 'not checked, as with func start; pass --enforce-keys to check them'
     })`,
   );
+  lines.push(`Dashboard: ${origin}${DASHBOARD_PATH}${keys.enforced ? ' (asks for the master key)' : ''}`);
   lines.push(`Listening on ${origin}`);
   logger.info(lines.join('\n'), { banner: true, url: origin, keysFile: keys.file });
 }

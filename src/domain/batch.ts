@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common';
+import { IdSchema } from './ids';
 import {
   BATCH_CHUNK_SIZE,
   BATCH_MAX_ITEMS,

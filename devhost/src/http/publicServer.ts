@@ -80,7 +80,7 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
       sendError(res, httpErrors.badRequest, 'The request URL or Host header is malformed.');
       return;
     }
-    if (applyCors(options.cors, req, res)) return;
+    if (applyCors(options.cors, req, res, origin)) return;
     const context: RequestContext = {
       url,
       origin,

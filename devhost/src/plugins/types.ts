@@ -26,9 +26,9 @@ export type HostRequestHandler = (
   req: IncomingMessage,
   res: ServerResponse,
   context: {
-    /** The request URL resolved against its Host header. */
+    /** The request URL resolved against its Host header: read its path and query, never build links from it. */
     url: URL;
-    /** The public origin, e.g. `http://127.0.0.1:7071`. */
+    /** The public origin, e.g. `http://127.0.0.1:7071`: every link devhost hands out starts with it. */
     origin: string;
     /** The body, rejecting with a `BodyTooLargeError` past the host's limit. */
     readBody(): Promise<Buffer>;

@@ -338,8 +338,13 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
         body: '1',
         contentType: 'text/plain',
       });
-      expect(text.status).toBe(400);
-      expect(text.json()).toEqual({ Message: 'Only application/json request content is supported' });
+      if (mount === 'rpc') {
+        // The loopback listener takes JSON only: a text body is what a web page could send it.
+        expect(text.status).toBe(415);
+      } else {
+        expect(text.status).toBe(400);
+        expect(text.json()).toEqual({ Message: 'Only application/json request content is supported' });
+      }
       const bad = await call('POST', `${base}instances/${id}/raiseEvent/e`, {
         body: '{',
         contentType: 'application/json',
@@ -508,11 +513,12 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       });
       expect(json.status).toBe(202);
       expect(h.fake.callsOf('signalEntity').at(-1)).toEqual(['counter', 'k1', 'add', '5']);
-      await call('POST', `${base}entities/counter/k1?op=note`, {
+      const note = await call('POST', `${base}entities/counter/k1?op=note`, {
         body: 'hi there',
         contentType: 'text/plain',
       });
-      expect(h.fake.callsOf('signalEntity').at(-1)).toEqual(['counter', 'k1', 'note', '"hi there"']);
+      if (mount === 'rpc') expect(note.status).toBe(415);
+      else expect(h.fake.callsOf('signalEntity').at(-1)).toEqual(['counter', 'k1', 'note', '"hi there"']);
       await call('POST', `${base}entities/counter/k1`);
       expect(h.fake.callsOf('signalEntity').at(-1)).toEqual(['counter', 'k1', '', null]);
       await call('POST', `${base}entities/counter?op=x`);

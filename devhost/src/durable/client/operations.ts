@@ -5,7 +5,7 @@
  */
 import type { HistoryEvent, RuntimeStatus } from '../../protocol/history';
 
-/** Status payload as the extension's `StatusResponsePayload` (reference §2.6). */
+/** Status payload as the extension's `StatusResponsePayload` (docs/protocol.md §6). */
 export interface OrchestrationStatusPayload {
   name: string;
   instanceId: string;

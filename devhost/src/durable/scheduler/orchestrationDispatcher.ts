@@ -159,8 +159,9 @@ async function runWorkItem(
   }
 }
 
-async function runEpisode(
-  deps: OrchestrationDispatcherDeps,
+/** One episode: the orchestrator invoked through the app with the trigger payload, its reply replayed. */
+export async function runEpisode(
+  deps: Pick<OrchestrationDispatcherDeps, 'app' | 'replay'>,
   name: string,
   input: EpisodeInput,
 ): Promise<EpisodeResult> {
@@ -194,7 +195,9 @@ export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke'
   }
 }
 
-function orchestrationSettings(deps: OrchestrationDispatcherDeps): OrchestrationSettings {
+export function orchestrationSettings(
+  deps: Pick<OrchestrationDispatcherDeps, 'settings' | 'app'>,
+): OrchestrationSettings {
   return {
     maximumShortTimerMs: deps.settings.maximumShortTimerMs,
     longRunningTimerIntervalMs: deps.settings.longRunningTimerIntervalMs,

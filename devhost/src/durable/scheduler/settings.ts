@@ -1,6 +1,6 @@
 /**
  * host.json `extensions.durableTask` as the engine uses it, with the extension's defaults
- * (reference §7). Bad values get an error naming the setting; nothing starts.
+ * (docs/protocol.md §9). Bad values get an error naming the setting; nothing starts.
  */
 import { cpus } from 'node:os';
 import { z } from 'zod';
