@@ -56,7 +56,7 @@ export async function runJob(job: Job, options: RunJobOptions = {}): Promise<Job
       const target = await RestateTarget.start();
       stop = () => target.stop();
       // The first calls open connections and compile code paths; on devhost as well.
-      for (let i = 0; i < 2; i++) await target.call('helloSequence', ['warm-up']);
+      await target.call('helloSequence', ['warm-up']);
       figures = await scenario.onRestate(target, run);
       rss = target.peakRss();
     } else {
@@ -71,7 +71,7 @@ export async function runJob(job: Job, options: RunJobOptions = {}): Promise<Job
       stop = () => target.stop();
       quiet = target.quiet;
       if (scenario.app === 'bench') {
-        for (let i = 0; i < 2; i++) await target.run('HelloSequence', `warm-up-${i}`, ['warm-up']);
+        await target.run('HelloSequence', 'warm-up', ['warm-up']);
       }
       figures = await scenario.onDevhost(target, run);
       rss = target.peakRss();
