@@ -29,10 +29,10 @@ export const events: Scenario = {
     'at a time, and each instance completes with its event. Rate from the first raise to the last completion.',
   app: 'bench',
   targets: DEVHOST_TARGETS,
-  capSeconds: 10,
-  azureCapSeconds: 6,
-  setupSeconds: 30,
-  azureSetupSeconds: 15,
+  capSeconds: 6,
+  azureCapSeconds: 4,
+  setupSeconds: 20,
+  azureSetupSeconds: 8,
   figures: [{ key: 'rate', label: 'events/s', unit: 'events/s', better: 'higher' }],
   async onDevhost(target, run) {
     const total = run.quick ? 5 : 1_000;
@@ -93,8 +93,8 @@ export const entities: Scenario = {
     'signal until every counter reads 100.',
   app: 'bench',
   targets: DEVHOST_TARGETS,
-  capSeconds: 10,
-  azureCapSeconds: 6,
+  capSeconds: 6,
+  azureCapSeconds: 4,
   figures: [{ key: 'rate', label: 'operations/s', unit: 'ops/s', better: 'higher' }],
   async onDevhost(target, run) {
     const counters = run.quick ? 3 : 100;
@@ -144,9 +144,10 @@ export const status: Scenario = {
     'Durable HTTP API, one read after the other.',
   app: 'bench',
   targets: DEVHOST_TARGETS,
-  capSeconds: 6,
-  azureCapSeconds: 6,
+  capSeconds: 4,
+  azureCapSeconds: 4,
   setupSeconds: 30,
+  azureSetupSeconds: 15,
   figures: [
     { key: 'p50', label: 'status read p50', unit: 'ms', better: 'lower' },
     {

@@ -72,8 +72,8 @@ export const orders: Scenario = {
     'entity) to complete before posting the next; 20, 100 and 200 orders at 1, 10 and 50 clients.',
   app: 'orders',
   targets: DEVHOST_TARGETS,
-  capSeconds: 10,
-  azureCapSeconds: 5,
+  capSeconds: 5,
+  azureCapSeconds: 3,
   figures: [
     ...LEVELS.flatMap((clients): FigureSpec[] => [
       {
@@ -191,8 +191,8 @@ export const batch1k: Scenario = {
   description: batchDescription('1,000'),
   app: 'orders',
   targets: DEVHOST_TARGETS,
-  capSeconds: 90,
-  azureCapSeconds: 15,
+  capSeconds: 60,
+  azureCapSeconds: 8,
   figures: batchFigures('1,000 items'),
   onDevhost: (target, run) => batch(target, run, run.quick ? 10 : 1_000),
 };
@@ -206,8 +206,8 @@ export const batch10k: Scenario = {
   app: 'orders',
   targets: ['memory', 'azure-disk'],
   rounds: 1,
-  capSeconds: 900,
-  azureCapSeconds: 20,
+  capSeconds: 600,
+  azureCapSeconds: 10,
   figures: batchFigures('10,000 items'),
   onDevhost: (target, run) => batch(target, run, run.quick ? 20 : 10_000),
 };

@@ -56,8 +56,8 @@ export const hello: Scenario = {
     'each start after the previous completion; latency from the start request to completion.',
   app: 'bench',
   targets: ALL_TARGETS,
-  capSeconds: 10,
-  azureCapSeconds: 6,
+  capSeconds: 6,
+  azureCapSeconds: 4,
   figures: [
     {
       key: 'p50',
@@ -147,8 +147,8 @@ export const sequenceScenario: Scenario = {
     'are every table, queue and blob request the store made during the run divided by the activities completed.',
   app: 'bench',
   targets: ALL_TARGETS,
-  capSeconds: 15,
-  azureCapSeconds: 6,
+  capSeconds: 10,
+  azureCapSeconds: 4,
   figures: [
     {
       key: 'rate',
@@ -199,8 +199,8 @@ export const fanOut1k: Scenario = {
   description: 'One orchestration starts 1,000 activities at once and waits for all of them.',
   app: 'bench',
   targets: ALL_TARGETS,
-  capSeconds: 15,
-  azureCapSeconds: 6,
+  capSeconds: 10,
+  azureCapSeconds: 4,
   figures: [
     {
       key: 'rate',
@@ -222,8 +222,8 @@ export const fanOut10k: Scenario = {
     'running devhost (or the Restate service) plus its emulators (or restate-server).',
   app: 'bench',
   targets: ALL_TARGETS,
-  capSeconds: 30,
-  azureCapSeconds: 10,
+  capSeconds: 20,
+  azureCapSeconds: 5,
   figures: [
     {
       key: 'seconds',
@@ -283,8 +283,8 @@ export const hello50: Scenario = {
     '50 clients each start a five-step hello-cities workflow and start the next when it completes, until 1,000 ran.',
   app: 'bench',
   targets: ALL_TARGETS,
-  capSeconds: 15,
-  azureCapSeconds: 6,
+  capSeconds: 8,
+  azureCapSeconds: 4,
   figures: [
     {
       key: 'rate',
