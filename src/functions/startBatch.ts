@@ -3,11 +3,12 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import {
   BATCH_CHUNK_PARALLELISM,
-  BATCH_CHUNK_SIZE,
+  batchChunkSize,
   CreateBatchRequestSchema,
   type ProcessBatchInput,
 } from '../domain';
 import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { batchPath } from '../http/links';
 import { guarded, readBody } from '../http/responses';
 import { batchInstanceId, PROCESS_BATCH } from '../orchestrators/processBatch';
 
@@ -28,21 +29,27 @@ export async function startBatch(
         batchId,
         instanceId,
         totalItems: items.length,
-        chunkSize: BATCH_CHUNK_SIZE,
+        chunkSize: batchChunkSize(items.length),
         createdAt: new Date().toISOString(),
       },
       items,
     );
     if (!created && (await findStatus(client, instanceId)))
-      return alreadyExists(client, `Batch ${batchId}`, instanceId);
+      return alreadyExists(`Batch ${batchId}`, instanceId, batchPath(batchId));
     const header = await batches.getHeader(batchId);
     const input: ProcessBatchInput = {
       batchId,
       totalItems: header?.totalItems ?? items.length,
-      chunkSize: header?.chunkSize ?? BATCH_CHUNK_SIZE,
+      chunkSize: header?.chunkSize ?? batchChunkSize(items.length),
       parallelism: BATCH_CHUNK_PARALLELISM,
     };
-    return startAndAccept(client, request, PROCESS_BATCH, instanceId, input, `Batch ${batchId}`);
+    return startAndAccept(client, {
+      orchestrator: PROCESS_BATCH,
+      instanceId,
+      input,
+      what: `Batch ${batchId}`,
+      resourcePath: batchPath(batchId),
+    });
   });
 }
 

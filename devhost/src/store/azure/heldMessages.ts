@@ -13,6 +13,9 @@ import type { OutboundMessage } from '../taskHubStore';
 import { QueueReader } from './queueReader';
 import type { TaskHubQueue } from './taskHubQueue';
 
+/** Real time `close()` spends giving held messages back before it leaves the rest to their visibility window. */
+const GIVE_BACK_BUDGET_MS = 2_000;
+
 export interface Held extends HeldMessage {
   readonly queue: TaskHubQueue;
   /** Read from the queue (rather than sent by this process). */
@@ -151,8 +154,13 @@ export class HeldMessages {
     this.table.close();
     await this.reader.close();
     await Promise.allSettled([...this.deleting]);
+    // Give back what is held here but not done, so the next owner need not wait for it to show up;
+    // only for a while: with a backlog of thousands this would hold a shutdown up for minutes, and
+    // what is not given back shows up anyway once its visibility window ends.
     const now = this.options.clock.now();
+    const giveBackUntil = Date.now() + GIVE_BACK_BUDGET_MS;
     for (const held of this.table.held()) {
+      if (Date.now() > giveBackUntil) break;
       await held.queue
         .hide(held.messageId, held.popReceipt, Math.max(0, held.visibleAt - now))
         .catch(() => undefined);
