@@ -5,12 +5,14 @@ import type { HistoryEvent } from '../../../devhost/src/protocol/history';
 import {
   checkDeterminism,
   describeReport,
+  loadReplayer,
   NonDeterministicOrchestratorError,
   replayHistory,
   ReplayInputError,
 } from '../../../devhost/src/testing/replay';
 import { runReplayCommand } from '../../../devhost/src/testing/replayCli';
 import { createMemoryLogger } from '../../../devhost/src/log/logger';
+import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -90,6 +92,24 @@ describe('history replay and the determinism check', () => {
     await expect(replayHistory({ appDir: durableAppDir, history: statusHistory })).rejects.toThrow(
       /host\.history\(instanceId\)/,
     );
+  });
+
+  it("puts the app's local settings into the environment while it replays, and takes them out again", async () => {
+    const setting = `REPLAY_PROBE_${process.pid}`;
+    await fs.promises.writeFile(
+      path.join(changedApp, 'local.settings.json'),
+      JSON.stringify({ Values: { [setting]: 'from local.settings.json' } }),
+    );
+    try {
+      const replayer = await loadReplayer({ appDir: changedApp });
+      expect(nativeProcess().env[setting]).toBe('from local.settings.json');
+      await replayer.close();
+      expect(nativeProcess().env[setting]).toBeUndefined();
+      await replayHistory({ appDir: changedApp, orchestratorName: 'Sequence', history });
+      expect(nativeProcess().env[setting]).toBeUndefined();
+    } finally {
+      await fs.promises.rm(path.join(changedApp, 'local.settings.json'), { force: true });
+    }
   });
 
   it('names the orchestrators the app has when the one asked for is missing', async () => {

@@ -4,27 +4,19 @@
  * Continue-as-new starts the next generation in the same work item, as DTF does.
  */
 import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
-import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
-import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
+import { nextGenerationEvents } from '../replay';
+import type { EpisodeInput } from '../replay/types';
 import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/taskHubStore';
 import type { Clock } from '../../clock/clock';
 import { planEpisode } from './episodePlan';
-import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
+import type { DurableFunctionApp } from './functionApp';
 import { nextInstanceRow } from './instanceRow';
 import { runLeasedWorkItem } from './leaseKeeper';
 import { outboundMessages } from './outbound';
+import { orchestrationSettings, runEpisode, type ReplayCore } from './runEpisode';
 import type { EngineSettings } from './settings';
 
-/** The pure replay core, as the engine calls it. */
-export interface ReplayCore {
-  buildTrigger(input: EpisodeInput): unknown;
-  completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
-}
-
-export const replayCore: ReplayCore = {
-  buildTrigger: buildOrchestrationTrigger,
-  completeEpisode: processEpisode,
-};
+export { replayCore, type ReplayCore } from './runEpisode';
 
 export interface EngineLog {
   debug(message: string): void;
@@ -91,7 +83,7 @@ async function runWorkItem(
   if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
   const previous = workItem.instance;
 
-  const settings = orchestrationSettings(deps);
+  const settings = orchestrationSettings(deps.app, deps.settings);
   const outbound: OutboundMessage[] = [];
   let generation = {
     started,
@@ -109,7 +101,7 @@ async function runWorkItem(
       now,
       settings,
     };
-    const result = await runEpisode(deps, generation.started.Name, input);
+    const result = await runEpisode({ app: deps.app, replay: deps.replay }, generation.started.Name, input);
     for (const warning of result.warnings) deps.log.warn(`Instance '${workItem.instanceId}': ${warning}`);
     customStatus = result.customStatus ?? customStatus;
     outbound.push(
@@ -157,52 +149,6 @@ async function runWorkItem(
     });
     return;
   }
-}
-
-async function runEpisode(
-  deps: OrchestrationDispatcherDeps,
-  name: string,
-  input: EpisodeInput,
-): Promise<EpisodeResult> {
-  const fn = findDurableFunction(deps.app, 'orchestrationTrigger', name);
-  if (!fn) {
-    return deps.replay.completeEpisode(input, {
-      kind: 'thrown',
-      message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-    });
-  }
-  const payload = deps.replay.buildTrigger(input);
-  const outcome = await deps.app.invoke({
-    functionName: fn.name,
-    triggerData: { string: JSON.stringify(payload) },
-  });
-  return deps.replay.completeEpisode(input, sdkReply(outcome));
-}
-
-/** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
-export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
-  if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
-  const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
-  if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };
-  try {
-    return { kind: 'state', state: JSON.parse(text) as never };
-  } catch {
-    return {
-      kind: 'thrown',
-      message: 'The data returned by the out-of-process function execution was not valid json.',
-    };
-  }
-}
-
-function orchestrationSettings(deps: OrchestrationDispatcherDeps): OrchestrationSettings {
-  return {
-    maximumShortTimerMs: deps.settings.maximumShortTimerMs,
-    longRunningTimerIntervalMs: deps.settings.longRunningTimerIntervalMs,
-    defaultHttpAsyncRequestSleepMs: deps.settings.defaultHttpAsyncRequestSleepMs,
-    activityNames: durableFunctionNames(deps.app, 'activityTrigger'),
-    orchestratorNames: durableFunctionNames(deps.app, 'orchestrationTrigger'),
-    entityNames: durableFunctionNames(deps.app, 'entityTrigger'),
-  };
 }
 
 function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {
