@@ -27,11 +27,15 @@ import {
 import { orchestrationSettings, replayCore, runEpisode } from '../durable/scheduler/runEpisode';
 import type { EngineSettings } from '../durable/scheduler/settings';
 import { loadDurableApp, type LoadDurableAppOptions } from './durableApp';
+import { historyFromStatusEvents, isStatusHistory, StatusHistoryError } from './statusHistory';
 
 export interface ReplayOptions {
   /** The orchestrator to run; default: the name in the history's ExecutionStarted event. */
   orchestratorName?: string;
-  /** The recorded history of one execution (DTF events, as `TestHost.history(id)` returns them). */
+  /**
+   * The recorded history of one execution: DTF events (`TestHost.history(id)`), or the status API's
+   * response with `historyEvents` (`?showHistory=true&showHistoryOutput=true&showInput=true`).
+   */
   history: unknown;
   /** Replaces the recorded input (e.g. when the saved history had it removed). */
   input?: unknown;
@@ -94,7 +98,7 @@ export function createReplayer(
   >,
 ): Pick<Replayer, 'replay'> {
   async function replay(replayOptions: ReplayOptions): Promise<ReplayReport> {
-    const recorded = parseHistory(replayOptions.history);
+    const recorded = parseRecordedHistory(replayOptions.history);
     const started = executionStartedOf(recorded);
     const wanted = replayOptions.orchestratorName ?? started.Name;
     const fn = findDurableFunction(app, 'orchestrationTrigger', wanted);
@@ -187,25 +191,26 @@ const historySchema = z.array(
   }),
 );
 
-function parseHistory(value: unknown): HistoryEvent[] {
+/**
+ * The DTF events of a recorded history: as stored (`host.history(id)`, a JSON array of events), or
+ * as the status API shows them (the status response, or its `historyEvents`), rebuilt as
+ * statusHistory.ts describes.
+ */
+export function parseRecordedHistory(value: unknown): HistoryEvent[] {
+  if (isStatusHistory(value)) {
+    try {
+      return historyFromStatusEvents(value);
+    } catch (error) {
+      if (error instanceof StatusHistoryError) throw new ReplayInputError(error.message);
+      throw error;
+    }
+  }
   const parsed = historySchema.safeParse(value);
   if (parsed.success) return parsed.data as unknown as HistoryEvent[];
-  const first: unknown = Array.isArray(value) ? value[0] : undefined;
-  const statusFormat =
-    (typeof first === 'object' &&
-      first !== null &&
-      typeof (first as { EventType?: unknown }).EventType === 'string') ||
-    (typeof value === 'object' && value !== null && 'historyEvents' in value);
-  if (statusFormat) {
-    throw new ReplayInputError(
-      'This is the status API history (historyEvents), which drops the sequence ids a replay needs. ' +
-        "Save the instance's recorded events instead: `await host.history(instanceId)` in the test harness.",
-    );
-  }
   const issue = parsed.error.issues[0];
   throw new ReplayInputError(
-    `The history must be a JSON array of history events (EventType, EventId, Timestamp); ` +
-      `at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? 'invalid'}.`,
+    `The history must be a JSON array of history events (EventType, EventId, Timestamp), or a status ` +
+      `response with historyEvents; at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? 'invalid'}.`,
   );
 }
 
