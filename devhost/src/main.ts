@@ -10,6 +10,7 @@ import { stackUsage, takeStackFlags, type StackFlags } from './emulators/cliArgs
 import { EmulatorError } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
+import { runCheckCommand } from './testing/checkCli';
 import { runReplayCommand } from './testing/replayCli';
 import { ensureError } from './worker/errors';
 
@@ -64,6 +65,14 @@ function main(argv: readonly string[]): void {
   // `devhost replay`: the determinism check against a saved history (devhost/testing/replayCli.ts).
   if (argv[0] === 'replay') {
     runReplayCommand(argv.slice(1)).then(
+      (code) => process.exit(code),
+      (err: unknown) => fail(ensureError(err).message),
+    );
+    return;
+  }
+  // `devhost check`: the in-flight check of a task hub against the build (devhost/testing/checkCli.ts).
+  if (argv[0] === 'check') {
+    runCheckCommand(argv.slice(1)).then(
       (code) => process.exit(code),
       (err: unknown) => fail(ensureError(err).message),
     );
