@@ -11,6 +11,7 @@ import { EmulatorError } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
 import { runCheckCommand } from './testing/checkCli';
+import { inFlightGuard } from './testing/inFlightGuard';
 import { runReplayCommand } from './testing/replayCli';
 import { ensureError } from './worker/errors';
 
@@ -25,6 +26,8 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
     // Node prints the debugger URL itself.
     inspector.open(args.inspect.port, args.inspect.host);
   }
+  const durable = durablePlugin({ storage: args.storage });
+  const guard = args.watch ? [inFlightGuard({ durable, park: args.parkNondeterministic })] : [];
   let host: Devhost;
   try {
     host = await startDevhost({
@@ -37,7 +40,7 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       maxRequestBodyBytes: args.maxRequestBodyBytes,
       emulators: stack.emulators,
       localStack: stack,
-      plugins: [durablePlugin({ storage: args.storage })],
+      plugins: [durable, ...guard],
       logger: createLogger({ format: args.log }),
     });
   } catch (err) {

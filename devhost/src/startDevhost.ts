@@ -26,7 +26,7 @@ import type { Clock } from './clock/clock';
 import { RealClock } from './clock/realClock';
 import { TimerTriggerServer } from './timers/timerTriggerServer';
 import type { FunctionAppHandle, InputBindingProvider, InvocationRequest } from './worker/types';
-import type { DevhostPlugin, PluginContext } from './plugins/types';
+import type { DevhostPlugin, PluginContext, ReloadingApp } from './plugins/types';
 
 export type { DevhostPlugin, PluginContext } from './plugins/types';
 
@@ -104,6 +104,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const inputProviders = new InputProviderRegistry();
   let state: (FunctionsState & { app: FunctionApp }) | undefined;
   const reloadListeners = new Set<() => void | Promise<void>>();
+  const reloadingListeners = new Set<(next: ReloadingApp) => void | Promise<void>>();
   const stopGuard = guardProcess((error, kind) =>
     logger.error(`${kind} outside any invocation: ${error.message}`, { stack: describeError(error) }),
   );
@@ -217,6 +218,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
         reloadListeners.add(listener);
         return new Disposable(() => reloadListeners.delete(listener));
       },
+      onAppReloading: (listener) => {
+        reloadingListeners.add(listener);
+        return new Disposable(() => reloadingListeners.delete(listener));
+      },
     };
     for (const plugin of [...plugins, ...(localStack?.plugins ?? [])]) {
       await plugin.start({ ...context, logger: logger.child({ source: plugin.name }) });
@@ -233,6 +238,15 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     if (stopped) return;
     // Load the new app before dropping the old one, so a broken change keeps the last good app.
     const next = await loadApp();
+    for (const listener of reloadingListeners) {
+      try {
+        await listener(next.app);
+      } catch (err) {
+        logger.error(`Checking the rebuilt app failed: ${(err as Error).message}`, {
+          stack: (err as Error).stack,
+        });
+      }
+    }
     const previous = state;
     state = next;
     await previous?.app.terminate();

@@ -45,6 +45,16 @@ export {
   type SaveOutcome,
 } from './goldenHistories';
 export {
+  checkInFlight,
+  describeInFlightReport,
+  storeInstances,
+  type InFlightFinding,
+  type InFlightInstance,
+  type InFlightReport,
+} from './inFlightCheck';
+export { azureHubInstances, httpHubInstances, InFlightSourceError } from './inFlightSources';
+export { inFlightGuard, type InFlightGuard, type InFlightGuardOptions } from './inFlightGuard';
+export {
   EntityReplayError,
   replayEntityOperations,
   type EntityOperation,

@@ -37,7 +37,15 @@ export interface OrchestrationDispatcherDeps {
   dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
   /** Entities already reported as waiting, so the log says it once per entity. */
   entitiesWaiting?: Set<string>;
+  /**
+   * Instances the current build would fail (`--park-nondeterministic`): their messages wait, given
+   * back for a while each time they come up, until a rebuild replays them again.
+   */
+  parked?: ReadonlySet<string>;
 }
+
+/** How long a parked instance's messages stay out of sight before they are looked at again. */
+export const PARKED_RECHECK_MS = 5_000;
 
 export async function dispatchOrchestration(
   deps: OrchestrationDispatcherDeps,
@@ -53,6 +61,10 @@ export async function dispatchOrchestration(
       );
     }
     await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
+    return;
+  }
+  if (deps.parked?.has(workItem.instanceId)) {
+    await deps.store.abandonOrchestrationWorkItem(workItem, PARKED_RECHECK_MS);
     return;
   }
   await runLeasedWorkItem(
