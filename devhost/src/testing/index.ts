@@ -55,6 +55,12 @@ export {
 export { azureHubInstances, httpHubInstances, InFlightSourceError } from './inFlightSources';
 export { inFlightGuard, type InFlightGuard, type InFlightGuardOptions } from './inFlightGuard';
 export {
+  injectActivityFaults,
+  type FaultInjectionOptions,
+  type FaultKind,
+  type FaultRun,
+} from './faultInjection';
+export {
   EntityReplayError,
   replayEntityOperations,
   type EntityOperation,
