@@ -1,17 +1,56 @@
+/**
+ * Three projects, so the quick loop stays quick as the suite grows: `npm run test:unit` runs
+ * `unit`; `npm test` runs all three. `slow` holds the files that start several processes or
+ * build packages (listed below); everything else under test/integration and test/e2e is
+ * `integration`.
+ */
+const slow = [
+  '<rootDir>/test/integration/crash/',
+  '<rootDir>/test/integration/package/',
+  '<rootDir>/test/e2e/app/orderGuarantees.test.ts',
+  '<rootDir>/test/browser/',
+];
+
 /** @type {import('jest').Config} */
-module.exports = {
+const base = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
+  setupFiles: ['<rootDir>/test/support/quietSdkWarnings.ts'],
+  transform: {
+    // tsconfig.json sets isolatedModules, so ts-jest only transpiles: `npm run lint` checks types.
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  },
   // The app's tests and devhost's own run against devhost's sources, one copy of each module.
   moduleNameMapper: {
     '^devhost$': '<rootDir>/devhost/src/index.ts',
     '^devhost/testing$': '<rootDir>/devhost/src/testing/index.ts',
   },
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-  },
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   testTimeout: 30000,
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
+    },
+    {
+      ...base,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration', '<rootDir>/test/e2e'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/fixtures/', ...slow],
+    },
+    {
+      ...base,
+      displayName: 'slow',
+      roots: ['<rootDir>/test'],
+      testMatch: slow.map((entry) => (entry.endsWith('/') ? `${entry}**/*.test.ts` : entry)),
+      testPathIgnorePatterns: ['/node_modules/', '/fixtures/'],
+    },
+  ],
 };

@@ -14,13 +14,21 @@ export const ConfigSchema = z
     /** Client id of a user-assigned identity; absent means the system-assigned one. */
     AZURE_CLIENT_ID: z.string().min(1).optional(),
     PAYMENT_GATEWAY_LATENCY_MS: intSetting(0, 10_000, 5),
-    /** Base URL put into approval links; defaults to the host the app is served from. */
+    /**
+     * The origin clients reach the app at (`https://orders.example.com`): every link the app
+     * answers with starts here. Absent means `https://<WEBSITE_HOSTNAME>`. Never the Host header,
+     * which any caller can set.
+     */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** Base URL put into approval links; defaults to PUBLIC_BASE_URL's rule. */
     APPROVAL_BASE_URL: z.url().optional(),
     WEBSITE_HOSTNAME: z.string().min(1).optional(),
     APPROVAL_TIMEOUT_SECONDS: intSetting(1, APPROVAL_MAX_TIMEOUT_SECONDS, APPROVAL_DEFAULT_TIMEOUT_SECONDS),
     /** A real downstream for resilientOrchestrator; absent means the simulated one. */
     DOWNSTREAM_URL: z.url().optional(),
     DOWNSTREAM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.3),
+    /** PurgeHistory deletes finished instances created longer ago than this. */
+    HISTORY_RETENTION_DAYS: intSetting(1, 3650, 30),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.COSMOS_AUTH === 'key' && !cfg.COSMOS_KEY) {
@@ -59,9 +67,15 @@ export function getConfig(): AppConfig {
   return cached;
 }
 
-export function approvalBaseUrl(config: AppConfig): string {
-  if (config.APPROVAL_BASE_URL) return config.APPROVAL_BASE_URL.replace(/\/$/, '');
+/** The app's public origin, without a trailing slash: PUBLIC_BASE_URL, else the platform's host name. */
+export function publicBaseUrl(config: AppConfig): string {
+  if (config.PUBLIC_BASE_URL) return config.PUBLIC_BASE_URL.replace(/\/+$/, '');
   const host = config.WEBSITE_HOSTNAME ?? 'localhost:7071';
   const local = /^(localhost|127\.0\.0\.1)(:|$)/.test(host);
   return `${local ? 'http' : 'https'}://${host}`;
+}
+
+export function approvalBaseUrl(config: AppConfig): string {
+  if (config.APPROVAL_BASE_URL) return config.APPROVAL_BASE_URL.replace(/\/+$/, '');
+  return publicBaseUrl(config);
 }

@@ -4,7 +4,8 @@ import { type ApprovalDecision, IdSchema, IsoDateTimeSchema } from '../domain';
 import { defineActivity } from './defineActivity';
 
 export type NotifyTimeoutResult =
-  { timedOut: true; messageId: string } | { timedOut: false; decision: ApprovalDecision };
+  | { timedOut: true; messageId: string }
+  | { timedOut: false; decision: ApprovalDecision; decidedAt?: string; comment?: string };
 
 /**
  * Closes the task as timed out with the same compare-and-swap the approvers use. If an answer
@@ -18,7 +19,15 @@ export const NotifyTimeout = defineActivity({
     const settled = await approvals.settle(requestId, 'TimedOut', at);
     if (settled.outcome === 'NotFound') throw new Error(`Approval task "${requestId}" does not exist`);
     const status = settled.doc.status;
-    if (status === 'Approved' || status === 'Rejected') return { timedOut: false, decision: status };
+    if (status === 'Approved' || status === 'Rejected') {
+      const { decidedAt, comment } = settled.doc;
+      return {
+        timedOut: false,
+        decision: status,
+        ...(decidedAt ? { decidedAt } : {}),
+        ...(comment ? { comment } : {}),
+      };
+    }
     const { doc } = await outbox.add({
       id: `ApprovalTimeout:${requestId}`,
       kind: 'ApprovalTimeout',

@@ -8,20 +8,21 @@ export type ProcessPaymentResult =
   { status: 'Succeeded'; paymentId: string } | { status: 'Declined'; declineCode: string };
 
 /**
- * Charges the token the starter stored for this order. The token is read here and goes nowhere
- * else: not into the result, not into logs. The gateway's idempotency key is the order id, so a
- * repeated run charges once.
+ * Charges the token the winning starter stored for this order under `paymentTokenRef`. The token
+ * is read here and goes nowhere else: not into the result, not into logs. The gateway's
+ * idempotency key is the order id, so a repeated run charges once.
  */
 export const ProcessPayment = defineActivity({
   name: 'ProcessPayment',
   input: z.strictObject({
     orderId: IdSchema,
+    paymentTokenRef: z.uuid(),
     amountCents: z.number().int().positive(),
     currency: CurrencySchema,
   }),
-  handler: async ({ orderId, amountCents, currency }): Promise<ProcessPaymentResult> => {
+  handler: async ({ orderId, paymentTokenRef, amountCents, currency }): Promise<ProcessPaymentResult> => {
     const { paymentTokens, gateway, payments } = await getRepositories();
-    const token = await paymentTokens.get(orderId);
+    const token = await paymentTokens.get(orderId, paymentTokenRef);
     if (!token) return { status: 'Declined', declineCode: 'payment_method_missing' };
     const entry = await gateway.charge({
       idempotencyKey: chargeDocId(orderId),

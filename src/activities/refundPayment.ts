@@ -7,13 +7,15 @@ import { defineActivity } from './defineActivity';
 /**
  * Compensation for ProcessPayment: refunds the order's successful charge once, or reports none.
  * It asks the gateway's ledger, not the app's record, so a charge whose run died before the app
- * recorded it is refunded too.
+ * recorded it is refunded too. An order whose workflow recorded that it completed is never
+ * refunded, whoever runs this.
  */
 export const RefundPayment = defineActivity({
   name: 'RefundPayment',
   input: z.strictObject({ orderId: IdSchema }),
   handler: async ({ orderId }): Promise<{ refunded: boolean; refundId?: string }> => {
-    const { payments, gateway } = await getRepositories();
+    const { orders, payments, gateway } = await getRepositories();
+    if (await orders.hasCompleted(orderId)) return { refunded: false };
     const charge = await gateway.find(chargeDocId(orderId));
     if (!charge || charge.status !== 'succeeded') return { refunded: false };
     const entry = await gateway.refund({

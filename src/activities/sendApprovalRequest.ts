@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { approvalBaseUrl, getConfig } from '../config';
 import { getRepositories } from '../data/repositories';
-import { IdSchema, IsoDateTimeSchema } from '../domain';
+import { IdSchema, InstanceIdSchema, IsoDateTimeSchema } from '../domain';
 import { hashApprovalToken, newApprovalToken, tokenFromLink } from './approvalToken';
 import { defineActivity } from './defineActivity';
 
@@ -12,11 +12,14 @@ import { defineActivity } from './defineActivity';
  */
 export const SendApprovalRequest = defineActivity({
   name: 'SendApprovalRequest',
-  input: z.strictObject({ requestId: IdSchema, instanceId: z.string().min(1), deadline: IsoDateTimeSchema }),
+  input: z.strictObject({ requestId: IdSchema, instanceId: InstanceIdSchema, deadline: IsoDateTimeSchema }),
   handler: async ({ requestId, instanceId, deadline }): Promise<{ messageId: string; sentTo: string }> => {
     const { approvals, outbox } = await getRepositories();
     const task = await approvals.get(requestId);
     if (!task) throw new Error(`Approval task "${requestId}" does not exist`);
+    // A workflow started around StartApproval under another id must not send this request's link.
+    if (task.instanceId !== instanceId)
+      throw new Error(`Approval task "${requestId}" belongs to workflow ${task.instanceId}`);
     const url = new URL(
       `${approvalBaseUrl(getConfig())}/api/approvals/${encodeURIComponent(instanceId)}/response`,
     );

@@ -1,20 +1,50 @@
 import { z } from 'zod';
 import { getRepositories } from '../data/repositories';
-import { orderTotalCents, OrderSchema, parseInput, type ValidationIssue } from '../domain';
+import {
+  InstanceIdSchema,
+  orderTotalCents,
+  OrderSchema,
+  parseInput,
+  sameOrder,
+  type ValidationIssue,
+} from '../domain';
 import { defineActivity } from './defineActivity';
 
+/**
+ * `owned: false` means the run is not the order's own workflow (no such stored order, another
+ * instance, different content, or an order that already ended): it must leave the order alone,
+ * record nothing and count nothing.
+ */
 export type ValidateOrderResult =
-  { valid: true; totalCents: number } | { valid: false; issues: ValidationIssue[] };
+  { valid: true; totalCents: number } | { valid: false; owned: boolean; issues: ValidationIssue[] };
 
-/** Re-checks the order inside the workflow: it may have been started around the HTTP starter. */
+const notOwned = (path: string, message: string): ValidateOrderResult => ({
+  valid: false,
+  owned: false,
+  issues: [{ path, message }],
+});
+
+/**
+ * Re-checks the order inside the workflow, before any side effect: anyone holding the system key
+ * can start or restart an instance with any input, so the input must be the order the starter
+ * stored, for this instance, not yet ended; then the catalog must still agree with its prices.
+ */
 export const ValidateOrder = defineActivity({
   name: 'ValidateOrder',
-  input: z.object({ order: z.unknown() }),
-  handler: async ({ order: raw }): Promise<ValidateOrderResult> => {
+  input: z.strictObject({ order: z.unknown(), instanceId: InstanceIdSchema }),
+  handler: async ({ order: raw, instanceId }): Promise<ValidateOrderResult> => {
     const parsed = parseInput(OrderSchema, raw);
-    if (!parsed.ok) return { valid: false, issues: parsed.issues };
+    if (!parsed.ok) return { valid: false, owned: false, issues: parsed.issues };
     const order = parsed.value;
-    const { products } = await getRepositories();
+    const { orders, products } = await getRepositories();
+    const stored = await orders.get(order.id);
+    if (!stored) return notOwned('id', `No order ${order.id} was placed through POST /api/orders`);
+    if (stored.instanceId !== instanceId)
+      return notOwned('id', `Order ${order.id} belongs to workflow ${stored.instanceId}`);
+    if (!sameOrder(stored, order)) return notOwned('', `The input differs from the stored order ${order.id}`);
+    if (stored.outcome)
+      return notOwned('id', `Order ${order.id} already ended (${stored.outcome.status}); it runs once`);
+
     const catalog = await products.getMany(order.items.map((i) => i.productId));
     const issues: ValidationIssue[] = [];
     order.items.forEach((item, i) => {
@@ -33,7 +63,7 @@ export const ValidateOrder = defineActivity({
         });
       }
     });
-    if (issues.length > 0) return { valid: false, issues };
+    if (issues.length > 0) return { valid: false, owned: true, issues };
     return { valid: true, totalCents: orderTotalCents(order.items) };
   },
 });

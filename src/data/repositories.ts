@@ -30,7 +30,7 @@ export function repositoriesFor(
   const policy = options.etagPolicy ?? DEFAULT_ETAG_POLICY;
   return {
     products: new ProductRepository(containers.products, policy),
-    orders: new OrderRepository(containers.orders),
+    orders: new OrderRepository(containers.orders, policy),
     paymentTokens: new PaymentTokenRepository(containers.paymentTokens),
     payments: new PaymentRepository(containers.payments),
     shipments: new ShipmentRepository(containers.shipments, policy),

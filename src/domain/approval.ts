@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EmailSchema, IdSchema, IsoDateTimeSchema, TextSchema } from './common';
+import { EmailSchema, IsoDateTimeSchema, TextSchema } from './common';
+import { IdSchema } from './ids';
 import { APPROVAL_MAX_TIMEOUT_SECONDS } from './limits';
 
 export const APPROVAL_EVENT = 'ApprovalResponse';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common';
+import { IdSchema } from './ids';
 import { BATCH_MAX_ITEMS, BATCH_MIN_ITEMS, ITEM_MAX_QUANTITY, ITEM_MIN_QUANTITY } from './limits';
 
 /** One line of a batch: price and check availability of a quantity of a product. */

@@ -1,5 +1,6 @@
 export * from './limits';
 export * from './validation';
+export * from './ids';
 export * from './common';
 export * from './order';
 export * from './batch';

@@ -11,6 +11,14 @@ export const BATCH_CHUNK_SIZE = 100;
 /** Chunks running at once; the parent reports progress after each window. */
 export const BATCH_CHUNK_PARALLELISM = 10;
 export const ID_MAX_LENGTH = 64;
+/** A business id plus its workflow prefix or a chunk suffix (`batch-<id>:chunk:<n>`). */
+export const INSTANCE_ID_MAX_LENGTH = 100;
 export const TEXT_MAX_LENGTH = 500;
 export const APPROVAL_DEFAULT_TIMEOUT_SECONDS = 24 * 60 * 60;
 export const APPROVAL_MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;
+/**
+ * Deepest nesting of objects and arrays accepted in any input (the root counts as one level).
+ * The schemas need a few levels; the cap keeps hostile nesting from reaching recursive code (zod,
+ * JSON.stringify in the Durable SDK).
+ */
+export const JSON_MAX_DEPTH = 64;

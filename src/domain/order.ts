@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IdSchema, TextSchema } from './common';
+import { TextSchema } from './common';
+import { IdSchema } from './ids';
 import {
   ITEM_MAX_QUANTITY,
   ITEM_MIN_QUANTITY,
@@ -82,4 +83,23 @@ export function orderTotalCents(items: readonly OrderItem[]): number {
 export function withoutPaymentToken(request: CreateOrderRequest): Order {
   const { paymentMethodToken: _token, ...order } = request;
   return order;
+}
+
+/**
+ * Whether two orders are the same order: every field the customer chose, in a fixed order, so
+ * a stored document (with its own extra fields, in any key order) compares with a request.
+ */
+export function sameOrder(a: Order, b: Order): boolean {
+  return orderContentKey(a) === orderContentKey(b);
+}
+
+function orderContentKey(order: Order): string {
+  const address = order.shippingAddress;
+  return JSON.stringify([
+    order.id,
+    order.customerId,
+    order.items.map((item) => [item.productId, item.quantity, item.unitPrice]),
+    order.currency,
+    [address.name, address.line1, address.line2 ?? null, address.city, address.postalCode, address.country],
+  ]);
 }

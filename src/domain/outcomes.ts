@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common';
+import { IdSchema } from './ids';
 import { OrderSchema } from './order';
 
 export const OrderOutcomeSchema = z.enum([
@@ -14,7 +14,12 @@ export const OrderOutcomeSchema = z.enum([
 /** Undo steps, named by the activity that performs them. */
 export const CompensationSchema = z.enum(['ReleaseInventory', 'RefundPayment', 'CancelShipment']);
 
-export const ProcessOrderInputSchema = z.strictObject({ order: OrderSchema });
+/**
+ * The order and the reference of the payment token its starter stored; never the token itself.
+ * Anyone holding the system key can start an instance with any input, so ValidateOrder compares
+ * the order with the stored one before anything else runs.
+ */
+export const ProcessOrderInputSchema = z.strictObject({ order: OrderSchema, paymentTokenRef: z.uuid() });
 
 export const ProcessOrderResultSchema = z.strictObject({
   status: OrderOutcomeSchema,
@@ -26,6 +31,14 @@ export const ProcessOrderResultSchema = z.strictObject({
   totalCents: z.number().int().optional(),
   compensated: z.array(CompensationSchema),
   compensationFailures: z.array(CompensationSchema).optional(),
+});
+
+/**
+ * What the order document records when its workflow ends: the business outcome, or `Failed`
+ * when the workflow failed at run time. Written once; the order's source of truth.
+ */
+export const RecordedOrderOutcomeSchema = ProcessOrderResultSchema.extend({
+  status: z.enum([...OrderOutcomeSchema.options, 'Failed']),
 });
 
 export const OrderStepSchema = z.enum([
@@ -43,6 +56,7 @@ export type Compensation = z.infer<typeof CompensationSchema>;
 export type ProcessOrderInput = z.infer<typeof ProcessOrderInputSchema>;
 export type ProcessOrderResult = z.infer<typeof ProcessOrderResultSchema>;
 export type OrderStep = z.infer<typeof OrderStepSchema>;
+export type RecordedOrderOutcome = z.infer<typeof RecordedOrderOutcomeSchema>;
 
 export const ResilientInputSchema = z.strictObject({
   operationId: IdSchema,

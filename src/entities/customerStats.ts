@@ -1,24 +1,21 @@
 import * as df from 'durable-functions';
-import { type CustomerStats } from '../domain';
-import { applyCustomerStatsOperation, emptyCustomerStats } from './customerStatsState';
+import { type CustomerLedger } from '../domain';
+import { applyCustomerStatsOperation, ledgerOf } from './customerStatsState';
 
 export const CUSTOMER_STATS_ENTITY = 'customerStats';
 
 export const customerStatsId = (customerId: string) => new df.EntityId(CUSTOMER_STATS_ENTITY, customerId);
 
 /**
- * Per-customer order statistics. processOrder signals `orderStarted` and `orderFailed` and calls
- * `orderFinished`, so the numbers are settled when an order's result is visible; `get` returns them
- * to a caller. The entity runs one operation at a time, so counters need no locking.
+ * Per-customer ledger of orders. processOrder signals `orderStarted` once its order is validated
+ * and calls `orderFinished` before it returns (signals it when it fails), so an order is in the
+ * ledger by the time its result is visible; `get` returns the ledger. The entity runs one
+ * operation at a time, so it needs no locking. GetCustomerStats turns the ledger into numbers
+ * from the stored orders (see summarizeCustomerStats).
  */
-export function customerStatsHandler(context: df.EntityContext<CustomerStats>): void {
-  const key = context.df.entityKey;
-  const state = context.df.getState(() => emptyCustomerStats(key)) ?? emptyCustomerStats(key);
+export function customerStatsHandler(context: df.EntityContext<CustomerLedger>): void {
+  const state = ledgerOf(context.df.entityKey, context.df.getState());
   const step = applyCustomerStatsOperation(state, context.df.operationName, context.df.getInput());
-  if ('delete' in step) {
-    context.df.destructOnExit();
-    return;
-  }
   context.df.setState(step.state);
   if (step.result !== undefined) context.df.return(step.result);
 }

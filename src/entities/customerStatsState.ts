@@ -1,60 +1,59 @@
-import { type CustomerStats, OrderFinishedOpSchema, OrderStartedOpSchema, parseOrThrow } from '../domain';
+import { type CustomerLedger, CustomerLedgerSchema, OrderLedgerOpSchema, parseOrThrow } from '../domain';
 
-export const emptyCustomerStats = (customerId: string): CustomerStats => ({
+export const emptyCustomerLedger = (customerId: string): CustomerLedger => ({
   customerId,
-  inFlight: 0,
-  outcomes: {},
-  completedOrders: 0,
-  totalSpentCents: 0,
+  next: 0,
+  orders: {},
 });
 
-export type StatsStep = { state: CustomerStats; result?: CustomerStats } | { delete: true };
+/** A state of another shape (written by an earlier version) starts a fresh ledger. */
+export function ledgerOf(customerId: string, state: unknown): CustomerLedger {
+  const parsed = CustomerLedgerSchema.safeParse(state);
+  return parsed.success && parsed.data.customerId === customerId
+    ? parsed.data
+    : emptyCustomerLedger(customerId);
+}
 
-/** The entity's behaviour as a pure function of (state, operation, input), so it is tested with plain data. */
+export interface LedgerStep {
+  state: CustomerLedger;
+  result?: CustomerLedger;
+}
+
+/**
+ * The entity's behaviour as a pure function of (state, operation, input), so it is tested with
+ * plain data. An order enters once and finishes once; nothing removes or rewinds an entry, and
+ * there is no reset: an operation anyone with the system key can send must not wipe a ledger.
+ */
 export function applyCustomerStatsOperation(
-  state: CustomerStats,
+  state: CustomerLedger,
   operation: string | undefined,
   input: unknown,
-): StatsStep {
+): LedgerStep {
   switch (operation) {
     case 'orderStarted': {
-      const op = parseOrThrow(OrderStartedOpSchema, input, 'orderStarted input');
-      return {
-        state: { ...state, inFlight: state.inFlight + 1, lastOrderId: op.orderId, lastUpdated: op.at },
-      };
-    }
-    case 'orderFinished': {
-      const op = parseOrThrow(OrderFinishedOpSchema, input, 'orderFinished input');
-      const completed = op.outcome === 'Completed';
-      const next: CustomerStats = {
-        ...state,
-        inFlight: Math.max(0, state.inFlight - 1),
-        outcomes: { ...state.outcomes, [op.outcome]: (state.outcomes[op.outcome] ?? 0) + 1 },
-        completedOrders: state.completedOrders + (completed ? 1 : 0),
-        totalSpentCents: state.totalSpentCents + (completed ? op.totalCents : 0),
-        lastOrderId: op.orderId,
-        lastOutcome: op.outcome,
-        lastUpdated: op.at,
-      };
-      return { state: next, result: next };
-    }
-    case 'orderFailed': {
-      const op = parseOrThrow(OrderStartedOpSchema, input, 'orderFailed input');
+      const op = parseOrThrow(OrderLedgerOpSchema, input, 'orderStarted input');
+      if (Object.hasOwn(state.orders, op.orderId)) return { state };
       return {
         state: {
           ...state,
-          inFlight: Math.max(0, state.inFlight - 1),
-          outcomes: { ...state.outcomes, Failed: (state.outcomes['Failed'] ?? 0) + 1 },
-          lastOrderId: op.orderId,
-          lastUpdated: op.at,
+          next: state.next + 1,
+          orders: { ...state.orders, [op.orderId]: { finished: false, seq: state.next, at: op.at } },
         },
       };
     }
+    case 'orderFinished': {
+      const op = parseOrThrow(OrderLedgerOpSchema, input, 'orderFinished input');
+      if (state.orders[op.orderId]?.finished) return { state, result: state };
+      const next: CustomerLedger = {
+        ...state,
+        next: state.next + 1,
+        orders: { ...state.orders, [op.orderId]: { finished: true, seq: state.next, at: op.at } },
+      };
+      return { state: next, result: next };
+    }
     case 'get':
       return { state, result: state };
-    case 'reset':
-      return { delete: true };
     default:
-      throw new Error(`customerStats has no operation "${operation ?? ''}"`);
+      throw new Error(`customerStats has no operation "${(operation ?? '').slice(0, 100)}"`);
   }
 }

@@ -1,10 +1,17 @@
 import { type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { type CustomerStats, IdSchema } from '../domain';
+import { getRepositories } from '../data/repositories';
+import { IdSchema, summarizeCustomerStats } from '../domain';
 import { customerStatsId } from '../entities/customerStats';
-import { errorResponse, json, validatedParam } from '../http/responses';
+import { ledgerOf } from '../entities/customerStatsState';
+import { errorResponse, guarded, json, validatedParam } from '../http/responses';
 
-/** GET /api/customers/{customerId}/stats: the customerStats entity's state. */
+/**
+ * GET /api/customers/{customerId}/stats: the customer's statistics, from the orders the
+ * customerStats entity lists, counted as their stored documents say. Entity operations can be
+ * sent by anyone holding the system key; stored orders are written only by the starter and the
+ * order's own workflow.
+ */
 export async function getCustomerStats(
   request: HttpRequest,
   client: df.DurableClient,
@@ -12,10 +19,14 @@ export async function getCustomerStats(
 ) {
   const customerId = validatedParam('customerId', IdSchema, request.params.customerId);
   if (!customerId.ok) return customerId.response;
-  const state = await client.readEntityState<CustomerStats>(customerStatsId(customerId.value));
-  if (!state.entityExists)
-    return errorResponse(404, 'CustomerNotFound', `No orders recorded for customer ${customerId.value}`);
-  return json(200, state.entityState);
+  return guarded(async () => {
+    const state = await client.readEntityState<unknown>(customerStatsId(customerId.value));
+    if (!state.entityExists)
+      return errorResponse(404, 'CustomerNotFound', `No orders recorded for customer ${customerId.value}`);
+    const { orders } = await getRepositories();
+    const stored = await orders.listForCustomer(customerId.value);
+    return json(200, summarizeCustomerStats(ledgerOf(customerId.value, state.entityState), stored));
+  });
 }
 
 df.app.client.http('GetCustomerStats', {

@@ -1,10 +1,12 @@
 import { app, type HttpRequest } from '@azure/functions';
 import { buildOpenApi } from '../http/openapi';
 
-/** GET /api/openapi.json: anonymous, like any API description. */
-export function getOpenApi(request: HttpRequest) {
-  const url = new URL(request.url);
-  return Promise.resolve({ status: 200, jsonBody: buildOpenApi(`${url.protocol}//${url.host}`) });
+/**
+ * GET /api/openapi.json: anonymous, like any API description. Its server is relative (`/`, where
+ * the document is served), never taken from the Host header a caller chose.
+ */
+export function getOpenApi(_request: HttpRequest) {
+  return Promise.resolve({ status: 200, jsonBody: buildOpenApi('/') });
 }
 
 app.http('GetOpenApi', {

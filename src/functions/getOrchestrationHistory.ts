@@ -1,7 +1,8 @@
 import { type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import { InstanceIdSchema } from '../domain';
 import { findStatus, statusView } from '../http/instances';
-import { errorResponse, json } from '../http/responses';
+import { errorResponse, guarded, json, validatedParam } from '../http/responses';
 
 /** GET /api/status/{instanceId}/history, admin level: history can hold every input and output. */
 export async function getOrchestrationHistory(
@@ -9,14 +10,18 @@ export async function getOrchestrationHistory(
   client: df.DurableClient,
   _context: InvocationContext,
 ) {
-  const instanceId = request.params.instanceId ?? '';
-  const status = await findStatus(client, instanceId, {
-    showHistory: true,
-    showHistoryOutput: true,
-    showInput: true,
+  const instanceId = validatedParam('instanceId', InstanceIdSchema, request.params.instanceId);
+  if (!instanceId.ok) return instanceId.response;
+  return guarded(async () => {
+    const status = await findStatus(client, instanceId.value, {
+      showHistory: true,
+      showHistoryOutput: true,
+      showInput: true,
+    });
+    if (!status)
+      return errorResponse(404, 'InstanceNotFound', `No orchestration instance ${instanceId.value}`);
+    return json(200, { ...statusView(status), input: status.input ?? null, history: status.history ?? [] });
   });
-  if (!status) return errorResponse(404, 'InstanceNotFound', `No orchestration instance ${instanceId}`);
-  return json(200, { ...statusView(status), input: status.input ?? null, history: status.history ?? [] });
 }
 
 df.app.client.http('GetOrchestrationHistory', {

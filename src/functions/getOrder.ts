@@ -3,25 +3,29 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import { IdSchema } from '../domain';
 import { findStatus, statusView } from '../http/instances';
+import { clientLinks, orderPath } from '../http/links';
 import { errorResponse, guarded, json, validatedParam } from '../http/responses';
 
-/** GET /api/orders/{orderId}: the order as the business sees it, with its outcome and workflow. */
+/**
+ * GET /api/orders/{orderId}: the order as the business sees it. The outcome is the one the
+ * order's workflow recorded in the order document, not the instance's output: an instance can be
+ * restarted through the management API, the record cannot be rewritten.
+ */
 export async function getOrder(request: HttpRequest, client: df.DurableClient, _context: InvocationContext) {
   const orderId = validatedParam('orderId', IdSchema, request.params.orderId);
   if (!orderId.ok) return orderId.response;
   return guarded(async () => {
     const { orders } = await getRepositories();
-    const order = await orders.get(orderId.value);
-    if (!order) return errorResponse(404, 'OrderNotFound', `No order ${orderId.value}`);
-    const status = await findStatus(client, order.instanceId);
-    const outcome = status?.runtimeStatus === df.OrchestrationRuntimeStatus.Completed ? status.output : null;
+    const doc = await orders.get(orderId.value);
+    if (!doc) return errorResponse(404, 'OrderNotFound', `No order ${orderId.value}`);
+    const { outcome, finishedAt, ...order } = doc;
+    const status = await findStatus(client, doc.instanceId);
     return json(200, {
       order,
-      outcome,
+      outcome: outcome ?? null,
+      finishedAt: finishedAt ?? null,
       orchestration: status ? statusView(status) : null,
-      ...(status
-        ? { statusQueryGetUri: client.createHttpManagementPayload(order.instanceId).statusQueryGetUri }
-        : {}),
+      ...clientLinks(doc.instanceId, orderPath(doc.id)),
     });
   });
 }

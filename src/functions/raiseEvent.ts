@@ -1,13 +1,8 @@
 import { type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
-import { findForbiddenKey, RESERVED_EVENT_NAMES } from '../domain';
+import { EventNameSchema, findForbiddenKey, InstanceIdSchema, RESERVED_EVENT_NAMES } from '../domain';
 import { findStatus } from '../http/instances';
-import { errorResponse, json } from '../http/responses';
-
-const EventNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'Letters, digits and _ . - (max 100)');
+import { errorResponse, guarded, json, validatedParam } from '../http/responses';
 
 /**
  * POST /api/instances/{instanceId}/events/{eventName}, admin level. Workflow-owned events are
@@ -18,14 +13,12 @@ export async function raiseEvent(
   client: df.DurableClient,
   _context: InvocationContext,
 ) {
-  const instanceId = request.params.instanceId ?? '';
-  const eventName = request.params.eventName ?? '';
-  const name = EventNameSchema.safeParse(eventName);
-  if (!name.success) {
-    return errorResponse(400, 'ValidationFailed', 'Invalid event name', [
-      { path: 'eventName', message: name.error.issues[0]?.message ?? 'Invalid' },
-    ]);
-  }
+  const instance = validatedParam('instanceId', InstanceIdSchema, request.params.instanceId);
+  if (!instance.ok) return instance.response;
+  const name = validatedParam('eventName', EventNameSchema, request.params.eventName);
+  if (!name.ok) return name.response;
+  const instanceId = instance.value;
+  const eventName = name.value;
   // Compared without case: the extension matches event names case-insensitively.
   if (RESERVED_EVENT_NAMES.some((reserved) => reserved.toLowerCase() === eventName.toLowerCase())) {
     return errorResponse(
@@ -46,10 +39,12 @@ export async function raiseEvent(
   }
   const forbidden = findForbiddenKey(data);
   if (forbidden) return errorResponse(400, 'ValidationFailed', forbidden.message, [forbidden]);
-  if (!(await findStatus(client, instanceId)))
-    return errorResponse(404, 'InstanceNotFound', `No orchestration instance ${instanceId}`);
-  await client.raiseEvent(instanceId, eventName, data);
-  return json(202, { instanceId, eventName });
+  return guarded(async () => {
+    if (!(await findStatus(client, instanceId)))
+      return errorResponse(404, 'InstanceNotFound', `No orchestration instance ${instanceId}`);
+    await client.raiseEvent(instanceId, eventName, data);
+    return json(202, { instanceId, eventName });
+  });
 }
 
 df.app.client.http('RaiseEvent', {

@@ -4,6 +4,7 @@ import { getConfig } from '../config';
 import { getRepositories } from '../data/repositories';
 import { type ApprovalWorkflowInput, CreateApprovalRequestSchema } from '../domain';
 import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { approvalPath } from '../http/links';
 import { guarded, readBody } from '../http/responses';
 import { APPROVAL_WORKFLOW, approvalInstanceId } from '../orchestrators/approvalWorkflow';
 
@@ -27,21 +28,24 @@ export async function startApproval(
       createdAt: new Date().toISOString(),
     });
     if (!created && (await findStatus(client, instanceId))) {
-      return alreadyExists(client, `Approval request ${approvalRequest.requestId}`, instanceId);
+      return alreadyExists(
+        `Approval request ${approvalRequest.requestId}`,
+        instanceId,
+        approvalPath(approvalRequest.requestId),
+      );
     }
     // Settings reach the workflow through its input, never through its environment.
     const input: ApprovalWorkflowInput = {
       request: approvalRequest,
       timeoutSeconds: timeoutSeconds ?? getConfig().APPROVAL_TIMEOUT_SECONDS,
     };
-    return startAndAccept(
-      client,
-      request,
-      APPROVAL_WORKFLOW,
+    return startAndAccept(client, {
+      orchestrator: APPROVAL_WORKFLOW,
       instanceId,
       input,
-      `Approval request ${approvalRequest.requestId}`,
-    );
+      what: `Approval request ${approvalRequest.requestId}`,
+      resourcePath: approvalPath(approvalRequest.requestId),
+    });
   });
 }
 

@@ -8,6 +8,7 @@ import {
   type ProcessBatchInput,
 } from '../domain';
 import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { batchPath } from '../http/links';
 import { guarded, readBody } from '../http/responses';
 import { batchInstanceId, PROCESS_BATCH } from '../orchestrators/processBatch';
 
@@ -34,7 +35,7 @@ export async function startBatch(
       items,
     );
     if (!created && (await findStatus(client, instanceId)))
-      return alreadyExists(client, `Batch ${batchId}`, instanceId);
+      return alreadyExists(`Batch ${batchId}`, instanceId, batchPath(batchId));
     const header = await batches.getHeader(batchId);
     const input: ProcessBatchInput = {
       batchId,
@@ -42,7 +43,13 @@ export async function startBatch(
       chunkSize: header?.chunkSize ?? BATCH_CHUNK_SIZE,
       parallelism: BATCH_CHUNK_PARALLELISM,
     };
-    return startAndAccept(client, request, PROCESS_BATCH, instanceId, input, `Batch ${batchId}`);
+    return startAndAccept(client, {
+      orchestrator: PROCESS_BATCH,
+      instanceId,
+      input,
+      what: `Batch ${batchId}`,
+      resourcePath: batchPath(batchId),
+    });
   });
 }
 

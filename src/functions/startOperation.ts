@@ -2,7 +2,7 @@ import { type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { ResilientInputSchema } from '../domain';
 import { startAndAccept } from '../http/instances';
-import { readBody } from '../http/responses';
+import { guarded, readBody } from '../http/responses';
 import { RESILIENT_ORCHESTRATOR } from '../orchestrators/resilientOrchestrator';
 
 export const operationInstanceId = (operationId: string) => `operation-${operationId}`;
@@ -15,14 +15,13 @@ export async function startOperation(
 ) {
   const body = await readBody(request, ResilientInputSchema);
   if (!body.ok) return body.response;
-  const instanceId = operationInstanceId(body.value.operationId);
-  return startAndAccept(
-    client,
-    request,
-    RESILIENT_ORCHESTRATOR,
-    instanceId,
-    body.value,
-    `Operation ${body.value.operationId}`,
+  return guarded(() =>
+    startAndAccept(client, {
+      orchestrator: RESILIENT_ORCHESTRATOR,
+      instanceId: operationInstanceId(body.value.operationId),
+      input: body.value,
+      what: `Operation ${body.value.operationId}`,
+    }),
   );
 }
 

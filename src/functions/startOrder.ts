@@ -3,18 +3,23 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import { type OrderDoc } from '../data/orderRepository';
 import {
-  type CreateOrderRequest,
   CreateOrderRequestSchema,
   orderTotalCents,
+  type ProcessOrderInput,
+  sameOrder,
   withoutPaymentToken,
 } from '../domain';
 import { alreadyExists, findStatus, startAndAccept } from '../http/instances';
+import { orderPath } from '../http/links';
 import { errorResponse, guarded, readBody } from '../http/responses';
 import { orderInstanceId, PROCESS_ORDER } from '../orchestrators/processOrder';
 
 /**
  * POST /api/orders. The order document's id is the order id, so Cosmos decides which request
- * owns it: the loser gets 409 with the existing workflow's URLs, never a second run.
+ * owns it, and the Durable start decides which request's workflow runs: one 202, every other
+ * request a 409 with the existing workflow's links, never a second run. The payment token is
+ * stored under this request's own reference, which is all the workflow input names; a request
+ * whose start fails deletes its token, so the card charged is the card of the 202.
  */
 export async function startOrder(
   request: HttpRequest,
@@ -37,6 +42,7 @@ export async function startOrder(
 
     const order = withoutPaymentToken(orderRequest);
     const instanceId = orderInstanceId(order.id);
+    const what = `Order ${order.id}`;
     const doc: OrderDoc = {
       ...order,
       instanceId,
@@ -45,22 +51,22 @@ export async function startOrder(
     };
     const { created, doc: stored } = await repos.orders.create(doc);
     if (!created) {
-      if (await findStatus(client, instanceId)) return alreadyExists(client, `Order ${order.id}`, instanceId);
+      if (await findStatus(client, instanceId)) return alreadyExists(what, instanceId, orderPath(order.id));
       // The document exists but its workflow never started (the first request died in between):
       // start it, but only for the same order, never for a different one reusing the id.
-      if (!sameOrder(stored, orderRequest)) {
-        return alreadyExists(client, `Order ${order.id}`, instanceId);
-      }
+      if (!sameOrder(stored, order)) return alreadyExists(what, instanceId, orderPath(order.id));
     }
-    await repos.paymentTokens.put(order.id, orderRequest.paymentMethodToken);
-    return startAndAccept(client, request, PROCESS_ORDER, instanceId, { order }, `Order ${order.id}`);
+    const paymentTokenRef = await repos.paymentTokens.put(order.id, orderRequest.paymentMethodToken);
+    const input: ProcessOrderInput = { order, paymentTokenRef };
+    return startAndAccept(client, {
+      orchestrator: PROCESS_ORDER,
+      instanceId,
+      input,
+      what,
+      resourcePath: orderPath(order.id),
+      onNotStarted: () => repos.paymentTokens.delete(order.id, paymentTokenRef),
+    });
   });
-}
-
-function sameOrder(stored: OrderDoc, request: CreateOrderRequest): boolean {
-  const key = (o: Pick<OrderDoc, 'customerId' | 'items' | 'currency' | 'shippingAddress'>) =>
-    JSON.stringify([o.customerId, o.items, o.currency, o.shippingAddress]);
-  return key(stored) === key(request);
 }
 
 df.app.client.http('StartOrder', {

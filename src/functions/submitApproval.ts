@@ -3,36 +3,42 @@ import * as df from 'durable-functions';
 import { tokenMatches } from '../activities/approvalToken';
 import { getRepositories } from '../data/repositories';
 import { type ApprovalTaskDoc } from '../data/approvalRepository';
-import { APPROVAL_EVENT, type ApprovalResponseEvent, SubmitApprovalBodySchema } from '../domain';
-import { errorResponse, guarded, json, readBody } from '../http/responses';
+import {
+  APPROVAL_EVENT,
+  type ApprovalResponseEvent,
+  IdSchema,
+  InstanceIdSchema,
+  SubmitApprovalBodySchema,
+} from '../domain';
+import { errorResponse, guarded, json, readBody, validatedParam } from '../http/responses';
 
 const REQUEST_PREFIX = 'approval-';
 
 /**
- * POST /api/approvals/{instanceId}/response, anonymous: the one-time token is the credential.
- * The decision is settled in Cosmos with If-Match first; only the request that wins raises the
- * event, so two approvers racing cannot both decide.
+ * POST /api/approvals/{instanceId}/response, anonymous: the one-time token is the credential, so
+ * it is checked before the answer says anything about the request beyond whether it exists:
+ * invalid id 400, unknown 404, no token 401, wrong token 403, and only then decided 409 or
+ * expired 410. The decision is settled in Cosmos with If-Match first; only the request that wins
+ * raises the event, so two approvers racing cannot both decide.
  */
 export async function submitApproval(
   request: HttpRequest,
   client: df.DurableClient,
   _context: InvocationContext,
 ) {
+  const instance = validatedParam('instanceId', InstanceIdSchema, request.params.instanceId);
+  if (!instance.ok) return instance.response;
+  const instanceId = instance.value;
   const body = await readBody(request, SubmitApprovalBodySchema);
   if (!body.ok) return body.response;
-  const instanceId = request.params.instanceId ?? '';
   return guarded(async () => {
     const { approvals } = await getRepositories();
     const requestId = instanceId.startsWith(REQUEST_PREFIX)
-      ? instanceId.slice(REQUEST_PREFIX.length)
+      ? IdSchema.safeParse(instanceId.slice(REQUEST_PREFIX.length)).data
       : undefined;
     const task = requestId ? await approvals.get(requestId) : undefined;
     if (!requestId || !task)
       return errorResponse(404, 'ApprovalNotFound', `No approval request for ${instanceId}`);
-
-    const now = new Date().toISOString();
-    const closed = closedAnswer(task, now);
-    if (closed) return closed;
 
     const token =
       request.query.get('token') ?? body.value.token ?? request.headers.get('x-approval-token') ?? '';
@@ -47,12 +53,17 @@ export async function submitApproval(
       return errorResponse(403, 'ApprovalTokenInvalid', 'This token does not open this approval request');
     }
 
+    const now = new Date().toISOString();
+    const closed = closedAnswer(task, now);
+    if (closed) return closed;
+
     const settled = await approvals.settle(requestId, body.value.decision, now, body.value.comment);
     if (settled.outcome === 'NotFound')
       return errorResponse(404, 'ApprovalNotFound', `No approval request for ${instanceId}`);
     if (settled.outcome !== 'Decided')
       return closedAnswer(settled.doc, now) ?? errorResponse(409, 'AlreadyDecided', 'Already decided');
 
+    // The workflow reads the decision back from Cosmos; the event only wakes it up.
     const event: ApprovalResponseEvent = {
       decision: body.value.decision,
       decidedAt: now,

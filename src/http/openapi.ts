@@ -7,6 +7,7 @@ import {
   CreateOrderRequestSchema,
   CustomerStatsSchema,
   ProcessOrderResultSchema,
+  RecordedOrderOutcomeSchema,
   ResilientInputSchema,
   SubmitApprovalBodySchema,
 } from '../domain';
@@ -19,12 +20,22 @@ const ErrorSchema = z.strictObject({
   }),
 });
 
-const CheckStatusSchema = z.object({
+/** The app's own links (src/http/links.ts): no management URL, no key. */
+const ClientLinksSchema = z.object({
+  id: z.string(),
+  statusQueryGetUri: z.string(),
+  resourceUri: z.string().optional(),
+});
+
+const ManagementLinksSchema = z.object({
   id: z.string(),
   statusQueryGetUri: z.string(),
   sendEventPostUri: z.string(),
   terminatePostUri: z.string(),
+  rewindPostUri: z.string(),
   purgeHistoryDeleteUri: z.string(),
+  suspendPostUri: z.string(),
+  resumePostUri: z.string(),
 });
 
 const StatusSchema = z.object({
@@ -77,7 +88,18 @@ function describe(code: number): string {
 
 /** OpenAPI 3.1 generated from the same zod schemas that validate requests. */
 export function buildOpenApi(serverUrl: string): Record<string, unknown> {
-  const started = { '202': { description: 'Workflow started', content: content(CheckStatusSchema) } };
+  const started = {
+    '202': {
+      description: 'Workflow started; Location is the status resource',
+      content: content(ClientLinksSchema),
+    },
+  };
+  const view = (description: string, fields: Record<string, z.ZodType>) => ({
+    '200': {
+      description,
+      content: content(ClientLinksSchema.extend({ ...fields, orchestration: StatusSchema.nullable() })),
+    },
+  });
   return {
     openapi: '3.1.0',
     info: { title: 'Order workflows', version: '0.1.0' },
@@ -108,16 +130,33 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           security: functionKey,
           parameters: [param('orderId')],
           responses: {
-            '200': {
-              description: 'The order, its outcome and its workflow',
-              content: content(
-                z.object({
-                  order: z.unknown(),
-                  outcome: ProcessOrderResultSchema.nullable(),
-                  orchestration: StatusSchema.nullable(),
-                }),
-              ),
-            },
+            ...view('The order, the outcome its workflow recorded, and its workflow', {
+              order: z.unknown(),
+              outcome: RecordedOrderOutcomeSchema.nullable(),
+              finishedAt: z.string().nullable(),
+            }),
+            ...errors(400, 404, 503),
+          },
+        },
+      },
+      '/api/batches/{batchId}': {
+        get: {
+          operationId: 'GetBatch',
+          security: functionKey,
+          parameters: [param('batchId')],
+          responses: {
+            ...view('The stored batch (without items) and its workflow', { batch: z.unknown() }),
+            ...errors(400, 404, 503),
+          },
+        },
+      },
+      '/api/approvals/{requestId}': {
+        get: {
+          operationId: 'GetApproval',
+          security: functionKey,
+          parameters: [param('requestId')],
+          responses: {
+            ...view('The approval task as recorded and its workflow', { approval: z.unknown() }),
             ...errors(400, 404, 503),
           },
         },
@@ -165,7 +204,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           parameters: [param('instanceId')],
           responses: {
             '200': { description: 'Instance status', content: content(StatusSchema) },
-            ...errors(403, 404),
+            ...errors(400, 403, 404),
           },
         },
       },
@@ -179,7 +218,21 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
               description: 'Status with input and history',
               content: content(StatusSchema.extend({ input: z.unknown(), history: z.array(z.unknown()) })),
             },
-            ...errors(404),
+            ...errors(400, 404),
+          },
+        },
+      },
+      '/api/instances/{instanceId}/links': {
+        get: {
+          operationId: 'GetManagementLinks',
+          security: adminKey,
+          parameters: [param('instanceId')],
+          responses: {
+            '200': {
+              description: 'The Durable management URLs; they carry the system key',
+              content: content(ManagementLinksSchema),
+            },
+            ...errors(400, 404),
           },
         },
       },

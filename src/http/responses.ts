@@ -1,7 +1,7 @@
 import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { type z } from 'zod';
 import { DataStoreNotReadyError } from '../data/errors';
-import { errorMessage, parseInput, type ValidationIssue } from '../domain';
+import { errorMessage, findUnsafeJson, JSON_MAX_DEPTH, parseInput, type ValidationIssue } from '../domain';
 import { ConfigError } from '../config';
 
 /** The one error body of the API: a stable code, a message a user can act on, field issues. */
@@ -46,6 +46,15 @@ export async function readBody<S extends z.ZodType>(
       ok: false,
       response: errorResponse(400, 'MissingBody', 'A JSON body is required', [
         { path: '', message: 'Required' },
+      ]),
+    };
+  }
+  const unsafe = findUnsafeJson(raw);
+  if (unsafe?.code === 'TooDeep') {
+    return {
+      ok: false,
+      response: errorResponse(400, 'TooDeep', `The body is nested deeper than ${JSON_MAX_DEPTH} levels`, [
+        unsafe.issue,
       ]),
     };
   }

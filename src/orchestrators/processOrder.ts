@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import { CancelShipment } from '../activities/cancelShipment';
 import { CreateShipment } from '../activities/createShipment';
 import { ProcessPayment } from '../activities/processPayment';
+import { RecordOrderOutcome } from '../activities/recordOrderOutcome';
 import { RefundPayment } from '../activities/refundPayment';
 import { ReleaseInventory } from '../activities/releaseInventory';
 import { ReserveInventory } from '../activities/reserveInventory';
@@ -9,6 +10,7 @@ import { SendConfirmation } from '../activities/sendConfirmation';
 import { ValidateOrder } from '../activities/validateOrder';
 import { customerStatsId } from '../entities/customerStats';
 import {
+  clip,
   type Compensation,
   errorMessage,
   type Order,
@@ -16,6 +18,8 @@ import {
   parseOrThrow,
   ProcessOrderInputSchema,
   type ProcessOrderResult,
+  ProcessOrderResultSchema,
+  type RecordedOrderOutcome,
 } from '../domain';
 import { compensationRetry, stepRetry } from './retryPolicies';
 
@@ -27,14 +31,22 @@ export const orderInstanceId = (orderId: string) => `order-${orderId}`;
 type Outcome = Omit<ProcessOrderResult, 'compensated' | 'compensationFailures' | 'orderId'>;
 
 /**
- * The order saga. Each step with an undo pushes it; a business failure (or a step that still
- * fails after its retries) unwinds the stack in reverse. Business failures complete the
- * orchestration with an outcome; an infrastructure failure fails it after compensating.
+ * The order saga. ValidateOrder first proves that the input is the stored order of this instance
+ * and that the order has not ended; a run that is not the order's own (started or restarted
+ * through the management API) ends as `Invalid` and touches nothing. Then each step with an undo
+ * pushes it; a business failure (or a step that still fails after its retries) unwinds the stack
+ * in reverse. Business failures complete the orchestration with an outcome; an infrastructure
+ * failure fails it after compensating. Either way the outcome is recorded in the order document,
+ * once: that record, not this instance's output, is the order's truth.
  */
 export function* processOrder(
   context: df.OrchestrationContext,
 ): Generator<df.Task, ProcessOrderResult, unknown> {
-  const { order } = parseOrThrow(ProcessOrderInputSchema, context.df.getInput(), 'processOrder input');
+  const { order, paymentTokenRef } = parseOrThrow(
+    ProcessOrderInputSchema,
+    context.df.getInput(),
+    'processOrder input',
+  );
   const now = () => context.df.currentUtcDateTime.toISOString();
   const stats = customerStatsId(order.customerId);
   const undo: Compensation[] = [];
@@ -44,11 +56,28 @@ export function* processOrder(
     context.df.setCustomStatus({ step, orderId: order.id });
   };
 
-  context.df.signalEntity(stats, 'orderStarted', { orderId: order.id, at: now() });
-
   let outcome: Outcome;
+  let owned = false;
   try {
-    outcome = yield* runSteps(context, order, undo, enter);
+    enter('ValidateOrder');
+    const validation = yield* ValidateOrder.run(
+      context,
+      { order, instanceId: context.df.instanceId },
+      stepRetry(),
+    );
+    const reason = validation.valid
+      ? ''
+      : clip(validation.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    if (!validation.valid && !validation.owned) {
+      // Not this order's workflow: nothing ran, so nothing is recorded, counted or undone.
+      context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: 'Invalid' });
+      return { status: 'Invalid', orderId: order.id, reason, compensated: [] };
+    }
+    owned = true;
+    context.df.signalEntity(stats, 'orderStarted', { orderId: order.id, at: now() });
+    outcome = validation.valid
+      ? yield* runSteps(context, order, paymentTokenRef, validation.totalCents, undo, enter)
+      : { status: 'Invalid', reason };
   } catch (err) {
     const failedStep = step;
     const { compensated, failures } = yield* compensate(context, order, undo, failedStep);
@@ -58,17 +87,27 @@ export function* processOrder(
         order,
         {
           status: 'CompensationFailed',
-          reason: `${failedStep} failed (${errorMessage(err)}) and ${failures.join(', ')} could not be undone`,
+          reason: clip(
+            `${failedStep} failed (${errorMessage(err)}) and ${failures.join(', ')} could not be undone`,
+          ),
         },
         compensated,
         failures,
       );
     }
-    context.df.signalEntity(stats, 'orderFailed', { orderId: order.id, at: now() });
-    context.df.setCustomStatus({ step: 'Done', orderId: order.id, compensated });
-    throw new Error(
+    const message = clip(
       `${failedStep} failed after retries: ${errorMessage(err)}. Compensated: ${compensated.join(', ') || 'nothing'}`,
     );
+    if (owned) {
+      try {
+        yield* record(context, order, { status: 'Failed', orderId: order.id, reason: message, compensated });
+      } catch {
+        // The failure below is what matters; the order stays unrecorded, as if still running.
+      }
+      context.df.signalEntity(stats, 'orderFinished', { orderId: order.id, at: now() });
+    }
+    context.df.setCustomStatus({ step: 'Done', orderId: order.id, compensated });
+    throw new Error(message);
   }
 
   if (outcome.status === 'Completed') return yield* finish(context, order, outcome, [], []);
@@ -79,7 +118,7 @@ export function* processOrder(
       order,
       {
         status: 'CompensationFailed',
-        reason: `${outcome.reason ?? outcome.status}; ${failures.join(', ')} could not be undone`,
+        reason: clip(`${outcome.reason ?? outcome.status}; ${failures.join(', ')} could not be undone`),
       },
       compensated,
       failures,
@@ -91,18 +130,12 @@ export function* processOrder(
 function* runSteps(
   context: df.OrchestrationContext,
   order: Order,
+  paymentTokenRef: string,
+  totalCents: number,
   undo: Compensation[],
   enter: (step: OrderStep) => void,
 ): Generator<df.Task, Outcome, unknown> {
   const orderId = order.id;
-
-  enter('ValidateOrder');
-  const validation = yield* ValidateOrder.run(context, { order }, stepRetry());
-  if (!validation.valid) {
-    const reason = validation.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-    return { status: 'Invalid', reason };
-  }
-  const totalCents = validation.totalCents;
 
   // Each undo is pushed before its step runs: a step that throws may still have taken effect,
   // and every undo is idempotent. A business refusal means it did not, so its undo is dropped.
@@ -122,7 +155,7 @@ function* runSteps(
   undo.push('RefundPayment');
   const payment = yield* ProcessPayment.run(
     context,
-    { orderId, amountCents: totalCents, currency: order.currency },
+    { orderId, paymentTokenRef, amountCents: totalCents, currency: order.currency },
     stepRetry(),
   );
   if (payment.status === 'Declined') {
@@ -210,16 +243,33 @@ function* finish(
     compensated,
     ...(failures.length > 0 ? { compensationFailures: failures } : {}),
   };
+  const recorded = yield* record(context, order, result);
   // A call, not a signal: the customer's statistics are settled before the result is visible
   // (started and failed orders are signalled: nothing waits on those).
   yield context.df.callEntity(customerStatsId(order.customerId), 'orderFinished', {
     orderId: order.id,
-    outcome: result.status,
-    totalCents: result.totalCents ?? 0,
     at: context.df.currentUtcDateTime.toISOString(),
   });
-  context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: result.status });
-  return result;
+  context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: recorded.status });
+  // The recorded outcome is this one: ValidateOrder lets no run start on an order that ended.
+  return parseOrThrow(ProcessOrderResultSchema, recorded, `recorded outcome of order ${order.id}`);
+}
+
+function* record(
+  context: df.OrchestrationContext,
+  order: Order,
+  outcome: RecordedOrderOutcome,
+): Generator<df.Task, RecordedOrderOutcome, unknown> {
+  return yield* RecordOrderOutcome.run(
+    context,
+    {
+      orderId: order.id,
+      instanceId: context.df.instanceId,
+      outcome,
+      at: context.df.currentUtcDateTime.toISOString(),
+    },
+    stepRetry(),
+  );
 }
 
 df.app.orchestration(PROCESS_ORDER, processOrder);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Container } from '@azure/cosmos';
 import { createOnce } from '../data/createOnce';
 
@@ -16,7 +17,13 @@ export interface LedgerEntry {
   currency: string;
   declineCode?: string;
   chargeId?: string;
+  /** Which card a charge used, without the token (as a card gateway's card fingerprint). */
+  cardFingerprint?: string;
   createdAt: string;
+}
+
+export function cardFingerprint(token: string): string {
+  return createHash('sha256').update(`card:${token}`).digest('hex').slice(0, 16);
 }
 
 const DECLINES: Record<string, string> = {
@@ -65,6 +72,7 @@ export class SimulatedPaymentGateway {
       amountCents: request.amountCents,
       currency: request.currency,
       ...(declineCode ? { declineCode } : {}),
+      cardFingerprint: cardFingerprint(request.token),
       createdAt: this.now(),
     };
     return (await createOnce(this.ledger, entry, entry.idempotencyKey)).doc;

@@ -20,12 +20,17 @@ export function cosmosArgs(launch: CosmosLaunch): string[] {
   return args;
 }
 
-export function cosmosCommand(launch: CosmosLaunch): NodeCommand {
+/** `@vercel/cosmosdb-server` is an optional dependency: say so before anything tries to load it. */
+export function ensureCosmosServerPackage(): void {
   try {
     require.resolve('@vercel/cosmosdb-server/package.json');
   } catch {
     throw new MissingPackageError('@vercel/cosmosdb-server', 'the local Cosmos DB server');
   }
+}
+
+export function cosmosCommand(launch: CosmosLaunch): NodeCommand {
+  ensureCosmosServerPackage();
   const compiled = path.join(__dirname, 'cosmos', 'main.js');
   if (fs.existsSync(compiled)) return { execArgv: [], entry: compiled, args: cosmosArgs(launch) };
   // Running from TypeScript sources (jest): load them through a transpile-on-require hook.

@@ -30,7 +30,8 @@ export class MissingPackageError extends EmulatorError {
   ) {
     super(
       `${packageName} is not installed, so devhost cannot start ${purpose}. Run \`npm install\` in the project ` +
-        '(it is a devDependency), or point the app at an existing service instead (see docs/local-stack.md).',
+        '(devhost installs it as an optional dependency, which `--omit=optional` leaves out), or point the app ' +
+        'at an existing service instead (see docs/local-stack.md).',
     );
     this.name = 'MissingPackageError';
   }

@@ -3,9 +3,8 @@
  * app loads, point the app's settings at them, run the seed module, and offer the outbox viewer as
  * a plugin. See docs/local-stack.md.
  */
-import { httpErrors, sendError } from '../http/errors';
-import { createOutboxHandler, OUTBOX_PATH, type OutboxHandler } from './outbox/outboxHandler';
-import { formatOutboxDocument, outboxTarget, watchOutbox, type OutboxWatcher } from './outbox/outboxWatcher';
+import { outboxPlugin } from './outbox/outboxPlugin';
+import { outboxTarget } from './outbox/outboxWatcher';
 import { parseEmulatorList, type StackFlags } from './cliArgs';
 import { runSeed } from './seed';
 import { resolvePorts } from './settings';
@@ -90,36 +89,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     else emulators.detach();
   }
   return { emulators, plugins, close };
-}
-
-function outboxPlugin(target: ReturnType<typeof outboxTarget>, logger: Logger): DevhostPlugin {
-  let watcher: OutboxWatcher | undefined;
-  let handler: OutboxHandler | undefined;
-  return {
-    name: 'outbox',
-    triggerTypes: [],
-    start: (context) => {
-      const outbox = createOutboxHandler(target);
-      handler = outbox;
-      context.mountHttp(OUTBOX_PATH, async (req, res) => {
-        if (!(await outbox.handle(req, res))) sendError(res, httpErrors.routeNotFound);
-      });
-      watcher = watchOutbox({
-        ...target,
-        onDocument: (doc) => logger.info(formatOutboxDocument(doc)),
-        log: (line) => logger.info(line),
-      });
-      logger.info(
-        `Outbox viewer: new documents in ${target.database}/${target.container} are printed here and listed at ${OUTBOX_PATH}.`,
-      );
-      return Promise.resolve();
-    },
-    stop: () => {
-      watcher?.stop();
-      handler?.close();
-      watcher = undefined;
-      handler = undefined;
-      return Promise.resolve();
-    },
-  };
 }

@@ -1,6 +1,6 @@
 /** Finds out what, if anything, answers on a local port: the health check behind reuse and conflicts. */
 import * as http from 'node:http';
-import { COSMOS_EMULATOR_NAME, IDENTITY_PATH, type CosmosIdentity } from './cosmos/server';
+import { COSMOS_EMULATOR_NAME, IDENTITY_PATH, type CosmosIdentity } from './cosmos/identity';
 
 export type PortOccupant =
   | { kind: 'free' }

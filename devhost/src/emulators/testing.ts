@@ -16,7 +16,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { azuriteArgs, azuriteConnectionString, resolveAzuriteEntry, type AzuritePorts } from './azurite';
-import { startCosmosServer, type CosmosServer } from './cosmos/server';
+import type { CosmosServer } from './cosmos/server';
+import { ensureCosmosServerPackage } from './cosmosProcess';
 import { COSMOS_EMULATOR_KEY, DEFAULT_HOST } from './defaults';
 import { isServing } from './ensure';
 import { EmulatorStartError } from './errors';
@@ -223,9 +224,19 @@ export function testAzurite(): Promise<TestAzurite> {
   return azurite;
 }
 
+// Loaded on first use: `devhost/testing` must load in apps that left the optional server out.
+async function startInProcessCosmos(): Promise<CosmosServer> {
+  ensureCosmosServerPackage();
+  const { startCosmosServer } = await import('./cosmos/server');
+  return startCosmosServer({ port: 0 });
+}
+
 /** In-memory Cosmos server for this test file. */
 export async function testCosmos(): Promise<TestCosmos> {
-  cosmos ??= startCosmosServer({ port: 0 });
+  cosmos ??= startInProcessCosmos().catch((err: unknown) => {
+    cosmos = undefined;
+    throw err;
+  });
   const server = await cosmos;
   return {
     endpoint: server.endpoint,

@@ -11,6 +11,8 @@ export interface HttpErrorSpec {
   message: string;
   /** Azure sends no body for this one. */
   emptyBody?: boolean;
+  /** Sent as `Retry-After` (seconds): the error is temporary. */
+  retryAfterSeconds?: number;
 }
 
 export const httpErrors = {
@@ -47,6 +49,36 @@ export const httpErrors = {
     status: 405,
     message: 'This devhost path does not answer this method.',
   },
+  foreignRequest: {
+    code: 'FOREIGN_REQUEST',
+    status: 403,
+    message: 'devhost refuses this request: it comes from another web page or names another host.',
+  },
+  unsupportedMediaType: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    status: 415,
+    message: 'This devhost route takes JSON only.',
+  },
+  dashboardRouteNotFound: {
+    code: 'DASHBOARD_ROUTE_NOT_FOUND',
+    status: 404,
+    message: 'The dashboard API has no such route (see devhost/src/http/dashboardApi.ts for the list).',
+  },
+  dashboardNotBuilt: {
+    code: 'DASHBOARD_NOT_BUILT',
+    status: 503,
+    message: "The dashboard's files are missing: run `npm run build -w devhost` (npm run build does it).",
+  },
+  instanceNotFound: {
+    code: 'INSTANCE_NOT_FOUND',
+    status: 404,
+    message: 'No orchestration instance has this id in the task hub.',
+  },
+  instanceNotRunning: {
+    code: 'INSTANCE_NOT_RUNNING',
+    status: 409,
+    message: 'The instance is not in a state that allows this.',
+  },
   localClientsOnly: {
     code: 'LOCAL_CLIENTS_ONLY',
     status: 404,
@@ -58,10 +90,17 @@ export const httpErrors = {
     message:
       'Reading from Cosmos DB failed: check that COSMOS_ENDPOINT answers (npm run emulators starts one).',
   },
+  hostStarting: {
+    code: 'HOST_STARTING',
+    status: 503,
+    message: 'devhost is starting: the app is loading and its plugins are starting. Retry shortly.',
+    retryAfterSeconds: 1,
+  },
   hostStopping: {
     code: 'HOST_STOPPING',
     status: 503,
-    message: 'devhost is shutting down or reloading the app; retry shortly.',
+    message: 'devhost is shutting down; retry once it is started again.',
+    retryAfterSeconds: 5,
   },
   internal: {
     code: 'DEVHOST_INTERNAL_ERROR',
@@ -72,27 +111,35 @@ export const httpErrors = {
 
 export type HttpErrorName = keyof typeof httpErrors;
 
-/** The JSON body of a devhost error (stable: clients may rely on `code`). */
+/** The JSON body of a devhost error (stable: clients may rely on `code`, and on `field` when bad input names one). */
 export function errorBody(
   spec: HttpErrorSpec,
   detail?: string,
-): { error: { code: string; message: string } } {
-  return { error: { code: spec.code, message: detail ? `${spec.message} ${detail}` : spec.message } };
+  field?: string,
+): { error: { code: string; message: string; field?: string } } {
+  return {
+    error: {
+      code: spec.code,
+      message: detail ? `${spec.message} ${detail}` : spec.message,
+      ...(field !== undefined ? { field } : {}),
+    },
+  };
 }
 
-export function sendError(res: ServerResponse, spec: HttpErrorSpec, detail?: string): void {
+export function sendError(res: ServerResponse, spec: HttpErrorSpec, detail?: string, field?: string): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   res.statusCode = spec.status;
   res.setHeader('x-devhost-error', spec.code);
+  if (spec.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(spec.retryAfterSeconds));
   if (spec.emptyBody) {
     res.setHeader('content-length', '0');
     res.end();
     return;
   }
-  const body = Buffer.from(JSON.stringify(errorBody(spec, detail)));
+  const body = Buffer.from(JSON.stringify(errorBody(spec, detail, field)));
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', String(body.length));
   res.end(body);

@@ -2,6 +2,8 @@
  * devhost's log sink: readable lines for people, one JSON object per line for machines
  * (`--log json`). Every module logs through a Logger so tests can capture lines.
  */
+import { bounded, escapeControlCharacters } from './printable';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -32,6 +34,8 @@ export interface LoggerOptions {
 }
 
 const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** No record's message is longer (app log lines and errors included). */
+export const MAX_MESSAGE_CHARS = 16_384;
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const format = options.format ?? 'text';
@@ -71,7 +75,7 @@ export function formatJson(record: LogRecord): string {
   return JSON.stringify({
     time: record.time.toISOString(),
     level: record.level,
-    msg: record.message,
+    msg: bounded(record.message, MAX_MESSAGE_CHARS),
     ...rest,
     ...(stack === undefined ? {} : { stack }),
   });
@@ -81,7 +85,9 @@ export function formatText(record: LogRecord): string {
   const time = record.time.toISOString().slice(11, 23);
   const source = typeof record.fields.source === 'string' ? ` [${record.fields.source}]` : '';
   const stack = typeof record.fields.stack === 'string' ? `\n${indent(record.fields.stack)}` : '';
-  return `[${time}]${source} ${record.message}${stack}`;
+  // Line breaks and tabs stay (multi-line banners); every other control character is shown escaped.
+  const message = escapeControlCharacters(bounded(record.message, MAX_MESSAGE_CHARS), ['\n', '\t']);
+  return `[${time}]${source} ${message}${stack}`;
 }
 
 function indent(text: string): string {

@@ -1,6 +1,6 @@
 /**
  * The orchestrator's reply (`OrchestratorState`) as durable-functions v3 produces it with replay
- * schema V3 (shared/reference/durable-orchestration-protocol.md §2).
+ * schema V3 (docs/protocol.md §3).
  */
 
 export enum ActionType {
@@ -67,5 +67,5 @@ export interface OrchestratorState {
   failureDetails?: unknown;
 }
 
-/** Marker the SDK puts before the JSON state in a thrown orchestrator error (§3.11). */
+/** Marker the SDK puts before the JSON state in a thrown orchestrator error (docs/protocol.md §4). */
 export const OUT_OF_PROC_DATA_MARKER = '$OutOfProcData$:';

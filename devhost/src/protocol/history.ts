@@ -1,8 +1,7 @@
 /**
  * History events as the Durable Task Framework serialises them for out-of-process SDKs:
- * PascalCase names, numeric `EventType`, `Input`/`Result` as JSON text (see
- * shared/reference/durable-orchestration-protocol.md §1.2). These objects are what devhost stores
- * and what the orchestration trigger hands to the SDK.
+ * PascalCase names, numeric `EventType`, `Input`/`Result` as JSON text (docs/protocol.md §2). These
+ * objects are what devhost stores and what the orchestration trigger hands to the SDK.
  */
 
 export enum EventType {

@@ -13,7 +13,7 @@ import { nativeModule } from './nativeModules';
 import type { CoreLogCategory, CoreLogLevel, ProgrammingModel } from './coreTypes';
 
 export const coreModuleName = '@azure/functions-core';
-/** The worker version this seam mirrors (reference: worker 3.9.1). */
+/** The worker version this seam mirrors (worker 3.9.1; docs/protocol.md §10). */
 export const workerVersion = '3.9.1';
 export const hostVersion = '4.1037.0';
 

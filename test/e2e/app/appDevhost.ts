@@ -34,10 +34,13 @@ export interface AppDevhost {
 }
 
 /**
- * The compiled app in devhost on a free port with keys enforced, its durable plugin, and Cosmos
+ * The compiled app in devhost on a free port with keys enforced (unless told not to), its durable plugin, and Cosmos
  * in-process: the app as a user drives it over HTTP.
  */
-export async function startAppDevhost(stateDirPrefix: string): Promise<AppDevhost> {
+export async function startAppDevhost(
+  stateDirPrefix: string,
+  options: { enforceKeys?: boolean } = {},
+): Promise<AppDevhost> {
   if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
@@ -58,7 +61,7 @@ export async function startAppDevhost(stateDirPrefix: string): Promise<AppDevhos
     appDir,
     port: 0,
     stateDir,
-    enforceKeys: true,
+    enforceKeys: options.enforceKeys ?? true,
     logger,
     banner: false,
     plugins: [durable],

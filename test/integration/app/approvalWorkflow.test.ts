@@ -10,15 +10,22 @@ const notifications: Record<string, Fake> = {
 
 describe('approvalWorkflow on the virtual clock', () => {
   let host: TestHost;
+  /** The approval task's decision as ReadApprovalDecision finds it in Cosmos. */
+  let stored: Record<string, unknown>;
   beforeEach(async () => {
     host = await startAppHost();
+    stored = { status: 'Pending' };
   });
   afterEach(async () => {
     await host.stop();
   });
 
   async function start(fakes: Record<string, Fake> = {}, timeoutSeconds = 86_400) {
-    const recorder = fakeActivities(host, { ...notifications, ...fakes });
+    const recorder = fakeActivities(host, {
+      ...notifications,
+      ReadApprovalDecision: () => stored,
+      ...fakes,
+    });
     const requestId = uniqueId('req');
     const instanceId = await host.start('approvalWorkflow', {
       instanceId: `approval-${requestId}`,
@@ -39,6 +46,12 @@ describe('approvalWorkflow on the virtual clock', () => {
   const answer = (decision: 'Approved' | 'Rejected') =>
     JSON.stringify({ decision, decidedAt: '2030-01-01T01:00:00.000Z', comment: 'ok' });
 
+  /** What SubmitApproval does: record the decision, then raise the event. */
+  async function decide(instanceId: string, decision: 'Approved' | 'Rejected') {
+    stored = { status: decision, decidedAt: '2030-01-01T01:00:00.000Z', comment: 'ok' };
+    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer(decision));
+  }
+
   it('waits for the answer with a 24-hour deadline and processes an approval', async () => {
     const { recorder, instanceId, requestId } = await start();
     const waiting = await host.waitForStatus(instanceId, 'Running');
@@ -49,7 +62,7 @@ describe('approvalWorkflow on the virtual clock', () => {
     expect(recorder.calls[0]?.input).toEqual({ requestId, instanceId, deadline: '2030-01-02T00:00:00.000Z' });
 
     await host.clock.advance('1h');
-    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Approved'));
+    await decide(instanceId, 'Approved');
     const done = await host.waitForStatus(instanceId, 'Completed');
     expect(done.output).toEqual({
       status: 'Approved',
@@ -57,15 +70,20 @@ describe('approvalWorkflow on the virtual clock', () => {
       decidedAt: '2030-01-01T01:00:00.000Z',
       comment: 'ok',
     });
-    expect(recorder.names()).toEqual(['SendApprovalRequest', 'ProcessApprovedRequest']);
+    expect(recorder.names()).toEqual([
+      'SendApprovalRequest',
+      'ReadApprovalDecision',
+      'ProcessApprovedRequest',
+    ]);
+    expect(recorder.calls[1]?.input).toEqual({ requestId, instanceId });
   });
 
   it('notifies the requester of a rejection', async () => {
     const { recorder, instanceId } = await start();
-    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Rejected'));
+    await decide(instanceId, 'Rejected');
     const done = await host.waitForStatus(instanceId, 'Completed');
     expect(done.output).toMatchObject({ status: 'Rejected' });
-    expect(recorder.names()).toEqual(['SendApprovalRequest', 'NotifyRejection']);
+    expect(recorder.names()).toEqual(['SendApprovalRequest', 'ReadApprovalDecision', 'NotifyRejection']);
   });
 
   it('times out after 24 hours, not a moment before', async () => {
@@ -96,10 +114,60 @@ describe('approvalWorkflow on the virtual clock', () => {
 
   it('cancels the timer once answered, so nothing is left to fire', async () => {
     const { instanceId } = await start();
-    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Approved'));
+    await decide(instanceId, 'Approved');
     await host.waitForStatus(instanceId, 'Completed');
     await host.clock.advance('25h');
     const after = await host.waitForStatus(instanceId, 'Completed');
     expect(after.output).toMatchObject({ status: 'Approved' });
+  });
+
+  it('ignores an answer event with no recorded decision behind it, and takes the recorded one after', async () => {
+    const { recorder, instanceId, requestId } = await start();
+    // Raised around SubmitApproval (with the system key): the task in Cosmos is still Pending.
+    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Approved'));
+    await host.runUntilIdle();
+    const waiting = await host.waitForStatus(instanceId, 'Running');
+    expect(waiting.customStatus).toMatchObject({ step: 'AwaitingApproval' });
+
+    await decide(instanceId, 'Rejected');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toEqual({
+      status: 'Rejected',
+      requestId,
+      decidedAt: '2030-01-01T01:00:00.000Z',
+      comment: 'ok',
+    });
+    expect(recorder.names()).toEqual([
+      'SendApprovalRequest',
+      'ReadApprovalDecision',
+      'ReadApprovalDecision',
+      'NotifyRejection',
+    ]);
+  });
+
+  it('times out after an unrecorded answer, as NotifyTimeout settles it', async () => {
+    const { recorder, instanceId } = await start();
+    await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Approved'));
+    await host.runUntilIdle();
+    await host.clock.advance('24h');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Timeout', decidedAt: '2030-01-02T00:00:00.000Z' });
+    expect(recorder.names()).toEqual(['SendApprovalRequest', 'ReadApprovalDecision', 'NotifyTimeout']);
+  });
+
+  it('stops reading after ten unrecorded answers and waits for the deadline, which takes any recorded decision', async () => {
+    const { recorder, instanceId } = await start({
+      NotifyTimeout: () => ({ timedOut: false, decision: 'Approved', decidedAt: '2030-01-01T12:00:00.000Z' }),
+    });
+    for (let i = 0; i < 12; i++) {
+      await host.client.raiseEvent(instanceId, 'ApprovalResponse', answer('Approved'));
+      await host.runUntilIdle();
+    }
+    expect(recorder.names().filter((n) => n === 'ReadApprovalDecision')).toHaveLength(10);
+    expect((await host.waitForStatus(instanceId, 'Running')).runtimeStatus).toBe('Running');
+    await host.clock.advance('24h');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Approved', decidedAt: '2030-01-01T12:00:00.000Z' });
+    expect(recorder.names().slice(-2)).toEqual(['NotifyTimeout', 'ProcessApprovedRequest']);
   });
 });

@@ -118,10 +118,12 @@ describe('the app end to end through its HTTP functions', () => {
     const id = uniqueId('ord');
     const started = await call(startOrder, { body: orderBody(id) });
     expect(started.status).toBe(202);
-    expect(started.body.id).toBe(`order-${id}`);
-    expect(String(started.body.statusQueryGetUri)).toContain(
-      `/runtime/webhooks/durabletask/instances/order-${id}`,
-    );
+    // The app's own links, from the configured origin: no management URL, no key.
+    expect(started.body).toEqual({
+      id: `order-${id}`,
+      statusQueryGetUri: `${ORIGIN}/api/status/order-${id}`,
+      resourceUri: `${ORIGIN}/api/orders/${id}`,
+    });
 
     const status = await host.waitForStatus(`order-${id}`, ['Completed', 'Failed']);
     expect(status.output).toMatchObject({
@@ -140,12 +142,19 @@ describe('the app end to end through its HTTP functions', () => {
     const view = await call(getOrder, { params: { orderId: id } });
     expect(view.status).toBe(200);
     expect(view.body.outcome).toMatchObject({ status: 'Completed' });
+    expect((await repos.orders.get(id))?.outcome).toEqual(view.body.outcome);
     expect(view.body.order).not.toHaveProperty('paymentMethodToken');
+    expect(view.body.statusQueryGetUri).toBe(`${ORIGIN}/api/status/order-${id}`);
     expect(view.body.orchestration).toMatchObject({ runtimeStatus: 'Completed' });
 
     const again = await call(startOrder, { body: orderBody(id) });
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ error: { code: 'AlreadyExists' }, id: `order-${id}` });
+    expect(again.body).toEqual({
+      error: { code: 'AlreadyExists', message: expect.any(String), issues: [] },
+      id: `order-${id}`,
+      statusQueryGetUri: `${ORIGIN}/api/status/order-${id}`,
+      resourceUri: `${ORIGIN}/api/orders/${id}`,
+    });
     expect((await repos.gateway.entries()).filter((e) => e.idempotencyKey === `charge:${id}`)).toHaveLength(
       1,
     );
@@ -176,6 +185,21 @@ describe('the app end to end through its HTTP functions', () => {
     });
     const unknown = await call(getCustomerStats, { params: { customerId: uniqueId('nobody') } });
     expect(unknown.status).toBe(404);
+
+    // What a holder of the system key can send to the entity: none of it changes the numbers.
+    const at = '2030-01-01T00:00:00.000Z';
+    const forged: [string, unknown][] = [
+      ['orderFinished', { orderId: uniqueId('forged'), at }],
+      ['orderStarted', { orderId: uniqueId('forged'), at }],
+      ['orderFinished', { orderId: paid, outcome: 'Completed', totalCents: 1_000_000, at }],
+      ['reset', null],
+      ['delete', null],
+    ];
+    for (const [op, input] of forged) {
+      await host.client.signalEntity('customerStats', customer, op, JSON.stringify(input));
+    }
+    await host.runUntilIdle();
+    expect(await call(getCustomerStats, { params: { customerId: customer } })).toEqual(stats);
   });
 
   it('releases the stock of an order whose card is declined', async () => {
@@ -260,7 +284,16 @@ describe('the app end to end through its HTTP functions', () => {
     expect((await submit({ token: 'wrong' })).status).toBe(403);
     const [first, second] = await Promise.all([submit({ token }), submit({ token })]);
     expect([first.status, second.status].sort()).toEqual([200, 409]);
-    expect((await submit({})).status).toBe(409);
+    // Without the token nobody learns that, or when, it was decided.
+    expect(await submit({})).toMatchObject({
+      status: 401,
+      body: { error: { code: 'ApprovalTokenMissing' } },
+    });
+    expect(await submit({ token: 'wrong' })).toMatchObject({ status: 403 });
+    expect(await submit({ token })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'AlreadyDecided' } },
+    });
 
     const done = await host.waitForStatus(instanceId, 'Completed');
     expect(done.output).toMatchObject({ status: 'Approved', requestId, comment: 'fine' });
@@ -288,7 +321,75 @@ describe('the app end to end through its HTTP functions', () => {
       params: { instanceId },
       query: { token: 'any' },
     });
-    expect(late).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
+    expect(late).toMatchObject({ status: 403, body: { error: { code: 'ApprovalTokenInvalid' } } });
+    const message = await repos.outbox.get(`ApprovalRequest:${requestId}`);
+    const token = new URL(message?.link ?? 'http://x').searchParams.get('token') ?? '';
+    const expired = await call(submitApproval, {
+      body: { decision: 'Approved' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(expired).toMatchObject({ status: 410, body: { error: { code: 'ApprovalExpired' } } });
+  });
+
+  async function startWaitingApproval(label: string, timeoutSeconds?: number) {
+    const requestId = uniqueId(label);
+    const instanceId = `approval-${requestId}`;
+    const started = await call(startApproval, {
+      body: {
+        requestId,
+        requestedBy: 'ada@example.com',
+        approver: 'boss@example.com',
+        subject: 'Own request',
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      },
+    });
+    expect(started.status).toBe(202);
+    await host.waitForStatus(instanceId, 'Running');
+    await host.runUntilIdle();
+    const message = await repos.outbox.get(`ApprovalRequest:${requestId}`);
+    const token = new URL(message?.link ?? 'http://x').searchParams.get('token') ?? '';
+    return { requestId, instanceId, token };
+  }
+
+  /** What a holder of the system key can do without the approval token: raise the event itself. */
+  const forgeAnswer = (instanceId: string) =>
+    host.client.raiseEvent(
+      instanceId,
+      'ApprovalResponse',
+      JSON.stringify({ decision: 'Approved', decidedAt: '2030-01-01T00:00:00.000Z', comment: 'self' }),
+    );
+
+  it("ignores an approval raised around SubmitApproval, then takes the approver's decision", async () => {
+    const { requestId, instanceId, token } = await startWaitingApproval('forged');
+    await forgeAnswer(instanceId);
+    await host.runUntilIdle();
+    expect((await host.waitForStatus(instanceId, 'Running')).customStatus).toMatchObject({
+      step: 'AwaitingApproval',
+    });
+    expect((await repos.approvals.get(requestId))?.status).toBe('Pending');
+    expect(await repos.outbox.get(`ApprovalApproved:${requestId}`)).toBeUndefined();
+
+    const decided = await call(submitApproval, {
+      body: { decision: 'Rejected' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(decided.status).toBe(200);
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Rejected' });
+    expect((await repos.approvals.get(requestId))?.status).toBe('Rejected');
+    expect(await repos.outbox.get(`ApprovalApproved:${requestId}`)).toBeUndefined();
+  });
+
+  it('times out after an approval raised around SubmitApproval, Cosmos and outcome agreeing', async () => {
+    const { requestId, instanceId } = await startWaitingApproval('forged-late', 60);
+    await forgeAnswer(instanceId);
+    await host.runUntilIdle();
+    await host.clock.advance('1m');
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Timeout' });
+    expect((await repos.approvals.get(requestId))?.status).toBe('TimedOut');
   });
 
   it('processes a stored batch and aggregates per-item outcomes', async () => {

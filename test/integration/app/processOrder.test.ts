@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { failing, type Fake, fakeActivities, startAppHost, uniqueId } from './appHost';
 
@@ -27,6 +28,8 @@ const happy: Record<string, Fake> = {
   ReleaseInventory: () => ({ orderId: 'x', releasedProductIds: [] }),
   RefundPayment: () => ({ refunded: true, refundId: 're_1' }),
   CancelShipment: () => ({ cancelled: true }),
+  // The order document keeps the first outcome recorded; here, the one the workflow reports.
+  RecordOrderOutcome: (input) => (input as { outcome: unknown }).outcome,
 };
 
 describe('processOrder saga', () => {
@@ -42,7 +45,7 @@ describe('processOrder saga', () => {
     const recorder = fakeActivities(host, { ...happy, ...fakes });
     const id = uniqueId('order');
     const instanceId = await host.start('processOrder', {
-      input: { order: order(id) },
+      input: { order: order(id), paymentTokenRef: randomUUID() },
       instanceId: `order-${id}`,
     });
     await host.runUntilIdle();
@@ -69,7 +72,9 @@ describe('processOrder saga', () => {
       'ProcessPayment',
       'CreateShipment',
       'SendConfirmation',
+      'RecordOrderOutcome',
     ]);
+    expect(recorder.calls.at(-1)?.input).toMatchObject({ orderId: id, instanceId: `order-${id}` });
     expect(status.customStatus).toEqual({ step: 'Done', orderId: id, outcome: 'Completed' });
   });
 
@@ -78,15 +83,17 @@ describe('processOrder saga', () => {
     expect(JSON.stringify(recorder.calls)).not.toContain('tok_');
     expect(recorder.calls.find((c) => c.name === 'ProcessPayment')?.input).toEqual({
       orderId: expect.any(String),
+      paymentTokenRef: expect.stringMatching(/^[0-9a-f-]{36}$/),
       amountCents: 8948,
       currency: 'USD',
     });
   });
 
-  it('returns Invalid without compensating when validation fails', async () => {
+  it('returns Invalid without compensating when validation fails, and records it', async () => {
     const { status, recorder } = await run({
       ValidateOrder: () => ({
         valid: false,
+        owned: true,
         issues: [{ path: 'items.0.productId', message: 'Unknown product' }],
       }),
     });
@@ -95,7 +102,26 @@ describe('processOrder saga', () => {
       compensated: [],
       reason: 'items.0.productId: Unknown product',
     });
+    expect(recorder.names()).toEqual(['ValidateOrder', 'RecordOrderOutcome']);
+  });
+
+  it("touches nothing, records nothing and counts nothing when the run is not the order's own", async () => {
+    const { status, recorder, id } = await run({
+      ValidateOrder: () => ({
+        valid: false,
+        owned: false,
+        issues: [{ path: '', message: 'The input differs from the stored order' }],
+      }),
+    });
+    expect(status.output).toEqual({
+      status: 'Invalid',
+      orderId: id,
+      reason: ': The input differs from the stored order',
+      compensated: [],
+    });
     expect(recorder.names()).toEqual(['ValidateOrder']);
+    // No orderStarted or orderFinished reached the customer's ledger.
+    expect((await host.client.readEntityState('customerStats', 'cust-1')).state ?? '').not.toContain(id);
   });
 
   it('returns OutOfStock without compensating when the reservation is short', async () => {
@@ -106,7 +132,7 @@ describe('processOrder saga', () => {
       }),
     });
     expect(status.output).toMatchObject({ status: 'OutOfStock', compensated: [] });
-    expect(recorder.names()).toEqual(['ValidateOrder', 'ReserveInventory']);
+    expect(recorder.names()).toEqual(['ValidateOrder', 'ReserveInventory', 'RecordOrderOutcome']);
   });
 
   it('releases the inventory when the card is declined', async () => {
@@ -123,6 +149,7 @@ describe('processOrder saga', () => {
       'ReserveInventory',
       'ProcessPayment',
       'ReleaseInventory',
+      'RecordOrderOutcome',
     ]);
   });
 
@@ -134,7 +161,7 @@ describe('processOrder saga', () => {
       status: 'ShipmentFailed',
       compensated: ['RefundPayment', 'ReleaseInventory'],
     });
-    expect(recorder.names().slice(-2)).toEqual(['RefundPayment', 'ReleaseInventory']);
+    expect(recorder.names().slice(-3)).toEqual(['RefundPayment', 'ReleaseInventory', 'RecordOrderOutcome']);
   });
 
   it.each([
@@ -150,8 +177,14 @@ describe('processOrder saga', () => {
       expect(status.runtimeStatus).toBe('Failed');
       expect(recorder.names().filter((n) => n === step)).toHaveLength(3);
       const after = recorder.names().slice(recorder.names().lastIndexOf(step) + 1);
-      expect(after).toEqual(undone);
+      // A validated order records the failure; one that never validated is not known to be its own.
+      expect(after).toEqual(step === 'ValidateOrder' ? [] : [...undone, 'RecordOrderOutcome']);
       expect(JSON.stringify(status.output)).toContain(`${step} failed after retries`);
+      if (step !== 'ValidateOrder') {
+        expect(recorder.calls.at(-1)?.input).toMatchObject({
+          outcome: { status: 'Failed', compensated: undone },
+        });
+      }
     },
   );
 
@@ -175,7 +208,7 @@ describe('processOrder saga', () => {
   it('fails at once on input that bypassed the starter, naming the field', async () => {
     fakeActivities(host, happy);
     const instanceId = await host.start('processOrder', {
-      input: { order: { ...order('x'), items: [] } },
+      input: { order: { ...order('x'), items: [] }, paymentTokenRef: randomUUID() },
       instanceId: uniqueId('bad'),
     });
     const status = await host.waitForStatus(instanceId, ['Completed', 'Failed']);

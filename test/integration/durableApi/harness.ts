@@ -108,7 +108,9 @@ export async function call(
   init: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<CallResult> {
   const headers: Record<string, string> = { ...init.headers };
-  if (init.contentType) headers['content-type'] = init.contentType;
+  // A body is JSON unless a test says otherwise, as the SDK sends it (fetch would say text/plain).
+  const contentType = init.contentType ?? (init.body !== undefined ? 'application/json' : undefined);
+  if (contentType) headers['content-type'] = contentType;
   const response = await fetch(url, { method, headers, body: init.body });
   const text = await response.text();
   return {

@@ -94,12 +94,15 @@ describe('the public webhook API with keys not enforced', () => {
     expect(h.api.payload().requiredQueryStringParameters).toBe('');
   });
 
-  it('answers links with the origin the caller used', async () => {
+  it("builds links from devhost's own origin, never from the Host the caller sent", async () => {
     const localhostBase = h.publicBase.replace('127.0.0.1', 'localhost');
     const res = await call('POST', `${localhostBase}orchestrators/hello/viahost`, { body: '1' });
+    const body = res.json() as { statusQueryGetUri: string; purgeHistoryDeleteUri: string };
     expect(res.headers.get('location')).toMatch(
-      /^http:\/\/localhost:\d+\/runtime\/webhooks\/durabletask\/instances\/viahost\?/,
+      /^http:\/\/127\.0\.0\.1:\d+\/runtime\/webhooks\/durabletask\/instances\/viahost\?/,
     );
+    expect(body.statusQueryGetUri.startsWith(`${h.origin}/`)).toBe(true);
+    expect(body.purgeHistoryDeleteUri.startsWith(`${h.origin}/`)).toBe(true);
   });
 });
 

@@ -216,6 +216,8 @@ describe('the unpacked package in devhost', () => {
       COSMOS_AUTH: 'key',
       COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
+      // Azure has it from infra/app/appSettings.json; without it the host cannot schedule PurgeHistory.
+      HISTORY_PURGE_SCHEDULE: '0 0 2 * * *',
     });
   }, 120_000);
 

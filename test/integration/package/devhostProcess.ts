@@ -8,7 +8,9 @@ export interface RunningDevhost {
 
 /**
  * Starts devhost's CLI in its own process (as a user would) on a free port with JSON logs, and
- * resolves with its public URL once the start-up banner says where it listens.
+ * resolves with its public URL once the start-up banner says where it listens. `cliPath` is
+ * devhost's `main.js`, run with this Node, or an installed bin (`node_modules/.bin/devhost`), run
+ * as `npx devhost` runs it: through its shebang.
  */
 export function startDevhostProcess(
   cliPath: string,
@@ -16,16 +18,16 @@ export function startDevhostProcess(
   settings: Record<string, string> = {},
   timeoutMs = 60_000,
 ): Promise<RunningDevhost> {
-  const child = spawn(
-    process.execPath,
-    [cliPath, 'start', '--app-dir', appDir, '--port', '0', '--log', 'json'],
-    {
-      cwd: appDir,
-      // App settings through the environment, as App Service passes them; they win over local.settings.json.
-      env: { ...process.env, ...settings },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const args = ['start', '--app-dir', appDir, '--port', '0', '--log', 'json'];
+  const [command, commandArgs] = cliPath.endsWith('.js')
+    ? [process.execPath, [cliPath, ...args]]
+    : [cliPath, args];
+  const child = spawn(command, commandArgs, {
+    cwd: appDir,
+    // App settings through the environment, as App Service passes them; they win over local.settings.json.
+    env: { ...process.env, ...settings },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

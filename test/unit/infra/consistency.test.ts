@@ -15,7 +15,7 @@ import {
   checkSettingValues,
   checkSettingsTable,
   type ContainerDefinition,
-  hostJsonReferences,
+  settingReferences,
   isForbiddenOnFlex,
   type SettingsInput,
   tableNames,
@@ -44,7 +44,10 @@ function settingsInput(): SettingsInput {
     configKeys,
     file: appSettingsFile(),
     bicepInfrastructureKeys: bicepObjectKeys(mainBicep, 'infrastructureSettings'),
-    hostJsonReferences: hostJsonReferences(readText('host.json')),
+    hostJsonReferences: settingReferences(readText('host.json')),
+    bindingReferences: [
+      ...new Set(sourceFiles('src/functions').flatMap((file) => settingReferences(readText(file)))),
+    ],
     localSettingKeys: localSettingKeys(),
   };
 }
@@ -65,6 +68,18 @@ describe('app settings in Azure', () => {
     const input = settingsInput();
     const problems = checkAppSettings({ ...input, configKeys: [...input.configKeys, 'NEW_SETTING'] });
     expect(problems).toEqual([expect.stringMatching(/^NEW_SETTING is read by src\/config\.ts/)]);
+  });
+
+  it('are found incomplete when a function reads a %setting% that Azure or local.settings.json lacks', () => {
+    const input = settingsInput();
+    const problems = checkAppSettings({
+      ...input,
+      bindingReferences: [...input.bindingReferences, 'NEW_SCHEDULE'],
+    });
+    expect(problems).toEqual([
+      "A function's binding reads %NEW_SCHEDULE%, but infra/app/appSettings.json does not set it in Azure.",
+      "A function's binding reads %NEW_SCHEDULE%, but local.settings.json does not set it.",
+    ]);
   });
 
   it('are rejected when they set what Flex Consumption forbids', () => {

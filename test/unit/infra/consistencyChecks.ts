@@ -55,12 +55,21 @@ export interface SettingsInput {
   bicepInfrastructureKeys: readonly string[];
   /** Names host.json reads through `%NAME%`. */
   hostJsonReferences: readonly string[];
+  /** Names the app's trigger and binding options read through `%NAME%` (a timer's schedule). */
+  bindingReferences: readonly string[];
   /** Keys of local.settings.json `Values`. */
   localSettingKeys: readonly string[];
 }
 
 export function checkAppSettings(input: SettingsInput): string[] {
-  const { configKeys, file, bicepInfrastructureKeys, hostJsonReferences, localSettingKeys } = input;
+  const {
+    configKeys,
+    file,
+    bicepInfrastructureKeys,
+    hostJsonReferences,
+    bindingReferences,
+    localSettingKeys,
+  } = input;
   const problems: string[] = [];
   const sectionsOf = (name: string) => sections.filter((section) => name in file[section]);
   const setInAzure = new Set([...Object.keys(file.settings), ...Object.keys(file.fromInfrastructure)]);
@@ -81,10 +90,14 @@ export function checkAppSettings(input: SettingsInput): string[] {
         `${name} is in more than one section of infra/app/appSettings.json (${found.join(', ')}).`,
       );
     }
-    const readByApp = configKeys.includes(name) || hostJsonReferences.includes(name) || hostReads.test(name);
+    const readByApp =
+      configKeys.includes(name) ||
+      hostJsonReferences.includes(name) ||
+      bindingReferences.includes(name) ||
+      hostReads.test(name);
     if (!readByApp) {
       problems.push(
-        `${name} is in infra/app/appSettings.json, but neither src/config.ts nor host.json reads it.`,
+        `${name} is in infra/app/appSettings.json, but neither src/config.ts, host.json nor a function's binding reads it.`,
       );
     }
     if (setInAzure.has(name) && isForbiddenOnFlex(name)) {
@@ -126,6 +139,17 @@ export function checkAppSettings(input: SettingsInput): string[] {
     }
     if (!localSettingKeys.includes(name)) {
       problems.push(`host.json reads %${name}%, but local.settings.json does not set it.`);
+    }
+  }
+  // The host resolves these when it indexes the functions: one that is not set disables the function.
+  for (const name of bindingReferences) {
+    if (!setInAzure.has(name)) {
+      problems.push(
+        `A function's binding reads %${name}%, but infra/app/appSettings.json does not set it in Azure.`,
+      );
+    }
+    if (!localSettingKeys.includes(name)) {
+      problems.push(`A function's binding reads %${name}%, but local.settings.json does not set it.`);
     }
   }
   return problems;
@@ -185,9 +209,9 @@ export interface HostJson {
   extensions?: { durableTask?: { hubName?: string } };
 }
 
-/** Names host.json reads from app settings (`%NAME%`). */
-export function hostJsonReferences(hostJsonText: string): string[] {
-  return [...new Set([...hostJsonText.matchAll(/%([A-Za-z0-9_]+)%/g)].map((match) => match[1] as string))];
+/** Names a text reads from app settings through `%NAME%` (host.json, a function's options). */
+export function settingReferences(text: string): string[] {
+  return [...new Set([...text.matchAll(/%([A-Za-z0-9_]+)%/g)].map((match) => match[1] as string))];
 }
 
 /**

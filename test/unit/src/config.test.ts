@@ -1,4 +1,4 @@
-import { approvalBaseUrl, parseConfig } from '../../../src/config';
+import { approvalBaseUrl, parseConfig, publicBaseUrl } from '../../../src/config';
 
 const base = { COSMOS_ENDPOINT: 'http://127.0.0.1:8081', COSMOS_DATABASE: 'orders', COSMOS_KEY: 'k' };
 
@@ -30,5 +30,14 @@ describe('app settings', () => {
     expect(approvalBaseUrl(parseConfig({ ...base, WEBSITE_HOSTNAME: 'app.azurewebsites.net' }))).toBe(
       'https://app.azurewebsites.net',
     );
+  });
+
+  it('builds client links from PUBLIC_BASE_URL, else from the platform host name', () => {
+    const hosted = { ...base, WEBSITE_HOSTNAME: 'app.azurewebsites.net' };
+    expect(publicBaseUrl(parseConfig(hosted))).toBe('https://app.azurewebsites.net');
+    const custom = parseConfig({ ...hosted, PUBLIC_BASE_URL: 'https://orders.example.com/' });
+    expect(publicBaseUrl(custom)).toBe('https://orders.example.com');
+    expect(approvalBaseUrl(custom)).toBe('https://orders.example.com');
+    expect(() => parseConfig({ ...base, PUBLIC_BASE_URL: 'not a url' })).toThrow(/PUBLIC_BASE_URL/);
   });
 });

@@ -76,7 +76,15 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
   const bodyLimit = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
   const rpc = await startRpcListener((req, res) => {
     // Links handed out from the loopback endpoint point at the public API, where they work.
-    void serve(handler, req, res, RPC_BASE_PATH, origin(), log, () => readBody(req, bodyLimit));
+    void serve(
+      handler,
+      req,
+      res,
+      { basePath: RPC_BASE_PATH, self: new URL(rpc.rpcBaseUrl).origin },
+      origin(),
+      log,
+      () => readBody(req, bodyLimit),
+    );
   }, options.rpcPort ?? RPC_DEFAULT_PORT);
 
   const payload = (): DurableClientPayload =>
@@ -108,8 +116,9 @@ export async function createDurableHttpApi(options: DurableHttpApiOptions): Prom
           return;
         }
       }
-      // As the extension does, links answer with the origin the caller used.
-      await serve(handler, req, res, WEBHOOK_PATH, host ? `http://${host}` : origin(), log, () =>
+      // Links are built from the configured origin: a Host header is whatever the caller (or a
+      // page whose DNS name points here) put in it, and must not steer where links send keys.
+      await serve(handler, req, res, { basePath: WEBHOOK_PATH, self: origin() }, origin(), log, () =>
         context.readBody(),
       );
     },
@@ -120,7 +129,7 @@ async function serve(
   handler: DurableApiHandler,
   req: IncomingMessage,
   res: ServerResponse,
-  basePath: string,
+  listener: { basePath: string; /** The origin of the listener the request came in on. */ self: string },
   linkOrigin: string,
   log: (message: string) => void,
   readRequestBody: () => Promise<Buffer>,
@@ -140,11 +149,11 @@ async function serve(
   }
   try {
     const { pathname, search } = splitTarget(req.url);
-    const path = pathBelow(pathname, basePath);
+    const path = pathBelow(pathname, listener.basePath);
     const response =
       path === undefined
         ? emptyResponse(404)
-        : await handler(toApiRequest(req, body, path, search, linkOrigin));
+        : await handler(toApiRequest(req, body, path, search, linkOrigin, listener.self));
     writeApiResponse(res, response);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));

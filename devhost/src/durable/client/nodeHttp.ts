@@ -34,19 +34,21 @@ export function toApiRequest(
   path: string,
   search: string,
   linkOrigin: string,
+  /** The origin of the listener the request came in on (the RPC listener's, or the public one). */
+  selfOrigin: string = linkOrigin,
 ): ApiRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const host = headers.host ?? new URL(linkOrigin).host;
   return {
     method: (req.method ?? 'GET').toUpperCase(),
     path,
     query: new QueryParams(search),
     headers,
     body,
-    url: `http://${host}${req.url ?? '/'}`,
+    // The absolute URL (a 202's Location) on the listener's own origin, never from the Host header.
+    url: `${selfOrigin.replace(/\/+$/, '')}${req.url ?? '/'}`,
     linkOrigin,
   };
 }

@@ -1,10 +1,16 @@
 /**
  * The loopback-only listener the SDK's `DurableClient` calls (the extension's `LocalHttpListener`):
  * 127.0.0.1 only, port 17071 when free, otherwise any free port, path base `/durabletask/`, no key.
- * Nothing on it is reachable from another machine, which is why it may skip the key check.
+ * Nothing on it is reachable from another machine, which is why it may skip the key check. Web
+ * pages on this machine can still make a browser send it requests, so it ignores CORS settings and
+ * refuses any request that carries a browser `Origin` or a `Host` other than its own, and any POST
+ * that is not JSON (the SDK always sends JSON): a page cannot start, signal or terminate anything.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { foreignRequestProblem } from '../../http/cors';
+import { sendError } from '../../http/errors';
+import { alignKeepAlive } from '../../http/publicServer';
 
 export const RPC_DEFAULT_PORT = 17071;
 export const RPC_BASE_PATH = '/durabletask/';
@@ -21,8 +27,18 @@ export async function startRpcListener(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   preferredPort: number = RPC_DEFAULT_PORT,
 ): Promise<RpcListener> {
-  const server = createServer(handler);
-  let port: number;
+  let port = 0;
+  const server = createServer((req, res) => {
+    const problem = foreignRequestProblem(`http://${LOOPBACK}:${port}`, req, { requireJson: true });
+    if (problem) {
+      req.resume();
+      sendError(res, problem.spec, problem.detail);
+      return;
+    }
+    handler(req, res);
+  });
+  // The SDK's client keeps connections alive: the listener must not close them under it.
+  alignKeepAlive(server);
   try {
     port = await listen(server, preferredPort);
   } catch (error) {

@@ -1,5 +1,5 @@
 /**
- * Status JSON as the extension's `StatusResponsePayload` writes it (reference §2.6): fixed field
+ * Status JSON as the extension's `StatusResponsePayload` writes it (docs/protocol.md §6): fixed field
  * order, `input`/`customStatus`/`output` always present (null when unset), `historyEvents` only
  * when requested.
  */

@@ -8,6 +8,9 @@ import type { Clock } from '../../clock/clock';
 import type { EngineSettings } from '../scheduler/settings';
 import type { DevhostPlugin, PluginContext } from '../../plugins/types';
 import { openAzureStore } from '../../store/azure/openFromHost';
+import { createDashboardApi, DASHBOARD_API_PATH } from '../../http/dashboardApi';
+import type { DisposableLike } from '../../worker/types';
+import { InstanceInspector } from './instanceInspector';
 import { createDurableEngine, engineSettingsFor, type StorageKind } from './createEngine';
 import type { DurableEngine } from './durableEngine';
 
@@ -32,6 +35,7 @@ export interface DurablePlugin extends DevhostPlugin {
 export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin {
   let engine: DurableEngine | undefined;
   let api: MountedDurableHttpApi | undefined;
+  let dashboardApi: DisposableLike | undefined;
   return {
     name: 'durable',
     triggerTypes: ['orchestrationTrigger', 'activityTrigger', 'entityTrigger'],
@@ -73,15 +77,30 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
           log: (message) => context.logger.debug(message),
           ...(options.rpcPort !== undefined ? { rpcPort: options.rpcPort } : {}),
         });
+        const inspection = new InstanceInspector({
+          store: engine.store,
+          app: context.app,
+          settings: engine.settings,
+          clock,
+        });
+        dashboardApi = context.mountHttp(
+          DASHBOARD_API_PATH,
+          createDashboardApi({ operations: engine.operations, inspection, keys: context.keys }),
+        );
       } catch (error) {
         await engine.stop();
         engine = undefined;
         throw error;
       }
     },
-    async stop() {
+    stopTakingWork() {
+      engine?.stopTakingWork();
+    },
+    async stop(shutdown) {
+      dashboardApi?.dispose();
+      // The engine first: an activity still running may call the durable client (the RPC listener).
+      await engine?.stop(shutdown ? { deadline: shutdown.deadline } : {});
       await api?.close();
-      await engine?.stop();
     },
   };
 }

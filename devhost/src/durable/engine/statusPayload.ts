@@ -1,5 +1,5 @@
 /**
- * An Instances row as the extension's status payload (`StatusResponsePayload`, reference §2.6),
+ * An Instances row as the extension's status payload (`StatusResponsePayload`, docs/protocol.md §6),
  * with the replay core's renderings of stored values and times. Pure.
  */
 import type { OrchestrationStatusPayload } from '../client/operations';

@@ -1,7 +1,8 @@
 /**
  * The entity function's protocol: the trigger payload the SDK receives for a batch (EXT
- * `EntityTriggerAttributeBindingProvider.EntityContextToString`; reference §4.4) and the reply it
- * returns (`EntityState`, read as EXT `TaskEntityShim.OutOfProcResult`; reference §4.5). Pure.
+ * `EntityTriggerAttributeBindingProvider.EntityContextToString`; docs/protocol.md §7) and the
+ * reply it returns (`EntityState`, read as EXT `TaskEntityShim.OutOfProcResult`;
+ * docs/protocol.md §8). Pure.
  */
 import type { RequestMessage } from '../../protocol/entityMessages';
 

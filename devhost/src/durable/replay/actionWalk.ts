@@ -86,7 +86,7 @@ export class ActionWalk {
       case ActionType.WaitForExternalEvent:
         return ctx.waitForEvent(this.requireString(action.externalEventName, 'externalEventName', action));
       case ActionType.CallEntity:
-        return ctx.waitForEvent(this.sendEntityRequest(action, false));
+        return ctx.waitForEvent(this.sendEntityRequest(action, false), 'entityResponse');
       case ActionType.SignalEntity:
         this.sendEntityRequest(action, true);
         return DONE;

@@ -17,7 +17,7 @@ export class DtfContext {
   private idCounter = 0;
   private readonly pending = new Map<number, ScheduledAction>();
   private readonly open = new Map<number, HostTask>();
-  private readonly eventWaiters = new Map<string, HostTask[]>();
+  private readonly eventWaiters = new Map<string, EventWaiter[]>();
   private readonly bufferedEvents = new Map<string, (string | null)[]>();
   private continueAsNewInput: { input: string | null } | undefined;
   readonly carryOver: EventRaisedEvent[] = [];
@@ -92,8 +92,11 @@ export class DtfContext {
     this.continueAsNewInput = { input };
   }
 
-  /** An extension-level waiter: external events and entity responses, keyed by event name. */
-  waitForEvent(name: string): HostTask {
+  /**
+   * An extension-level waiter: external events (`WaitForExternalEvent`) and entity responses
+   * (`CallEntity`, keyed by request id), keyed by event name.
+   */
+  waitForEvent(name: string, source: EventWaiter['source'] = 'external'): HostTask {
     const buffered = this.bufferedEvents.get(name);
     if (buffered !== undefined && buffered.length > 0) {
       const input = buffered.shift() ?? null;
@@ -102,9 +105,16 @@ export class DtfContext {
     }
     const task = new HostTask();
     const waiters = this.eventWaiters.get(name) ?? [];
-    waiters.push(task);
+    waiters.push({ task, source, sinceMs: this.nowMs });
     this.eventWaiters.set(name, waiters);
     return task;
+  }
+
+  /** External events the orchestration still waits for, with the episode time each wait began. */
+  openExternalEvents(): { name: string; sinceMs: number }[] {
+    return [...this.eventWaiters.entries()].flatMap(([name, waiters]) =>
+      waiters.filter((w) => w.source === 'external').map((w) => ({ name, sinceMs: w.sinceMs })),
+    );
   }
 
   /** Processes one history event, as `TaskOrchestrationExecutor.ProcessEvent` does. */
@@ -209,13 +219,20 @@ export class DtfContext {
     const waiter = waiters?.pop();
     if (waiters !== undefined && waiters.length === 0) this.eventWaiters.delete(name);
     if (waiter !== undefined) {
-      waiter.settle({ ok: true, result: input });
+      waiter.task.settle({ ok: true, result: input });
       return;
     }
     const buffered = this.bufferedEvents.get(name) ?? [];
     buffered.push(input);
     this.bufferedEvents.set(name, buffered);
   }
+}
+
+interface EventWaiter {
+  task: HostTask;
+  source: 'external' | 'entityResponse';
+  /** `CurrentUtcDateTime` of the episode that began the wait. */
+  sinceMs: number;
 }
 
 function sameName(a: string, b: string): boolean {

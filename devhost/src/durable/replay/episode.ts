@@ -167,15 +167,25 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
         hostFault,
       });
   switch (ending.kind) {
-    case 'running':
+    case 'running': {
+      const waits = ctx.openExternalEvents();
       return {
         appended: close(scheduled),
         work,
         runtimeStatus: ctx.isSuspended ? 'Suspended' : 'Running',
         output: null,
         customStatus,
+        ...(waits.length > 0
+          ? {
+              waitingForEvents: waits.map((w) => ({
+                name: w.name,
+                since: new Date(w.sinceMs).toISOString(),
+              })),
+            }
+          : {}),
         warnings,
       };
+    }
     case 'completed':
       return {
         appended: close([

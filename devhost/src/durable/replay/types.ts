@@ -66,6 +66,11 @@ export interface EpisodeResult {
   failureReason?: string;
   /** Set when the replay did not match the history: the sequence id, what was recorded, what was produced. */
   nonDeterminism?: NonDeterminismDetail;
+  /**
+   * While the execution runs: the external events it waits for (`waitForExternalEvent`, not
+   * entity responses), each with the ISO time of the episode that began the wait.
+   */
+  waitingForEvents?: { name: string; since: string }[];
   /** Loud warnings for the log (e.g. an unknown activity name). */
   warnings: string[];
   /**

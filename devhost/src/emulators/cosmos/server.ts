@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import routes from '@vercel/cosmosdb-server/lib/routes';
+import { COSMOS_EMULATOR_NAME, IDENTITY_PATH, type CosmosIdentity } from './identity';
 import { DEFAULT_COMPACT_BYTES, JournalWriter, loadData } from './journal';
 import {
   applyMutation,
@@ -15,10 +16,6 @@ import {
   snapshotAccount,
   type AccountLike,
 } from './model';
-
-/** Path on the Cosmos port that tells a health check it reached devhost's Cosmos server. */
-export const IDENTITY_PATH = '/_devhost/emulator';
-export const COSMOS_EMULATOR_NAME = 'devhost-cosmos';
 
 export interface CosmosServerOptions {
   host?: string;
@@ -36,12 +33,6 @@ export interface CosmosServer {
   /** Folds the journal into the snapshot now (no-op in memory). */
   compact(): void;
   close(): Promise<void>;
-}
-
-export interface CosmosIdentity {
-  emulator: typeof COSMOS_EMULATOR_NAME;
-  pid: number;
-  dataDir: string | null;
 }
 
 type Handler = (

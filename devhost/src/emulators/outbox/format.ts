@@ -1,4 +1,9 @@
-/** How an outbox document is shown in devhost's log: its id, its kind, and every link it carries. Pure. */
+/**
+ * How an outbox document is shown in devhost's log: its id, its kind, and every link it carries.
+ * Everything comes from the app's documents (an approval's subject is user input), so every value
+ * is printed with control characters escaped and at a bounded length. Pure.
+ */
+import { printable } from '../../log/printable';
 
 export type OutboxDocument = Record<string, unknown> & { id: string; _ts?: number };
 
@@ -31,9 +36,10 @@ function kindOf(doc: OutboxDocument): string | undefined {
 
 export function formatOutboxDocument(doc: OutboxDocument, maxJson = 600): string {
   const kind = kindOf(doc);
-  const json = JSON.stringify(withoutSystemProperties(doc));
-  const body = json.length > maxJson ? `${json.slice(0, maxJson)}…` : json;
-  const links = findLinks(doc);
-  const head = `outbox: ${doc.id}${kind ? ` (${kind})` : ''} ${body}`;
-  return links.length === 0 ? head : `${head}\n${links.map((link) => `  link: ${link}`).join('\n')}`;
+  const body = printable(JSON.stringify(withoutSystemProperties(doc)), maxJson);
+  const links = findLinks(doc).slice(0, 10);
+  const head = `outbox: ${printable(String(doc.id), 200)}${kind ? ` (${printable(kind, 200)})` : ''} ${body}`;
+  return links.length === 0
+    ? head
+    : `${head}\n${links.map((link) => `  link: ${printable(link, 2000)}`).join('\n')}`;
 }

@@ -164,12 +164,17 @@ describe('a side-effecting activity that crashes between its writes and runs aga
 
   it('ProcessPayment, with one charge per order in the gateway ledger', async () => {
     const ids: string[] = [];
+    const refs = new Map<string, string>();
     await expectCrashThenRetryEqualsOneRun('pay', {
-      prepare: (id) => {
+      prepare: async (id) => {
         ids.push(id);
-        return repos.paymentTokens.put(id, 'tok_visa');
+        refs.set(id, await repos.paymentTokens.put(id, 'tok_visa'));
       },
-      act: (id) => ProcessPayment.invoke({ orderId: id, amountCents: 1234, currency: 'USD' }, ctx),
+      act: (id) =>
+        ProcessPayment.invoke(
+          { orderId: id, paymentTokenRef: refs.get(id)!, amountCents: 1234, currency: 'USD' },
+          ctx,
+        ),
     });
     const entries = await repos.gateway.entries();
     for (const id of ids) {
@@ -182,8 +187,8 @@ describe('a side-effecting activity that crashes between its writes and runs aga
   it('RefundPayment', async () => {
     await expectCrashThenRetryEqualsOneRun('ref', {
       prepare: async (id) => {
-        await repos.paymentTokens.put(id, 'tok_visa');
-        await ProcessPayment.invoke({ orderId: id, amountCents: 999, currency: 'USD' }, ctx);
+        const paymentTokenRef = await repos.paymentTokens.put(id, 'tok_visa');
+        await ProcessPayment.invoke({ orderId: id, paymentTokenRef, amountCents: 999, currency: 'USD' }, ctx);
       },
       act: (id) => RefundPayment.invoke({ orderId: id }, ctx),
     });

@@ -13,6 +13,7 @@ import { ReserveInventory } from '../../../../src/activities/reserveInventory';
 import { SendApprovalRequest } from '../../../../src/activities/sendApprovalRequest';
 import { SendConfirmation } from '../../../../src/activities/sendConfirmation';
 import { type Repositories, useRepositories } from '../../../../src/data/repositories';
+import { cardFingerprint } from '../../../../src/payments/paymentGateway';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
 import { documentState, maskedResult } from '../support/documentState';
 
@@ -83,10 +84,17 @@ describe('side-effecting activities run twice at once leave the state of one run
   });
 
   it('ProcessPayment charges once per order, and the gateway ledger shows it', async () => {
+    const refs = new Map<string, string>();
     await expectTwiceEqualsOnce(
       'pay',
-      (id) => repos.paymentTokens.put(id, 'tok_visa'),
-      (id) => ProcessPayment.invoke({ orderId: id, amountCents: 1234, currency: 'USD' }, ctx),
+      async (id) => {
+        refs.set(id, await repos.paymentTokens.put(id, 'tok_visa'));
+      },
+      (id) =>
+        ProcessPayment.invoke(
+          { orderId: id, paymentTokenRef: refs.get(id)!, amountCents: 1234, currency: 'USD' },
+          ctx,
+        ),
     );
     const charges = (await repos.gateway.entries()).filter(
       (e) => e.kind === 'charge' && e.id.includes('pay-twice'),
@@ -96,18 +104,41 @@ describe('side-effecting activities run twice at once leave the state of one run
   });
 
   it('ProcessPayment reports a declined card as a result and never returns the token', async () => {
-    await repos.paymentTokens.put('decl-1', 'tok_chargeDeclined');
-    const result = await ProcessPayment.invoke({ orderId: 'decl-1', amountCents: 500, currency: 'USD' }, ctx);
+    const paymentTokenRef = await repos.paymentTokens.put('decl-1', 'tok_chargeDeclined');
+    const result = await ProcessPayment.invoke(
+      { orderId: 'decl-1', paymentTokenRef, amountCents: 500, currency: 'USD' },
+      ctx,
+    );
     expect(result).toEqual({ status: 'Declined', declineCode: 'card_declined' });
     expect(JSON.stringify(result)).not.toContain('tok_');
+  });
+
+  it('ProcessPayment charges only the token stored under its reference for its order', async () => {
+    const mine = await repos.paymentTokens.put('bound-1', 'tok_mastercard');
+    const other = await repos.paymentTokens.put('bound-2', 'tok_visa');
+    // Another order's reference opens nothing: the charge finds no payment method.
+    expect(
+      await ProcessPayment.invoke(
+        { orderId: 'bound-1', paymentTokenRef: other, amountCents: 500, currency: 'USD' },
+        ctx,
+      ),
+    ).toEqual({ status: 'Declined', declineCode: 'payment_method_missing' });
+    expect(await repos.gateway.find('charge:bound-1')).toBeUndefined();
+    await ProcessPayment.invoke(
+      { orderId: 'bound-2', paymentTokenRef: other, amountCents: 500, currency: 'USD' },
+      ctx,
+    );
+    await repos.paymentTokens.delete('bound-1', mine);
+    expect(await repos.paymentTokens.get('bound-1', mine)).toBeUndefined();
+    expect((await repos.gateway.find('charge:bound-2'))?.cardFingerprint).toBe(cardFingerprint('tok_visa'));
   });
 
   it('RefundPayment refunds once', async () => {
     await expectTwiceEqualsOnce(
       'ref',
       async (id) => {
-        await repos.paymentTokens.put(id, 'tok_visa');
-        await ProcessPayment.invoke({ orderId: id, amountCents: 999, currency: 'USD' }, ctx);
+        const paymentTokenRef = await repos.paymentTokens.put(id, 'tok_visa');
+        await ProcessPayment.invoke({ orderId: id, paymentTokenRef, amountCents: 999, currency: 'USD' }, ctx);
       },
       (id) => RefundPayment.invoke({ orderId: id }, ctx),
     );
@@ -218,6 +249,7 @@ describe('side-effecting activities run twice at once leave the state of one run
     expect(await NotifyTimeout.invoke({ requestId: 'race-1', at: '2026-01-01T00:00:02.000Z' }, ctx)).toEqual({
       timedOut: false,
       decision: 'Approved',
+      decidedAt: '2026-01-01T00:00:01.000Z',
     });
   });
 });

@@ -3,7 +3,12 @@ import { hashApprovalToken, newApprovalToken, tokenMatches } from '../../../../s
 import { ReserveInventory } from '../../../../src/activities/reserveInventory';
 import { ValidateOrder } from '../../../../src/activities/validateOrder';
 import { type Repositories, useRepositories } from '../../../../src/data/repositories';
-import { withoutPaymentToken, CreateOrderRequestSchema } from '../../../../src/domain';
+import {
+  CreateOrderRequestSchema,
+  type Order,
+  orderTotalCents,
+  withoutPaymentToken,
+} from '../../../../src/domain';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
 import { validOrder } from '../support/fixtures';
 
@@ -22,21 +27,41 @@ afterAll(async () => {
 });
 
 describe('ValidateOrder', () => {
+  /** Stored as the starter stores it, so the workflow's input matches the order document. */
+  async function placed(order: Order): Promise<Order> {
+    await repos.orders.create({
+      ...order,
+      instanceId: `order-${order.id}`,
+      totalCents: orderTotalCents(order.items),
+      createdAt: '2030-01-01T00:00:00.000Z',
+    });
+    return order;
+  }
+
   it('accepts an order matching the catalog and totals it in cents', async () => {
-    const order = withoutPaymentToken(CreateOrderRequestSchema.parse(validOrder()));
-    expect(await ValidateOrder.invoke({ order }, ctx)).toEqual({ valid: true, totalCents: 2 * 1999 + 4950 });
+    const order = await placed(withoutPaymentToken(CreateOrderRequestSchema.parse(validOrder())));
+    expect(await ValidateOrder.invoke({ order, instanceId: 'order-order-1' }, ctx)).toEqual({
+      valid: true,
+      totalCents: 2 * 1999 + 4950,
+    });
   });
 
   it('names unknown products, stale prices and malformed orders', async () => {
-    const order = withoutPaymentToken(CreateOrderRequestSchema.parse(validOrder()));
+    const order = withoutPaymentToken(CreateOrderRequestSchema.parse({ ...validOrder(), id: 'order-2' }));
     order.items[0]!.productId = 'ghost';
     order.items[1]!.unitPrice = 1;
-    const result = await ValidateOrder.invoke({ order }, ctx);
+    await placed(order);
+    const result = await ValidateOrder.invoke({ order, instanceId: 'order-order-2' }, ctx);
+    expect(result).toMatchObject({ valid: false, owned: true });
     expect(result.valid ? [] : result.issues.map((i) => i.path)).toEqual([
       'items.0.productId',
       'items.1.unitPrice',
     ]);
-    const malformed = await ValidateOrder.invoke({ order: { ...order, items: [] } }, ctx);
+    const malformed = await ValidateOrder.invoke(
+      { order: { ...order, items: [] }, instanceId: 'order-order-2' },
+      ctx,
+    );
+    expect(malformed).toMatchObject({ valid: false, owned: false });
     expect(malformed.valid ? [] : malformed.issues.map((i) => i.path)).toEqual(['items']);
   });
 });

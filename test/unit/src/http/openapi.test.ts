@@ -13,7 +13,10 @@ describe('OpenAPI document', () => {
     );
     expect(routes.sort()).toEqual(
       [
+        'GET /api/approvals/{requestId}',
+        'GET /api/batches/{batchId}',
         'GET /api/customers/{customerId}/stats',
+        'GET /api/instances/{instanceId}/links',
         'GET /api/openapi.json',
         'GET /api/orders/{orderId}',
         'GET /api/status/{instanceId}',
@@ -38,5 +41,19 @@ describe('OpenAPI document', () => {
     };
     expect(schema.properties.items).toMatchObject({ minItems: 1, maxItems: 100 });
     expect(schema.required).toContain('paymentMethodToken');
+  });
+
+  it("describes the 202 of every starter as the app's own links, with no management URL", () => {
+    for (const route of ['/api/orders', '/api/batches', '/api/approvals', '/api/operations']) {
+      const accepted = doc.paths[route]?.post?.responses as Record<
+        string,
+        { content: Record<string, { schema: { properties: Record<string, unknown> } }> }
+      >;
+      const properties = Object.keys(accepted['202']?.content['application/json']?.schema.properties ?? {});
+      expect({ route, properties: properties.sort() }).toEqual({
+        route,
+        properties: ['id', 'resourceUri', 'statusQueryGetUri'],
+      });
+    }
   });
 });

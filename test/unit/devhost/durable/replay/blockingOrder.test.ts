@@ -48,9 +48,9 @@ describe('blocking order of the extension walk', () => {
   });
 
   it('re-schedules a task that is yielded again inside a later Task.all, as the extension does', async () => {
-    // Known divergence on Azure (durable-orchestration-protocol.md §3.2): the re-sent action takes a
-    // new id in the extension while the SDK keeps the old one, so the SDK later waits on an id whose
-    // result never comes. devhost reproduces the extension's numbering rather than hiding it.
+    // Known divergence on Azure (docs/protocol.md §5): the re-sent action takes a new id in the
+    // extension while the SDK keeps the old one, so the SDK later waits on an id whose result never
+    // comes. devhost reproduces the extension's numbering rather than hiding it.
     const reuse: OrchestratorFn = function* (context) {
       const a = context.df.callActivity('A');
       yield a;

@@ -1,0 +1,106 @@
+/**
+ * The dashboard's only way out: fetch calls to devhost's management API — the Durable HTTP API
+ * under /runtime/webhooks/durabletask and the admin routes under /_devhost/api. The master key (when
+ * devhost enforces keys) is asked once, kept in sessionStorage and sent in a header, never in a URL.
+ */
+export const DURABLE = '/runtime/webhooks/durabletask';
+export const ADMIN = '/_devhost/api';
+const KEY_ITEM = 'devhost.masterKey';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ApiReply<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+let askForKey: () => void = () => undefined;
+
+/** Called when the API answers 401: the key is dropped and the prompt shown. */
+export function onUnauthorized(listener: () => void): void {
+  askForKey = listener;
+}
+
+export function setKey(key: string): void {
+  sessionStorage.setItem(KEY_ITEM, key);
+}
+
+export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export function segment(value: string): string {
+  return encodeURIComponent(value);
+}
+
+export async function call<T = unknown>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiReply<T>> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  const key = sessionStorage.getItem(KEY_ITEM);
+  if (key) headers['x-functions-key'] = key;
+  // Every state change is JSON: devhost refuses other types on its own routes.
+  if (method !== 'GET') headers['content-type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    credentials: 'omit',
+    cache: 'no-store',
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  let body: unknown = null;
+  if (text !== '') {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch {
+      body = text;
+    }
+  }
+  if (response.status === 401) {
+    sessionStorage.removeItem(KEY_ITEM);
+    askForKey();
+    throw new ApiError(401, 'devhost needs the master key.');
+  }
+  if (response.status >= 400)
+    throw new ApiError(response.status, errorMessage(response.status, body), errorField(body));
+  return { status: response.status, body: body as T, headers: response.headers };
+}
+
+function errorMessage(status: number, body: unknown): string {
+  if (typeof body === 'string' && body !== '') return `${status}: ${body}`;
+  if (typeof body === 'object' && body !== null) {
+    const error = (body as { error?: { message?: unknown } }).error;
+    if (typeof error?.message === 'string') return `${status}: ${error.message}`;
+    const message =
+      (body as { Message?: unknown; ExceptionMessage?: unknown }).ExceptionMessage ??
+      (body as { Message?: unknown }).Message;
+    if (typeof message === 'string') return `${status}: ${message}`;
+  }
+  const known: Record<number, string> = {
+    404: 'not found',
+    410: 'the instance has finished (410 Gone)',
+  };
+  return `${status}: ${known[status] ?? 'the request failed'}`;
+}
+
+function errorField(body: unknown): string | undefined {
+  const field = (body as { error?: { field?: unknown } } | null)?.error?.field;
+  return typeof field === 'string' ? field : undefined;
+}

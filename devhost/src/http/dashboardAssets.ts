@@ -1,0 +1,100 @@
+/**
+ * Serves the dashboard's files at `/_devhost/` (the page, its script and styles, bundled by
+ * devhost's build into `dist/dashboard/`). They hold no data: every datum comes from the API, which
+ * needs the master key when keys are enforced, so the shell is served without one (a browser
+ * cannot send a key with a navigation without putting it in the URL). The Content-Security-Policy
+ * allows no inline script and no other origin.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ServerResponse } from 'node:http';
+import type { HostRequestHandler } from '../plugins/types';
+import { DASHBOARD_API_PATH } from './dashboardApi';
+import { httpErrors, sendError } from './errors';
+
+export const DASHBOARD_PATH = '/_devhost/';
+
+export const DASHBOARD_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const FILES: Record<string, string> = {
+  '': 'index.html',
+  'index.html': 'index.html',
+  'app.js': 'app.js',
+  'app.css': 'app.css',
+};
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** `dist/dashboard/` of the devhost package, found from this module (in `src/http` or `dist/http`). */
+export function dashboardBundleDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, 'package.json');
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'devhost'
+    ) {
+      return path.join(dir, 'dist', 'dashboard');
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.join(__dirname, '..', 'dashboard');
+    dir = parent;
+  }
+}
+
+export function createDashboardAssets(bundleDir: string = dashboardBundleDir()): HostRequestHandler {
+  return (req, res, context) => {
+    req.resume();
+    const lower = context.url.pathname.toLowerCase();
+    if (lower.startsWith(DASHBOARD_API_PATH)) {
+      sendError(
+        res,
+        httpErrors.dashboardRouteNotFound,
+        'The durable plugin is not running, so there is no dashboard API.',
+      );
+      return;
+    }
+    const file = FILES[context.url.pathname.slice(DASHBOARD_PATH.length)];
+    if (!file) {
+      sendError(res, httpErrors.dashboardRouteNotFound);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      sendError(res, httpErrors.methodNotAllowed, 'The dashboard files answer GET only.');
+      return;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(path.join(bundleDir, file));
+    } catch {
+      sendError(res, httpErrors.dashboardNotBuilt, `Looked in ${bundleDir}.`);
+      return;
+    }
+    securityHeaders(res);
+    res.statusCode = 200;
+    res.setHeader('content-type', TYPES[path.extname(file)] ?? 'application/octet-stream');
+    res.setHeader('content-length', String(bytes.length));
+    res.end(req.method === 'HEAD' ? undefined : bytes);
+  };
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('content-security-policy', DASHBOARD_CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('referrer-policy', 'no-referrer');
+  res.setHeader('x-frame-options', 'DENY');
+  res.setHeader('cache-control', 'no-cache');
+}
