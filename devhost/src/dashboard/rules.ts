@@ -32,9 +32,15 @@ export function refusal(action: InstanceAction, status: RuntimeStatus): string |
   switch (action) {
     case 'raiseEvent':
     case 'terminate':
-    case 'suspend':
-    case 'resume':
       return isFinished(status) ? `A ${status} instance has finished: the API answers 410 Gone.` : undefined;
+    case 'suspend':
+      // As the extension's DurableClient.SuspendAsync: only a Running or Pending instance.
+      if (isFinished(status)) return `A ${status} instance has finished: the API answers 410 Gone.`;
+      return status === 'Suspended' ? 'The instance is already suspended.' : undefined;
+    case 'resume':
+      // As the extension's DurableClient.ResumeAsync: only a Suspended instance.
+      if (isFinished(status)) return `A ${status} instance has finished: the API answers 410 Gone.`;
+      return status === 'Suspended' ? undefined : `A ${status} instance is not suspended.`;
     case 'rewind':
       if (status === 'Failed') return undefined;
       return isFinished(status)
