@@ -16,8 +16,10 @@ import { parseArgs } from 'node:util';
 import { CosmosClient } from '@azure/cosmos';
 import {
   fetchStatusWithHistory,
+  goldenHistoryFiles,
   goldenHistoryPath,
   openGoldenChecker,
+  readGoldenHistory,
   saveGoldenHistory,
   startTestHost,
   stopTestEmulators,
@@ -29,7 +31,14 @@ import {
 import { containersOf } from '../src/data/dataStore';
 import { repositoriesFor } from '../src/data/repositories';
 import { seedDatabase } from '../src/data/seed';
-import { BRANCHES, type BranchContext, type Recording } from './recordHistoriesBranches';
+import {
+  BRANCHES,
+  ENTITY_KEY,
+  ENTITY_READS,
+  type BranchContext,
+  type EntityRecording,
+  type Recording,
+} from './recordHistoriesBranches';
 
 export const HISTORIES_DIR = path.join('test', 'fixtures', 'histories');
 
@@ -56,16 +65,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const dir = path.join(appDir, HISTORIES_DIR);
-  const branches = BRANCHES.filter((b) => !values.only || b.id.startsWith(values.only));
-  if (branches.length === 0) {
-    console.error(`No branch matches --only ${values.only}.\n\n${usage}`);
-    return 2;
-  }
+  const wanted = (id: string) => !values.only || id.startsWith(values.only);
+  const branches = BRANCHES.filter((b) => wanted(b.id));
 
   const checker = await openGoldenChecker({ appDir });
   let problems: string[] = [];
   try {
-    problems = await record(appDir, branches, async (golden) => {
+    problems = await record(appDir, branches, wanted, dir, async (golden) => {
       const file = goldenHistoryPath(dir, golden);
       const outcome = await saveGoldenHistory(checker, golden, file, { force: values.force === true });
       if (outcome.saved) console.log(outcome.message);
@@ -82,6 +88,8 @@ async function main(argv: string[]): Promise<number> {
 async function record(
   appDir: string,
   branches: typeof BRANCHES,
+  wanted: (id: string) => boolean,
+  dir: string,
   keep: (golden: GoldenHistory) => Promise<string | undefined>,
 ): Promise<string[]> {
   const cosmos = await testCosmos();
@@ -125,12 +133,69 @@ async function record(
         for (const restore of undo) restore();
       }
     }
+    const entities = host.devhost.app
+      .functions()
+      .filter((fn) => fn.trigger.type === 'entityTrigger')
+      .map((fn) => fn.name);
+    for (const recording of entityRecordings(dir, entities).filter((r) => wanted(`${r.name}/${r.branch}`))) {
+      try {
+        const problem = await keep(await golden(appDir, host, recording));
+        if (problem) failures.push(problem);
+      } catch (error) {
+        failures.push(`${recording.name}/${recording.branch}: ${(error as Error).message}`);
+      }
+    }
   } finally {
     await host.stop();
     client.dispose();
     await stopTestEmulators();
   }
   return failures;
+}
+
+/**
+ * One recording per operation the recorded workflows send to an entity (in the order they first
+ * send it, with the input they send), then the reads their users make, all on one fresh entity.
+ * Taken from the histories on disk, so they follow the workflows when those change.
+ */
+function entityRecordings(dir: string, entities: readonly string[]): EntityRecording[] {
+  const sent = new Map<string, Map<string, { input?: unknown; from: string }>>();
+  for (const file of goldenHistoryFiles(dir)) {
+    const golden = readGoldenHistory(file);
+    if (golden.kind !== 'orchestration') continue;
+    for (const row of golden.status.historyEvents as Record<string, unknown>[]) {
+      const target = typeof row.InstanceId === 'string' ? /^@([^@]+)@/.exec(row.InstanceId)?.[1] : undefined;
+      const entity = entities.find((name) => name.toLowerCase() === target);
+      if (row.EventType !== 'EventSent' || !entity || typeof row.Input !== 'string') continue;
+      const request = JSON.parse(row.Input) as { op?: unknown; input?: unknown };
+      if (typeof request.op !== 'string') continue;
+      const operations = sent.get(entity) ?? new Map<string, { input?: unknown; from: string }>();
+      sent.set(entity, operations);
+      if (operations.has(request.op)) continue;
+      operations.set(request.op, {
+        ...(typeof request.input === 'string' ? { input: JSON.parse(request.input) as unknown } : {}),
+        from: `${golden.name} (${golden.branch})`,
+      });
+    }
+  }
+  return entities.flatMap((entity) => [
+    ...[...(sent.get(entity) ?? new Map<string, { input?: unknown; from: string }>())].map(([name, op]) => ({
+      kind: 'entity' as const,
+      name: entity,
+      branch: name,
+      description: `'${name}' as ${op.from} sends it.`,
+      instanceId: `@${entity.toLowerCase()}@${ENTITY_KEY}`,
+      operation: { name, ...('input' in op ? { input: op.input } : {}), signal: true },
+    })),
+    ...(ENTITY_READS[entity] ?? []).map((op) => ({
+      kind: 'entity' as const,
+      name: entity,
+      branch: op.name,
+      description: `'${op.name}', a read the app's users make.`,
+      instanceId: `@${entity.toLowerCase()}@${ENTITY_KEY}`,
+      operation: { ...op, signal: true },
+    })),
+  ]);
 }
 
 function branchContext(host: TestHost, repos: BranchContext['repos'], undo: (() => void)[]): BranchContext {

@@ -229,31 +229,16 @@ function operation(
   };
 }
 
-const stats = '@customerstats@golden-customer';
-
 /**
- * One operation on the customer statistics entity, with the inputs processOrder sends, delivered as
- * signals one at a time so the state before and after each is on record.
+ * Entity operations no workflow sends but the app's users may (reads), recorded besides the ones
+ * the recorded workflows sent.
  */
-function entityOperation(branch: string, description: string, op: { name: string; input?: unknown }): Branch {
-  return {
-    id: `customerStats/${branch}`,
-    run() {
-      return Promise.resolve({
-        recordings: [
-          {
-            kind: 'entity',
-            name: 'customerStats',
-            branch,
-            description,
-            instanceId: stats,
-            operation: { ...op, signal: true },
-          },
-        ],
-      });
-    },
-  };
-}
+export const ENTITY_READS: Record<string, { name: string; input?: unknown }[]> = {
+  customerStats: [{ name: 'get' }],
+};
+
+/** The entity key the entity recordings use, apart from every key the workflows touched. */
+export const ENTITY_KEY = 'golden-customer';
 
 let downstreamCalls = 0;
 
@@ -387,23 +372,4 @@ export const BRANCHES: readonly Branch[] = [
       }),
     { status: 'HandledFailure' },
   ),
-  entityOperation('orderStarted', 'A new order of the customer starts.', {
-    name: 'orderStarted',
-    input: { orderId: 'golden-entity-1', at: '2030-01-01T00:00:00.000Z' },
-  }),
-  entityOperation('orderFinished', 'The order finishes (processOrder calls it and waits for the numbers).', {
-    name: 'orderFinished',
-    input: {
-      orderId: 'golden-entity-1',
-      outcome: 'Completed',
-      totalCents: 3998,
-      at: '2030-01-01T00:00:01.000Z',
-    },
-  }),
-  entityOperation('orderFailed', 'An order fails after its retries.', {
-    name: 'orderFailed',
-    input: { orderId: 'golden-entity-2', at: '2030-01-01T00:00:02.000Z' },
-  }),
-  entityOperation('get', 'The numbers are read.', { name: 'get' }),
-  entityOperation('reset', 'The statistics are deleted.', { name: 'reset' }),
 ];

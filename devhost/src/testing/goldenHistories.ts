@@ -241,7 +241,7 @@ async function checkWith(
         ok: false,
         message:
           `${golden.name}: ${shown}: operation '${golden.operation.name}' now fails on the recorded state: ` +
-          `${String(outcome.result)} (${recorded})`,
+          `${describeValue(outcome.result)} (${recorded})`,
       };
     }
     return {
@@ -338,6 +338,12 @@ function inFlight(history: readonly HistoryEvent[]): HistoryEvent[] {
 function schedulerStateOf(entity: EntityGolden['before']): string | null {
   if (!entity.exists) return null;
   return JSON.stringify({ exists: true, state: JSON.stringify(entity.state) });
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
 export function describeRecordedWith(recordedWith: RecordedWith): string {
