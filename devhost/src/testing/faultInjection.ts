@@ -3,7 +3,7 @@
  * turn (every attempt throws; or, separately, every attempt runs into the host's function timeout),
  * run the orchestration on to its end with the other activities answered as recorded (or by fakes,
  * for the ones the recording never called, such as compensations), and report what ran after the
- * failed step gave up: its compensations.
+ * failed step gave up that a successful run never runs: its compensations.
  *
  * The orchestration runs episode by episode through the app and the replay core (`runEpisode`, as
  * the engine runs it) on a clock of its own: timers, retry delays and timeouts take no real time. It
@@ -53,7 +53,11 @@ export interface FaultRun {
   output: unknown;
   /** Every activity call in order (the attempts of one call count once). */
   calls: string[];
-  /** The activity calls after the failed step gave up, in order: its compensations. */
+  /**
+   * The calls after the failed step gave up to activities the recorded successful run never called
+   * (undo steps), in order: its compensations. Steps the successful run also takes (recording an
+   * outcome, say) are in `calls` only.
+   */
   compensations: string[];
 }
 
@@ -76,6 +80,7 @@ export async function injectActivityFaults(options: FaultInjectionOptions): Prom
           name: options.orchestratorName ?? started.Name,
           started,
           recorded: resultsByName(recorded),
+          ordinary: new Set(steps.map((s) => s.name.toLowerCase())),
           fault: { activity: step.name, call: step.call, kind: fault },
           timeoutMs: loaded.functionTimeoutMs ?? defaultFunctionTimeoutMs,
           fakes: options.fakes ?? {},
@@ -143,6 +148,8 @@ interface RunSetup {
   name: string;
   started: ExecutionStartedEvent;
   recorded: Map<string, (string | null)[]>;
+  /** Activities the successful run calls (lower-cased): not compensations. */
+  ordinary: ReadonlySet<string>;
   fault: { activity: string; call: number; kind: FaultKind };
   timeoutMs: number;
   fakes: Record<string, (input: unknown) => unknown>;
@@ -317,7 +324,12 @@ class FaultedRun {
       runtimeStatus,
       output,
       calls: collapse(this.attempts),
-      compensations: lastFaulted < 0 ? [] : collapse(this.attempts.slice(lastFaulted + 1)),
+      compensations:
+        lastFaulted < 0
+          ? []
+          : collapse(this.attempts.slice(lastFaulted + 1)).filter(
+              (name) => !this.setup.ordinary.has(name.toLowerCase()),
+            ),
     };
   }
 }

@@ -35,6 +35,7 @@ const order = (id: string) => ({
     currency: 'USD',
     shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '1', country: 'US' },
   },
+  paymentTokenRef: '3f1c2b9e-8a4d-4e6f-b1a2-9c8d7e6f5a4b',
 });
 
 /** Validation passes and the reservation keeps failing: each order waits for its retry timer. */

@@ -38,6 +38,7 @@ const order = (id: string) =>
         country: 'US',
       },
     },
+    paymentTokenRef: '3f1c2b9e-8a4d-4e6f-b1a2-9c8d7e6f5a4b',
   });
 
 interface Running {
@@ -67,23 +68,33 @@ async function startWithWaitingOrders(park: boolean): Promise<Running> {
     clock,
     plugins: [durable, guard],
   });
+  const stop = async () => {
+    await host.stop();
+    await copy.remove();
+    await fs.promises.rm(stateDir, { recursive: true, force: true });
+  };
   const engine = durable.engine!;
-  engine.activityOverrides.set('validateorder', () => ({ valid: true, totalCents: 1999 }));
-  engine.activityOverrides.set('reserveinventory', () => {
-    throw new Error('The inventory store is unavailable (503)');
-  });
-  for (const id of ids) {
-    await engine.operations.startNew({
-      orchestratorName: 'processOrder',
-      instanceId: id,
-      input: order(id.slice('order-'.length)),
+  try {
+    engine.activityOverrides.set('validateorder', () => ({ valid: true, totalCents: 1999 }));
+    engine.activityOverrides.set('reserveinventory', () => {
+      throw new Error('The inventory store is unavailable (503)');
     });
-  }
-  await engine.whenIdle();
-  for (const id of ids) {
-    expect((await engine.operations.getHistory(id))?.map((e) => e.EventType)).toContain(
-      EventType.TimerCreated,
-    );
+    for (const id of ids) {
+      await engine.operations.startNew({
+        orchestratorName: 'processOrder',
+        instanceId: id,
+        input: order(id.slice('order-'.length)),
+      });
+    }
+    await engine.whenIdle();
+    for (const id of ids) {
+      expect((await engine.operations.getHistory(id))?.map((e) => e.EventType)).toContain(
+        EventType.TimerCreated,
+      );
+    }
+  } catch (error) {
+    await stop();
+    throw error;
   }
   return {
     copy,
@@ -92,11 +103,7 @@ async function startWithWaitingOrders(park: boolean): Promise<Running> {
     guard,
     clock,
     logs: logger.records,
-    async stop() {
-      await host.stop();
-      await copy.remove();
-      await fs.promises.rm(stateDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
@@ -138,6 +145,10 @@ describe('in-flight check before a rebuilt app takes work', () => {
       };
       for (const [name, value] of Object.entries(fakes))
         running.engine.activityOverrides.set(name, () => value);
+      running.engine.activityOverrides.set(
+        'recordorderoutcome',
+        (input) => (input as { outcome: unknown }).outcome,
+      );
       await running.host.reload();
       expect(running.guard.lastReport?.breaking).toEqual([]);
       expect([...running.engine.parked]).toEqual([]);

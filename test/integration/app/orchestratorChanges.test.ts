@@ -102,9 +102,9 @@ describe('changes to processOrder against the golden histories', () => {
       ORDER,
       (source: string) =>
         source.replace(
-          "    context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: result.status });",
-          "    if (result.status === 'Completed') yield context.df.callActivity('SendConfirmation', { orderId: order.id });\n" +
-            "    context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: result.status });",
+          "    context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: recorded.status });",
+          "    if (recorded.status === 'Completed') yield context.df.callActivity('SendConfirmation', { orderId: order.id });\n" +
+            "    context.df.setCustomStatus({ step: 'Done', orderId: order.id, outcome: recorded.status });",
         ),
     ],
   ])('keeps every golden history green after %s', async (_change, file, edit) => {

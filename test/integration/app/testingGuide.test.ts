@@ -47,7 +47,11 @@ describe('the examples of docs/testing.md', () => {
         orderId: 'guide-1',
         releasedProductIds: ['widget-1'],
       }));
-      const id = await host.start('processOrder', { instanceId: 'order-guide-1', input: { order } });
+      host.overrideActivity('RecordOrderOutcome', (input: { outcome: unknown }) => input.outcome);
+      const id = await host.start('processOrder', {
+        instanceId: 'order-guide-1',
+        input: { order, paymentTokenRef: '8d5e7a52-5c1f-4b7e-9d3a-2f0c6b1e4a90' },
+      });
       const status = await host.waitForStatus(id, 'Completed');
       expect(status.output).toMatchObject({ status: 'PaymentFailed', compensated: ['ReleaseInventory'] });
     } finally {
@@ -111,6 +115,7 @@ describe('the examples of docs/testing.md', () => {
       ['ProcessPayment', ['RefundPayment', 'ReleaseInventory']],
       ['CreateShipment', ['CancelShipment', 'RefundPayment', 'ReleaseInventory']],
       ['SendConfirmation', ['CancelShipment', 'RefundPayment', 'ReleaseInventory']],
+      ['RecordOrderOutcome', []],
     ]);
   });
 
