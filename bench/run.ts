@@ -1,90 +1,200 @@
 /**
- * `npm run bench`: runs the scenarios and writes docs/benchmarks.md with the machine and command.
+ * `npm run bench`: runs the scenarios on every target, round after round, each run in a child
+ * process of its own, and writes docs/benchmarks.md (see bench/report.ts). Targets of a scenario
+ * run one after the other in an order that rotates each round, so load drift hits all of them.
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runAzureScenario, type AzureScenarioResult } from './azureStore';
-import { runScenario, type ScenarioResult } from './replayCost';
+import { parseBenchArgs, type BenchOptions } from './cli';
+import type { Job, JobResult } from './job';
+import { describeMachine } from './machine';
+import { repoRoot } from './paths';
+import { mergeIntoDoc, renderBlock, resultRows, type BenchRun } from './report';
+import { findScenario, SCENARIOS } from './scenarios';
+import { deleteRunData, SharedStacks } from './stacks';
 
-async function main(): Promise<void> {
-  const loadAtStart = os.loadavg()[0]?.toFixed(1) ?? 'n/a';
-  const results: ScenarioResult[] = [];
-  for (const scenario of ['sequence', 'fan-out'] as const) {
-    const result = await runScenario(scenario, 1000);
-    results.push(result);
-    console.log(
-      `${scenario}: ${result.episodes} episodes, ${result.totalMs.toFixed(0)} ms total, ` +
-        `${result.meanEpisodeMs.toFixed(2)} ms/episode`,
-    );
+/** Quick runs get a minute per measurement; a job gets its cap plus this for start-up, setup and stop. */
+const QUICK_CAP_MS = 60_000;
+const JOB_OVERHEAD_MS = 180_000;
+
+export function planJobs(options: BenchOptions): Job[] {
+  const jobs: Job[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    for (const name of options.scenarios) {
+      const scenario = findScenario(name);
+      if (round >= (scenario.rounds ?? options.rounds)) continue;
+      const targets = scenario.targets.filter((t) => options.targets.includes(t));
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[(i + round) % targets.length];
+        if (!target) continue;
+        const azure = target.startsWith('azure');
+        const cap = azure ? (scenario.azureCapSeconds ?? scenario.capSeconds) : scenario.capSeconds;
+        const setup = (azure ? scenario.azureSetupSeconds : undefined) ?? scenario.setupSeconds ?? 60;
+        const capMs = options.quick ? QUICK_CAP_MS : cap * 1000 * options.capScale;
+        const setupMs = options.quick ? QUICK_CAP_MS : setup * 1000 * options.capScale;
+        const id = `${jobs.length + 1}x${process.pid}`;
+        jobs.push({
+          scenario: name,
+          target,
+          quick: options.quick,
+          capMs,
+          setupMs,
+          round,
+          ...(target !== 'restate' && target !== 'memory' ? { hubName: `Bench${id}` } : {}),
+          ...(target !== 'restate' && scenario.app === 'orders' ? { database: `bench-${id}` } : {}),
+        });
+      }
+    }
   }
-  const azure: AzureScenarioResult[] = [];
-  for (const [scenario, orchestrations, activities] of [
-    ['sequence', 20, 10],
-    ['fan-out', 1, 1000],
-  ] as const) {
-    const result = await runAzureScenario(scenario, orchestrations, activities);
-    azure.push(result);
-    console.log(
-      `${result.scenario}: ${result.totalMs.toFixed(0)} ms, ` +
-        `${result.callsPerOrchestration.total.toFixed(1)} storage calls per orchestration`,
-    );
-  }
-  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const rows = results.map(
-    (r) =>
-      `| ${r.scenario} | ${r.activities} | ${r.episodes} | ${r.historyEvents} | ${r.totalMs.toFixed(0)} | ` +
-      `${r.orchestratorMs.toFixed(0)} | ${r.meanEpisodeMs.toFixed(2)} | ${r.lastEpisodeMs.toFixed(2)} |`,
-  );
-  const doc = [
-    '# Benchmarks',
-    '',
-    'Durable engine replay cost on the memory store, virtual clock, the real `durable-functions` SDK',
-    "driven through devhost's worker seam (`bench/replayCost.ts`, fixture app `test/fixtures/durable-app`).",
-    '',
-    `Command: \`npm run bench\` · Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ` +
-      `Node ${process.version}, ${os.platform()} ${os.release()} · Load average at start: ${loadAtStart} · ` +
-      `Run: ${new Date().toISOString()}`,
-    '',
-    'Numbers move with the load of the machine: compare runs made under similar load.',
-    '',
-    '| scenario | activities | episodes | history events | total ms | orchestrator ms | ms / episode | last episode ms |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
-    '',
-    '`orchestrator ms` is the time spent inside the orchestrator function (the SDK replaying the history),',
-    'summed over all episodes; the rest of `total ms` is the engine (replay core, store, activities).',
-    'A sequence replays its whole history every episode, so its cost per episode grows with its length:',
-    'the last episode shows the cost at 1,000 completed activities.',
-    '',
-    '## Azure Storage task hub',
-    '',
-    'The same engine on the azure store (`bench/azureStore.ts`): devhost in-process with',
-    '`storage: azure` on an in-memory Azurite child, real clock, the durability the crash tests use',
-    '(every checkpoint enqueues, writes history and the instance row, then deletes; no write-behind).',
-    'Storage calls are every table, queue and blob request the store made, divided by the orchestrations',
-    '(status polling uses a separate client and is not counted). Per activity in a sequence: one episode',
-    '(read row + history, write history + row) and four queue calls (send and delete the activity, send',
-    'and delete its result). Azurite serves every call from one Node process on the same two cores, and',
-    'its table writes dominate the time, so totals vary between runs (up to 2x).',
-    '',
-    '| scenario | orchestrations | activities each | total ms | ms / orchestration | table | queue | blob | calls / orchestration |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...azure.map(
-      (r) =>
-        `| ${r.scenario} | ${r.orchestrations} | ${r.activitiesEach} | ${r.totalMs.toFixed(0)} | ` +
-        `${r.msPerOrchestration.toFixed(0)} | ${r.callsPerOrchestration.table.toFixed(1)} | ` +
-        `${r.callsPerOrchestration.queue.toFixed(1)} | ${r.callsPerOrchestration.blob.toFixed(1)} | ` +
-        `${r.callsPerOrchestration.total.toFixed(1)} |`,
-    ),
-    '',
-  ].join('\n');
-  const target = path.resolve(__dirname, '../../docs/benchmarks.md');
-  fs.writeFileSync(target, doc);
-  console.log(`Wrote ${target}`);
+  return jobs;
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+/** One long-lived benchmark process per target (see worker.ts); replaced when it goes. */
+class Workers {
+  private readonly children = new Map<string, ChildProcess>();
+
+  run(job: Job): Promise<JobResult> {
+    const child = this.child(job.target);
+    return new Promise((resolve) => {
+      const fail = (error: string): JobResult => ({ job, figures: [], error, seconds: Number.NaN });
+      const timer = setTimeout(
+        () => {
+          child.kill('SIGKILL');
+          done(fail(`did not finish within ${(job.capMs + job.setupMs + JOB_OVERHEAD_MS) / 1000} s`));
+        },
+        job.capMs + job.setupMs + JOB_OVERHEAD_MS,
+      );
+      const onMessage = (message: unknown) => done(message as JobResult);
+      const onExit = (code: number | null, signal: string | null) =>
+        done(fail(`the benchmark process exited (${signal ?? String(code)}) during the run`));
+      const done = (result: JobResult) => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (result.unclean || child.exitCode !== null || child.signalCode !== null)
+          this.children.delete(job.target);
+        resolve(result);
+      };
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+      child.send(job);
+    });
+  }
+
+  stopAll(): void {
+    for (const child of this.children.values()) child.disconnect();
+    this.children.clear();
+  }
+
+  private child(target: string): ChildProcess {
+    const existing = this.children.get(target);
+    if (existing && existing.exitCode === null && existing.signalCode === null) return existing;
+    const child = fork(path.join(__dirname, 'worker.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.children.set(target, child);
+    return child;
+  }
+}
+
+/** A run in its target's process, on the shared emulators it needs; their peak RSS is added. */
+async function runShared(workers: Workers, stacks: SharedStacks, planned: Job): Promise<JobResult> {
+  const scenario = findScenario(planned.scenario);
+  if (planned.target === 'restate' || (planned.target === 'memory' && scenario.app !== 'orders')) {
+    return workers.run(planned);
+  }
+  const kind = SharedStacks.kindOf(planned.target);
+  const job: Job = { ...planned, stack: await stacks.stack(kind) };
+  await stacks.resetPeaks(kind);
+  const result = await workers.run(job);
+  const helpers = await stacks.peaks(kind, [
+    ...(job.target !== 'memory' ? (['Azurite'] as const) : []),
+    ...(job.database ? (['Cosmos'] as const) : []),
+  ]);
+  // The run deletes its hub and database; again here in case its process died first.
+  await deleteRunData(job).catch((error: unknown) =>
+    console.error(`Cleaning up after a run failed: ${String(error)}`),
+  );
+  if (!result.rss) return result;
+  const rss = { ...result.rss, helpersMb: { ...result.rss.helpersMb, ...helpers } };
+  const total = rss.mainMb + Object.values(rss.helpersMb).reduce((sum, mb) => sum + mb, 0);
+  return {
+    ...result,
+    rss,
+    figures: result.figures.map((f) => (f.key === 'rss' ? { ...f, value: total } : f)),
+  };
+}
+
+function summary(result: JobResult): string {
+  if (result.error) return `failed: ${result.error}`;
+  return result.figures
+    .map(
+      (f) =>
+        `${f.key} ${Number.isFinite(f.value) ? f.value.toFixed(f.value >= 100 ? 0 : 2) : 'n/a'}${f.capped ? '†' : ''}`,
+    )
+    .join(', ');
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const machine = describeMachine();
+  const startedAt = new Date();
+  const jobs = planJobs(options);
+  console.log(
+    `${jobs.length} runs on ${machine.cores} × ${machine.cpu}, load ${machine.load.map((l) => l.toFixed(1)).join(' ')}` +
+      (options.quick ? ' (quick sizes)' : ''),
+  );
+  const results: JobResult[] = [];
+  const stacks = new SharedStacks();
+  const workers = new Workers();
+  try {
+    for (const [i, planned] of jobs.entries()) {
+      const result = await runShared(workers, stacks, planned);
+      results.push(result);
+      const job = result.job;
+      console.log(
+        `[${i + 1}/${jobs.length}] round ${job.round + 1} ${job.scenario} on ${job.target} ` +
+          `(${Number.isFinite(result.seconds) ? result.seconds.toFixed(1) : '?'} s): ${summary(result)}`,
+      );
+    }
+  } finally {
+    workers.stopAll();
+    await stacks.stopAll();
+  }
+  const run: BenchRun = {
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
+      ' ',
+    ),
+    startedAt,
+    finishedAt: new Date(),
+    machine,
+    loadAtEnd: os.loadavg(),
+    rounds: options.rounds,
+    quick: options.quick,
+    results,
+  };
+  const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
+  if (options.write) {
+    const block = renderBlock(run, scenarios);
+    const target = path.join(repoRoot(), 'docs/benchmarks.md');
+    const existing = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
+    fs.writeFileSync(target, mergeIntoDoc(existing, block));
+    console.log(`Wrote ${target}`);
+  } else {
+    console.log(
+      ['', ...resultRows(run, scenarios), '', 'Not written to docs/benchmarks.md (--write writes it).'].join(
+        '\n',
+      ),
+    );
+  }
+  if (results.some((r) => r.error)) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { IdSchema } from './ids';
-import { BATCH_MAX_ITEMS, BATCH_MIN_ITEMS, ITEM_MAX_QUANTITY, ITEM_MIN_QUANTITY } from './limits';
+import {
+  BATCH_CHUNK_SIZE,
+  BATCH_MAX_ITEMS,
+  BATCH_MIN_CHUNK_SIZE,
+  BATCH_MIN_ITEMS,
+  BATCH_PROGRESS_STEPS,
+  ITEM_MAX_QUANTITY,
+  ITEM_MIN_QUANTITY,
+} from './limits';
 
 /** One line of a batch: price and check availability of a quantity of a product. */
 export const BatchItemSchema = z.strictObject({
@@ -77,4 +85,28 @@ export type BatchResult = z.infer<typeof BatchResultSchema>;
 
 export function chunkCount(totalItems: number, chunkSize: number): number {
   return Math.ceil(totalItems / chunkSize);
+}
+
+/**
+ * Items per chunk for a new batch: a tenth of the batch, between BATCH_MIN_CHUNK_SIZE and
+ * BATCH_CHUNK_SIZE. Progress moves a chunk at a time, so from 100 items on it moves in steps of at
+ * most a tenth; a smaller batch moves ten items at a time.
+ */
+export function batchChunkSize(totalItems: number): number {
+  return Math.min(
+    BATCH_CHUNK_SIZE,
+    Math.max(BATCH_MIN_CHUNK_SIZE, Math.floor(totalItems / BATCH_PROGRESS_STEPS)),
+  );
+}
+
+/**
+ * Chunks the parent runs at once: at most `parallelism`, and together at most a tenth of the
+ * batch (at least one chunk), so a window that finishes out of order moves progress by a tenth at
+ * most.
+ */
+export function chunkWindow(
+  input: Pick<ProcessBatchInput, 'totalItems' | 'chunkSize' | 'parallelism'>,
+): number {
+  const tenth = Math.floor(input.totalItems / BATCH_PROGRESS_STEPS / input.chunkSize);
+  return Math.max(1, Math.min(input.parallelism, tenth));
 }

@@ -6,10 +6,14 @@ export const ITEM_MAX_QUANTITY = 1_000;
 export const UNIT_PRICE_MAX = 1_000_000;
 export const BATCH_MIN_ITEMS = 1;
 export const BATCH_MAX_ITEMS = 10_000;
-/** Items per sub-orchestration: bounds each chunk's history to about 2 events per item. */
+/** Most items per sub-orchestration: bounds each chunk's history to about 2 events per item. */
 export const BATCH_CHUNK_SIZE = 100;
-/** Chunks running at once; the parent reports progress after each window. */
+/** Fewest items per sub-orchestration (unless the batch is smaller): a chunk costs a few episodes. */
+export const BATCH_MIN_CHUNK_SIZE = 10;
+/** Most chunks running at once. */
 export const BATCH_CHUNK_PARALLELISM = 10;
+/** A batch reports progress in at least this many steps (when it has that many items). */
+export const BATCH_PROGRESS_STEPS = 10;
 export const ID_MAX_LENGTH = 64;
 /** A business id plus its workflow prefix or a chunk suffix (`batch-<id>:chunk:<n>`). */
 export const INSTANCE_ID_MAX_LENGTH = 100;

@@ -3,7 +3,7 @@ import * as df from 'durable-functions';
 import { getRepositories } from '../data/repositories';
 import {
   BATCH_CHUNK_PARALLELISM,
-  BATCH_CHUNK_SIZE,
+  batchChunkSize,
   CreateBatchRequestSchema,
   type ProcessBatchInput,
 } from '../domain';
@@ -29,7 +29,7 @@ export async function startBatch(
         batchId,
         instanceId,
         totalItems: items.length,
-        chunkSize: BATCH_CHUNK_SIZE,
+        chunkSize: batchChunkSize(items.length),
         createdAt: new Date().toISOString(),
       },
       items,
@@ -40,7 +40,7 @@ export async function startBatch(
     const input: ProcessBatchInput = {
       batchId,
       totalItems: header?.totalItems ?? items.length,
-      chunkSize: header?.chunkSize ?? BATCH_CHUNK_SIZE,
+      chunkSize: header?.chunkSize ?? batchChunkSize(items.length),
       parallelism: BATCH_CHUNK_PARALLELISM,
     };
     return startAndAccept(client, {

@@ -1,7 +1,9 @@
 import * as df from 'durable-functions';
+import { result } from '../activities/defineActivity';
 import {
   type BatchResult,
   chunkCount,
+  chunkWindow,
   type ItemResult,
   parseOrThrow,
   ProcessBatchInputSchema,
@@ -15,23 +17,33 @@ export const batchInstanceId = (batchId: string) => `batch-${batchId}`;
 /**
  * Fan-out/fan-in over a stored batch. The input names the batch; items are read chunk by chunk
  * inside sub-orchestrations, so this instance's history grows by about four events per chunk
- * (about 400 for 10,000 items) and each chunk's by about two per item. Chunks run a window at a
- * time, and custom status reports progress after each window.
+ * (about 400 for 10,000 items) and each chunk's by about two per item.
+ *
+ * Chunks run a window at a time, the window holding at most a tenth of the batch (`chunkWindow`).
+ * Custom status moves as each chunk of the window completes, in chunk order: the window is
+ * started with one `Task.any` and its chunks are then awaited one by one. A task is never part of
+ * a second `Task.any`/`Task.all` (the SDK would send its action again and the host would schedule
+ * the chunk twice), so a chunk that finishes before an older one is counted when the older one
+ * is, which is at most the window, a tenth of the batch.
  */
 export function* processBatch(context: df.OrchestrationContext): Generator<df.Task, BatchResult, unknown> {
   const input = parseOrThrow(ProcessBatchInputSchema, context.df.getInput(), 'processBatch input');
   const chunks = chunkCount(input.totalItems, input.chunkSize);
+  const window = chunkWindow(input);
   const items: ItemResult[] = [];
-  context.df.setCustomStatus({ step: 'Processing', processed: 0, total: input.totalItems });
+  const progress = () => ({ step: 'Processing' as const, processed: items.length, total: input.totalItems });
+  context.df.setCustomStatus(progress());
 
-  for (let first = 0; first < chunks; first += input.parallelism) {
-    const window: ReturnType<typeof callProcessBatchChunk>[] = [];
-    for (let index = first; index < Math.min(chunks, first + input.parallelism); index++) {
-      window.push(callProcessBatchChunk(context, { batchId: input.batchId, chunkIndex: index }));
+  for (let first = 0; first < chunks; first += window) {
+    const running: ReturnType<typeof callProcessBatchChunk>[] = [];
+    for (let index = first; index < Math.min(chunks, first + window); index++) {
+      running.push(callProcessBatchChunk(context, { batchId: input.batchId, chunkIndex: index }));
     }
-    const chunkResults = (yield context.df.Task.all(window)) as ItemResult[][];
-    for (const chunk of chunkResults) items.push(...chunk);
-    context.df.setCustomStatus({ step: 'Processing', processed: items.length, total: input.totalItems });
+    yield context.df.Task.any(running);
+    for (const chunk of running) {
+      items.push(...(yield* result(chunk)));
+      context.df.setCustomStatus(progress());
+    }
   }
 
   const count = (outcome: ItemResult['outcome']) => items.filter((i) => i.outcome === outcome).length;

@@ -1,4 +1,6 @@
+import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
+import { BATCH_CHUNK_PARALLELISM, batchChunkSize, chunkCount } from '../../../src/domain';
 import { fakeActivities, startAppHost, uniqueId } from './appHost';
 
 interface ChunkRequest {
@@ -21,6 +23,22 @@ function storedBatch(total: number, chunkSize: number) {
       quantity: 1,
     }));
   };
+}
+
+/** Polls until `check` holds (the engine runs on its own; gated activities keep it from idling). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`Timed out waiting until ${what}`);
+}
+
+/** One gate per chunk: its items wait until the test opens it. */
+function chunkGates(chunks: number) {
+  const opens: (() => void)[] = [];
+  const gates = Array.from({ length: chunks }, () => new Promise<void>((resolve) => opens.push(resolve)));
+  return { wait: (chunk: number) => gates[chunk], open: (chunk: number) => opens[chunk]?.() };
 }
 
 const processItem = (input: unknown) => {
@@ -120,6 +138,67 @@ describe('processBatch fan-out/fan-in', () => {
       processed: 30,
       total: 30,
     });
+  });
+
+  it('moves progress after every chunk, a tenth of a 1,000-item batch at a time', async () => {
+    const total = 1_000;
+    const chunkSize = batchChunkSize(total);
+    const gates = chunkGates(chunkCount(total, chunkSize));
+    fakeActivities(host, {
+      LoadBatchChunk: storedBatch(total, chunkSize),
+      ProcessItem: async (input: unknown) => {
+        await gates.wait(Math.floor(Number((input as ItemRequest).item.itemId.slice(1)) / chunkSize));
+        return processItem(input);
+      },
+    });
+    const batchId = uniqueId('batch');
+    const instanceId = await host.start('processBatch', {
+      instanceId: `batch-${batchId}`,
+      input: { batchId, totalItems: total, chunkSize, parallelism: BATCH_CHUNK_PARALLELISM },
+    });
+    const processed = async () =>
+      ((await host.client.getStatus(instanceId))?.customStatus as { processed?: number } | undefined)
+        ?.processed;
+    await until('the batch starts', async () => (await processed()) === 0);
+    const seen: (number | undefined)[] = [0];
+    for (let chunk = 0; chunk < 10; chunk++) {
+      gates.open(chunk);
+      const before = seen[seen.length - 1];
+      await until(`chunk ${chunk} counts`, async () => (await processed()) !== before);
+      seen.push(await processed());
+    }
+    expect(seen).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1_000]);
+    expect((await host.waitForStatus(instanceId, 'Completed')).output).toMatchObject({ total });
+  });
+
+  it('never runs or reports more than a tenth of the batch at once when chunks finish out of order', async () => {
+    const gates = chunkGates(1);
+    fakeActivities(host, {
+      LoadBatchChunk: storedBatch(200, 10),
+      ProcessItem: async (input: unknown) => {
+        if ((input as ItemRequest).item.itemId === 'i9') await gates.wait(0);
+        return processItem(input);
+      },
+    });
+    const batchId = uniqueId('batch');
+    const instanceId = await host.start('processBatch', {
+      instanceId: `batch-${batchId}`,
+      input: { batchId, totalItems: 200, chunkSize: 10, parallelism: 10 },
+    });
+    // Chunk 1 finishes while chunk 0 waits for its last item, and the parent has seen it: it
+    // counts chunks in order, so nothing counts yet, and no third chunk starts, since the two
+    // chunks are a tenth of the batch.
+    await until('the parent sees chunk 1 complete', async () =>
+      (await host.history(instanceId)).some(
+        (e) => e.EventType === EventType.SubOrchestrationInstanceCompleted,
+      ),
+    );
+    expect((await host.client.getStatus(instanceId))?.customStatus).toMatchObject({ processed: 0 });
+    expect(await host.client.getStatus(`${instanceId}:chunk:2`)).toBeUndefined();
+    gates.open(0);
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ total: 200, succeeded: 180, rejected: 20 });
+    expect(done.customStatus).toEqual({ step: 'Processing', processed: 200, total: 200 });
   });
 
   it('retries technical failures and reports an item whose retries run out as Failed', async () => {

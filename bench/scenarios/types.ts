@@ -1,0 +1,95 @@
+/** What a benchmark scenario is, what it measures, and the goals its figures are held against. */
+import type { BenchApp, DevhostTarget, StoreTarget } from '../targets/devhost';
+import type { RestateTarget } from '../targets/restate';
+
+export type TargetName = StoreTarget | 'restate';
+
+export const DEVHOST_TARGETS: readonly StoreTarget[] = ['memory', 'azure-disk', 'azure-memory'];
+export const ALL_TARGETS: readonly TargetName[] = [...DEVHOST_TARGETS, 'restate'];
+
+/** One measured value of one run. */
+export interface Measured {
+  key: string;
+  value: number;
+  /** The run hit its time cap before the work was done: the value covers what was done by then. */
+  capped?: boolean;
+  /** What the value covers, e.g. `84 of 1,000 activities`. */
+  note?: string;
+}
+
+export type Goal =
+  | { kind: 'atMost'; value: number; targets: readonly TargetName[] }
+  | { kind: 'atLeast'; value: number; targets: readonly TargetName[] }
+  /** At most `factor` times figure `key` of scenario `scenario`, same target, same round. */
+  | { kind: 'timesOf'; scenario: string; key: string; factor: number; targets: readonly TargetName[] }
+  /** The figure divided by Restate's in the same round is at least `value`. */
+  | { kind: 'peerAtLeast'; value: number; targets: readonly TargetName[] };
+
+export interface FigureSpec {
+  key: string;
+  label: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  goals?: readonly Goal[];
+}
+
+export interface RunControl {
+  quick: boolean;
+  /** How long the measured part of a run may take before it reports what it has. */
+  capMs: number;
+  /** How long its unmeasured setup (filling the hub, say) may take. */
+  setupMs: number;
+}
+
+/** The measured part of a run: it stops waiting at `deadline` (epoch ms). */
+export interface Window {
+  deadline: number;
+}
+
+/** Opens the measured part of a run, after its setup. */
+export function openWindow(run: RunControl): Window {
+  return { deadline: Date.now() + run.capMs };
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  /** What the run does, for the report. */
+  description: string;
+  app: BenchApp;
+  targets: readonly TargetName[];
+  /** At most this many rounds (default: every round of the benchmark). */
+  rounds?: number;
+  /** How long a full run may measure for (after its setup); quick runs get a minute. */
+  capSeconds: number;
+  /**
+   * The same on the azure store, where runs are slow enough to hit their cap anyway: a shorter
+   * window still gives the rate, and keeps a full benchmark within minutes. Default `capSeconds`.
+   */
+  azureCapSeconds?: number;
+  /** Limit of the unmeasured setup, if the scenario has one (default 60 s; quick runs: 60 s). */
+  setupSeconds?: number;
+  azureSetupSeconds?: number;
+  figures: readonly FigureSpec[];
+  onDevhost?(target: DevhostTarget, run: RunControl): Promise<Measured[]>;
+  onRestate?(target: RestateTarget, run: RunControl): Promise<Measured[]>;
+}
+
+export const CITIES = ['Tokyo', 'Seattle', 'London', 'Paris', 'Cairo'];
+
+/** `work` raced against the deadline: undefined when the deadline came first. */
+export async function beforeDeadline<T>(window: Window, work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, window.deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function seconds(fromMs: number): number {
+  return (performance.now() - fromMs) / 1000;
+}
