@@ -10,8 +10,6 @@ import { stackUsage, takeStackFlags, type StackFlags } from './emulators/cliArgs
 import { EmulatorError } from './emulators/errors';
 import { createLogger } from './log/logger';
 import { startDevhost, type Devhost } from './startDevhost';
-import { runCheckCommand } from './testing/checkCli';
-import { inFlightGuard } from './testing/inFlightGuard';
 import { runReplayCommand } from './testing/replayCli';
 import { ensureError } from './worker/errors';
 
@@ -26,8 +24,6 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
     // Node prints the debugger URL itself.
     inspector.open(args.inspect.port, args.inspect.host);
   }
-  const durable = durablePlugin({ storage: args.storage });
-  const guard = args.watch ? [inFlightGuard({ durable, park: args.parkNondeterministic })] : [];
   let host: Devhost;
   try {
     host = await startDevhost({
@@ -41,7 +37,7 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       ...(args.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: args.shutdownTimeoutMs } : {}),
       emulators: stack.emulators,
       localStack: stack,
-      plugins: [durable, ...guard],
+      plugins: [durablePlugin({ storage: args.storage })],
       logger: createLogger({ format: args.log }),
     });
   } catch (err) {
@@ -72,14 +68,6 @@ function main(argv: readonly string[]): void {
   // `devhost replay`: the determinism check against a saved history (devhost/testing/replayCli.ts).
   if (argv[0] === 'replay') {
     runReplayCommand(argv.slice(1)).then(
-      (code) => process.exit(code),
-      (err: unknown) => fail(ensureError(err).message),
-    );
-    return;
-  }
-  // `devhost check`: the in-flight check of a task hub against the build (devhost/testing/checkCli.ts).
-  if (argv[0] === 'check') {
-    runCheckCommand(argv.slice(1)).then(
       (code) => process.exit(code),
       (err: unknown) => fail(ensureError(err).message),
     );

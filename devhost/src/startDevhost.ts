@@ -245,7 +245,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
 function pluginContext(
   slot: AppSlot,
   server: { origin: string; mount: PluginContext['mountHttp'] },
-  rest: Omit<PluginContext, 'app' | 'origin' | 'mountHttp' | 'onAppReloaded' | 'onAppReloading'>,
+  rest: Omit<PluginContext, 'app' | 'origin' | 'mountHttp' | 'onAppReloaded'>,
 ): PluginContext {
   return {
     ...rest,
@@ -253,7 +253,6 @@ function pluginContext(
     origin: server.origin,
     mountHttp: (prefix, handler) => server.mount(prefix, handler),
     onAppReloaded: (listener) => slot.onReloaded(listener),
-    onAppReloading: (listener) => slot.onReloading(listener),
   };
 }
 

@@ -13,8 +13,6 @@ export interface StartArgs {
   host: string | undefined;
   enforceKeys: boolean;
   watch: boolean;
-  /** Under `--watch`: park the instances a rebuild would fail instead of letting them fail. */
-  parkNondeterministic: boolean;
   /** `--inspect[=[host:]port]`; undefined when not asked for. */
   inspect: { host: string; port: number } | undefined;
   log: 'text' | 'json';
@@ -41,9 +39,7 @@ Options:
   --port <n>                       HTTP port; default local.settings.json Host.LocalHttpPort, else 7071; 0 = any free port
   --host <address>                 listen address; default 127.0.0.1 (0.0.0.0 to accept other machines)
   --enforce-keys                   check function keys as Azure does (default: no key checks, like func start)
-  --watch                          rebuild (npm run build) and reload the app when its files change; before
-                                   a rebuild takes work, warns about each in-flight instance it would fail
-  --park-nondeterministic          with --watch: park those instances (they wait) until a rebuild replays them
+  --watch                          rebuild (npm run build) and reload the app when its files change
   --inspect[=[host:]port]          open the Node debugger (default 127.0.0.1:9229), with source maps
   --log <text|json>                log format; json prints one object per line
   --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
@@ -56,7 +52,7 @@ Options:
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
 
-const booleanFlags = new Set(['--enforce-keys', '--watch', '--park-nondeterministic']);
+const booleanFlags = new Set(['--enforce-keys', '--watch']);
 const valueFlags = new Set([
   '--app-dir',
   '--state-dir',
@@ -84,7 +80,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     host: undefined,
     enforceKeys: false,
     watch: false,
-    parkNondeterministic: false,
     inspect: undefined,
     log: 'text',
     maxRequestBodyBytes: undefined,
@@ -101,14 +96,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (booleanFlags.has(flag)) {
       if (inlineValue !== undefined) throw new CliUsageError(`${flag} takes no value.`);
       if (flag === '--enforce-keys') args.enforceKeys = true;
-      else if (flag === '--park-nondeterministic') args.parkNondeterministic = true;
       else args.watch = true;
       continue;
     }
     if (!valueFlags.has(flag)) {
       throw new CliUsageError(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
-          `--park-nondeterministic, ` +
           `--inspect, --log, --max-request-body-size, --storage, --shutdown-timeout, --help (local stack flags: see --help).`,
       );
     }
@@ -147,11 +140,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         args.shutdownTimeoutMs = parseShutdownTimeout(value);
         break;
     }
-  }
-  if (args.parkNondeterministic && !args.watch) {
-    throw new CliUsageError(
-      '--park-nondeterministic works with --watch: it parks instances a rebuild would fail.',
-    );
   }
   return args;
 }

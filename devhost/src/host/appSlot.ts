@@ -25,8 +25,6 @@ export interface AppSlotOptions {
 }
 
 type ReloadListener = () => void | Promise<void>;
-/** Sees a rebuilt app before it takes work (e.g. to check what it would do to instances in flight). */
-type ReloadingListener = (next: FunctionAppHandle) => void | Promise<void>;
 
 /** One loaded app, its routes, and a handle that counts the invocations running on it. */
 class LoadedApp {
@@ -83,7 +81,6 @@ export class AppSlot {
   #current: LoadedApp | undefined;
   #closed = false;
   readonly #listeners = new Set<ReloadListener>();
-  readonly #reloading = new Set<ReloadingListener>();
 
   constructor(private readonly options: AppSlotOptions) {
     this.handle = {
@@ -124,15 +121,6 @@ export class AppSlot {
       await next.app.terminate();
       return;
     }
-    for (const listener of this.#reloading) {
-      try {
-        await listener(next.handle);
-      } catch (err) {
-        this.options.logger.error(`Checking the rebuilt app failed: ${(err as Error).message}`, {
-          stack: (err as Error).stack,
-        });
-      }
-    }
     const previous = this.#current;
     this.#current = next;
     if (previous) {
@@ -152,12 +140,6 @@ export class AppSlot {
   onReloaded(listener: ReloadListener): Disposable {
     this.#listeners.add(listener);
     return new Disposable(() => this.#listeners.delete(listener));
-  }
-
-  /** Called on each reload with the rebuilt app, before it is swapped in; the reload waits for it. */
-  onReloading(listener: ReloadingListener): Disposable {
-    this.#reloading.add(listener);
-    return new Disposable(() => this.#reloading.delete(listener));
   }
 
   /** Drops the app and runs its appTerminate hooks; no reload happens afterwards. */

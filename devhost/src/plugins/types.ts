@@ -100,13 +100,4 @@ export interface PluginContext {
   mountHttp(prefix: string, handler: HostRequestHandler): DisposableLike;
   /** Called after `--watch` reloaded the app (functions may have changed). */
   onAppReloaded(listener: () => void | Promise<void>): DisposableLike;
-  /**
-   * Called when `--watch` has loaded a rebuilt app, before it takes over any work: the reload waits
-   * for the listener (e.g. to check what the new build would do to the instances in flight).
-   * Provided by hosts that reload the app.
-   */
-  onAppReloading?(listener: (next: ReloadingApp) => void | Promise<void>): DisposableLike;
 }
-
-/** A rebuilt app, loaded but not yet the one devhost runs. */
-export type ReloadingApp = Pick<FunctionAppHandle, 'directory' | 'functions' | 'invoke'>;

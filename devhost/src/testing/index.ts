@@ -12,11 +12,9 @@ export {
 export type { ActivityFake, AnyActivityHandler } from './activityOverrides';
 export {
   checkDeterminism,
-  createReplayer,
   describeReport,
   loadReplayer,
   NonDeterministicOrchestratorError,
-  parseRecordedHistory,
   replayHistory,
   ReplayInputError,
   type LoadReplayerOptions,
@@ -24,49 +22,6 @@ export {
   type ReplayOptions,
   type ReplayReport,
 } from './replay';
-export { historyFromStatusEvents, isStatusHistory, StatusHistoryError } from './statusHistory';
-export {
-  checkGoldenHistories,
-  describeRecordedWith,
-  fetchStatusWithHistory,
-  GoldenHistoryError,
-  goldenHistoryFiles,
-  goldenHistoryPath,
-  openGoldenChecker,
-  readGoldenHistory,
-  saveGoldenHistory,
-  writeGoldenHistory,
-  type EntityGolden,
-  type GoldenChecker,
-  type GoldenHistory,
-  type GoldenVerdict,
-  type OrchestrationGolden,
-  type RecordedWith,
-  type SaveOutcome,
-} from './goldenHistories';
-export {
-  checkInFlight,
-  describeInFlightReport,
-  storeInstances,
-  type InFlightFinding,
-  type InFlightInstance,
-  type InFlightReport,
-} from './inFlightCheck';
-export { azureHubInstances, httpHubInstances, InFlightSourceError } from './inFlightSources';
-export { inFlightGuard, type InFlightGuard, type InFlightGuardOptions } from './inFlightGuard';
-export {
-  injectActivityFaults,
-  type FaultInjectionOptions,
-  type FaultKind,
-  type FaultRun,
-} from './faultInjection';
-export {
-  EntityReplayError,
-  replayEntityOperations,
-  type EntityOperation,
-  type EntityOperationOutcome,
-  type EntityReplayResult,
-} from './entityReplay';
 export {
   stopTestEmulators,
   testAzurite,

@@ -9,6 +9,8 @@
  * its sequence id, exactly as a new episode would.
  */
 import { z } from 'zod';
+import { readHostJson } from '../config/hostJson';
+import { applyAppSettings, readLocalSettings } from '../config/localSettings';
 import {
   EventType,
   OrchestrationStatus,
@@ -16,26 +18,21 @@ import {
   type HistoryEvent,
   type RuntimeStatus,
 } from '../protocol/history';
+import { buildOrchestrationTrigger, processEpisode } from '../durable/replay';
 import type { NonDeterminismDetail } from '../durable/replay/nonDeterminism';
 import { parseStoredValue } from '../durable/replay/statusValues';
 import type { EpisodeInput, OutboundWork } from '../durable/replay/types';
-import {
-  durableFunctionNames,
-  findDurableFunction,
-  type DurableFunctionApp,
-} from '../durable/scheduler/functionApp';
-import { orchestrationSettings, replayCore, runEpisode } from '../durable/scheduler/runEpisode';
-import type { EngineSettings } from '../durable/scheduler/settings';
-import { loadDurableApp, type LoadDurableAppOptions } from './durableApp';
-import { historyFromStatusEvents, isStatusHistory, StatusHistoryError } from './statusHistory';
+import { durableFunctionNames, findDurableFunction } from '../durable/scheduler/functionApp';
+import { sdkReply } from '../durable/scheduler/orchestrationDispatcher';
+import { readEngineSettings } from '../durable/scheduler/settings';
+import { createMemoryLogger, type Logger } from '../log/logger';
+import { FunctionApp } from '../worker/functionApp';
+import { nativeProcess } from '../worker/nativeModules';
 
 export interface ReplayOptions {
   /** The orchestrator to run; default: the name in the history's ExecutionStarted event. */
   orchestratorName?: string;
-  /**
-   * The recorded history of one execution: DTF events (`TestHost.history(id)`), or the status API's
-   * response with `historyEvents` (`?showHistory=true&showHistoryOutput=true&showInput=true`).
-   */
+  /** The recorded history of one execution (DTF events, as `TestHost.history(id)` returns them). */
   history: unknown;
   /** Replaces the recorded input (e.g. when the saved history had it removed). */
   input?: unknown;
@@ -74,31 +71,32 @@ export class NonDeterministicOrchestratorError extends Error {
   }
 }
 
-export type LoadReplayerOptions = LoadDurableAppOptions;
+export interface LoadReplayerOptions {
+  /** The function app folder (host.json, package.json `main`), built. */
+  appDir: string;
+  /** Where the app's own log lines go; default: kept in memory. */
+  logger?: Logger;
+}
 
 export interface Replayer {
   replay(options: ReplayOptions): Promise<ReplayReport>;
-  /** Unloads the app and takes its local settings out of the environment again. */
   close(): Promise<void>;
 }
 
 /** Loads the app once, for any number of replays. */
 export async function loadReplayer(options: LoadReplayerOptions): Promise<Replayer> {
-  const loaded = await loadDurableApp(options);
-  const replayer = createReplayer(loaded.app, loaded.settings);
-  return { replay: (replayOptions) => replayer.replay(replayOptions), close: () => loaded.close() };
-}
+  const hostJson = readHostJson(options.appDir);
+  // Settings reach the app as under `devhost start` and `func start`, in case a module reads them at load.
+  applyAppSettings(readLocalSettings(options.appDir).values, nativeProcess().env);
+  const durableTask = (hostJson.raw.extensions as Record<string, unknown> | undefined)?.durableTask;
+  const engineSettings = readEngineSettings(durableTask, nativeProcess().env);
+  const app = await FunctionApp.load({
+    appDir: options.appDir,
+    logger: options.logger ?? createMemoryLogger(),
+  });
 
-/** Replays against an app that is loaded already (a running host's, or one being reloaded). */
-export function createReplayer(
-  app: DurableFunctionApp & { readonly directory: string },
-  engineSettings: Pick<
-    EngineSettings,
-    'maximumShortTimerMs' | 'longRunningTimerIntervalMs' | 'defaultHttpAsyncRequestSleepMs'
-  >,
-): Pick<Replayer, 'replay'> {
   async function replay(replayOptions: ReplayOptions): Promise<ReplayReport> {
-    const recorded = parseRecordedHistory(replayOptions.history);
+    const recorded = parseHistory(replayOptions.history);
     const started = executionStartedOf(recorded);
     const wanted = replayOptions.orchestratorName ?? started.Name;
     const fn = findDurableFunction(app, 'orchestrationTrigger', wanted);
@@ -125,9 +123,20 @@ export function createReplayer(
       newEvents: [],
       // The replay adds no time of its own: it runs at the last recorded instant.
       now: lastTimestamp(history),
-      settings: orchestrationSettings(app, engineSettings),
+      settings: {
+        maximumShortTimerMs: engineSettings.maximumShortTimerMs,
+        longRunningTimerIntervalMs: engineSettings.longRunningTimerIntervalMs,
+        defaultHttpAsyncRequestSleepMs: engineSettings.defaultHttpAsyncRequestSleepMs,
+        activityNames: durableFunctionNames(app, 'activityTrigger'),
+        orchestratorNames: durableFunctionNames(app, 'orchestrationTrigger'),
+        entityNames: durableFunctionNames(app, 'entityTrigger'),
+      },
     };
-    const result = await runEpisode({ app, replay: replayCore }, fn.name, episode);
+    const outcome = await app.invoke({
+      functionName: fn.name,
+      triggerData: { string: JSON.stringify(buildOrchestrationTrigger(episode)) },
+    });
+    const result = processEpisode(episode, sdkReply(outcome));
     const ending = recordedEnding(history);
     return {
       deterministic: result.nonDeterminism === undefined,
@@ -145,7 +154,7 @@ export function createReplayer(
     };
   }
 
-  return { replay };
+  return { replay, close: () => app.terminate() };
 }
 
 /** Loads the app, replays one history, and unloads the app. */
@@ -191,26 +200,25 @@ const historySchema = z.array(
   }),
 );
 
-/**
- * The DTF events of a recorded history: as stored (`host.history(id)`, a JSON array of events), or
- * as the status API shows them (the status response, or its `historyEvents`), rebuilt as
- * statusHistory.ts describes.
- */
-export function parseRecordedHistory(value: unknown): HistoryEvent[] {
-  if (isStatusHistory(value)) {
-    try {
-      return historyFromStatusEvents(value);
-    } catch (error) {
-      if (error instanceof StatusHistoryError) throw new ReplayInputError(error.message);
-      throw error;
-    }
-  }
+function parseHistory(value: unknown): HistoryEvent[] {
   const parsed = historySchema.safeParse(value);
   if (parsed.success) return parsed.data as unknown as HistoryEvent[];
+  const first: unknown = Array.isArray(value) ? value[0] : undefined;
+  const statusFormat =
+    (typeof first === 'object' &&
+      first !== null &&
+      typeof (first as { EventType?: unknown }).EventType === 'string') ||
+    (typeof value === 'object' && value !== null && 'historyEvents' in value);
+  if (statusFormat) {
+    throw new ReplayInputError(
+      'This is the status API history (historyEvents), which drops the sequence ids a replay needs. ' +
+        "Save the instance's recorded events instead: `await host.history(instanceId)` in the test harness.",
+    );
+  }
   const issue = parsed.error.issues[0];
   throw new ReplayInputError(
-    `The history must be a JSON array of history events (EventType, EventId, Timestamp), or a status ` +
-      `response with historyEvents; at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? 'invalid'}.`,
+    `The history must be a JSON array of history events (EventType, EventId, Timestamp); ` +
+      `at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? 'invalid'}.`,
   );
 }
 

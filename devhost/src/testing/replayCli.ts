@@ -16,8 +16,7 @@ export const replayUsage = `Usage: devhost replay --history <file.json> [--app-d
 Replays a recorded orchestration history against the built app and exits with 1 if the orchestrator
 no longer schedules what the history recorded (run it before deploying a change to an orchestrator).
 
-  --history <file>       the instance's recorded history events (JSON array; TestHost.history(id)), or its
-                         status saved with ?showHistory=true&showHistoryOutput=true&showInput=true
+  --history <file>       the instance's recorded history events (JSON array; TestHost.history(id))
   --app-dir <dir>        the function app folder; default: current folder (run npm run build first)
   --orchestrator <name>  the orchestrator to replay; default: the name in the history
   --input <json>         replaces the recorded input`;

@@ -33,8 +33,6 @@ export class DurableEngine {
   readonly settings: EngineSettings;
   /** Test overrides of activity handlers, keyed by lower-cased name. */
   readonly activityOverrides = new Map<string, ActivityOverride>();
-  /** Instances whose work waits until a rebuild replays them (`--park-nondeterministic`). */
-  readonly parked = new Set<string>();
   private readonly orchestrations: WorkPump<OrchestrationWorkItem>;
   private readonly activities: WorkPump<ActivityWorkItem>;
   private readonly entitiesWaiting = new Set<string>();
@@ -75,7 +73,6 @@ export class DurableEngine {
             log,
             newExecutionId: newGuidN,
             entitiesWaiting: this.entitiesWaiting,
-            parked: this.parked,
             dispatchEntity: (entity) =>
               dispatchEntity(
                 {

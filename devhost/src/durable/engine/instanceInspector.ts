@@ -11,7 +11,7 @@ import type { Clock } from '../../clock/clock';
 import type { FireTimerResult, InstanceInspection, WaitingInstance } from '../client/inspection';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
 import { durableFunctionNames } from '../scheduler/functionApp';
-import { orchestrationSettings, replayCore, runEpisode } from '../scheduler/runEpisode';
+import { orchestrationSettings, replayCore, runEpisode } from '../scheduler/orchestrationDispatcher';
 import type { EngineSettings } from '../scheduler/settings';
 
 const PAGE_SIZE = 500;
@@ -135,7 +135,7 @@ export class InstanceInspector implements InstanceInspection {
       newEvents: [],
       // Replaying adds no time of its own: the orchestrator sees the last recorded instant.
       now: lastTimestamp(events),
-      settings: orchestrationSettings(app, settings),
+      settings: orchestrationSettings({ app, settings }),
     });
     return result.waitingForEvents ?? [];
   }

@@ -4,19 +4,27 @@
  * Continue-as-new starts the next generation in the same work item, as DTF does.
  */
 import { EventType, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
-import { nextGenerationEvents } from '../replay';
-import type { EpisodeInput } from '../replay/types';
+import { buildOrchestrationTrigger, nextGenerationEvents, processEpisode } from '../replay';
+import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import type { OrchestrationWorkItem, OutboundMessage, TaskHubStore } from '../../store/taskHubStore';
 import type { Clock } from '../../clock/clock';
 import { planEpisode } from './episodePlan';
-import type { DurableFunctionApp } from './functionApp';
+import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import { nextInstanceRow } from './instanceRow';
 import { runLeasedWorkItem } from './leaseKeeper';
 import { outboundMessages } from './outbound';
-import { orchestrationSettings, runEpisode, type ReplayCore } from './runEpisode';
 import type { EngineSettings } from './settings';
 
-export { replayCore, type ReplayCore } from './runEpisode';
+/** The pure replay core, as the engine calls it. */
+export interface ReplayCore {
+  buildTrigger(input: EpisodeInput): unknown;
+  completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
+}
+
+export const replayCore: ReplayCore = {
+  buildTrigger: buildOrchestrationTrigger,
+  completeEpisode: processEpisode,
+};
 
 export interface EngineLog {
   debug(message: string): void;
@@ -37,15 +45,7 @@ export interface OrchestrationDispatcherDeps {
   dispatchEntity?: (workItem: OrchestrationWorkItem) => Promise<void>;
   /** Entities already reported as waiting, so the log says it once per entity. */
   entitiesWaiting?: Set<string>;
-  /**
-   * Instances the current build would fail (`--park-nondeterministic`): their messages wait, given
-   * back for a while each time they come up, until a rebuild replays them again.
-   */
-  parked?: ReadonlySet<string>;
 }
-
-/** How long a parked instance's messages stay out of sight before they are looked at again. */
-export const PARKED_RECHECK_MS = 5_000;
 
 export async function dispatchOrchestration(
   deps: OrchestrationDispatcherDeps,
@@ -61,10 +61,6 @@ export async function dispatchOrchestration(
       );
     }
     await deps.store.abandonOrchestrationWorkItem(workItem, lockMs);
-    return;
-  }
-  if (deps.parked?.has(workItem.instanceId)) {
-    await deps.store.abandonOrchestrationWorkItem(workItem, PARKED_RECHECK_MS);
     return;
   }
   await runLeasedWorkItem(
@@ -94,7 +90,7 @@ async function runWorkItem(
   const started = findStarted([...plan.history, ...plan.newEvents]);
   if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
 
-  const settings = orchestrationSettings(deps.app, deps.settings);
+  const settings = orchestrationSettings(deps);
   const outbound: OutboundMessage[] = [];
   let generation = {
     started,
@@ -115,7 +111,7 @@ async function runWorkItem(
       now,
       settings,
     };
-    const result = await runEpisode({ app: deps.app, replay: deps.replay }, generation.started.Name, input);
+    const result = await runEpisode(deps, generation.started.Name, input);
     for (const warning of result.warnings) deps.log.warn(`Instance '${workItem.instanceId}': ${warning}`);
     outbound.push(
       ...outboundMessages(result.work, {
@@ -163,6 +159,55 @@ async function runWorkItem(
     });
     return;
   }
+}
+
+/** One episode: the orchestrator invoked through the app with the trigger payload, its reply replayed. */
+export async function runEpisode(
+  deps: Pick<OrchestrationDispatcherDeps, 'app' | 'replay'>,
+  name: string,
+  input: EpisodeInput,
+): Promise<EpisodeResult> {
+  const fn = findDurableFunction(deps.app, 'orchestrationTrigger', name);
+  if (!fn) {
+    return deps.replay.completeEpisode(input, {
+      kind: 'thrown',
+      message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+    });
+  }
+  const payload = deps.replay.buildTrigger(input);
+  const outcome = await deps.app.invoke({
+    functionName: fn.name,
+    triggerData: { string: JSON.stringify(payload) },
+  });
+  return deps.replay.completeEpisode(input, sdkReply(outcome));
+}
+
+/** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
+export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+  if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
+  const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
+  if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };
+  try {
+    return { kind: 'state', state: JSON.parse(text) as never };
+  } catch {
+    return {
+      kind: 'thrown',
+      message: 'The data returned by the out-of-process function execution was not valid json.',
+    };
+  }
+}
+
+export function orchestrationSettings(
+  deps: Pick<OrchestrationDispatcherDeps, 'settings' | 'app'>,
+): OrchestrationSettings {
+  return {
+    maximumShortTimerMs: deps.settings.maximumShortTimerMs,
+    longRunningTimerIntervalMs: deps.settings.longRunningTimerIntervalMs,
+    defaultHttpAsyncRequestSleepMs: deps.settings.defaultHttpAsyncRequestSleepMs,
+    activityNames: durableFunctionNames(deps.app, 'activityTrigger'),
+    orchestratorNames: durableFunctionNames(deps.app, 'orchestrationTrigger'),
+    entityNames: durableFunctionNames(deps.app, 'entityTrigger'),
+  };
 }
 
 function findStarted(events: readonly HistoryEvent[]): ExecutionStartedEvent | undefined {

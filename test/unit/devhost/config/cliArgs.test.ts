@@ -11,7 +11,6 @@ describe('devhost command line', () => {
         '--port=0',
         '--enforce-keys',
         '--watch',
-        '--park-nondeterministic',
         '--inspect=9230',
         '--log',
         'json',
@@ -32,7 +31,6 @@ describe('devhost command line', () => {
       host: '0.0.0.0',
       enforceKeys: true,
       watch: true,
-      parkNondeterministic: true,
       inspect: { host: '127.0.0.1', port: 9230 },
       log: 'json',
       maxRequestBodyBytes: 1024 * 1024,
@@ -73,7 +71,6 @@ describe('devhost command line', () => {
     [['start', '--app-dir', '--watch'], /--app-dir needs a value/],
     [['start', '--log', 'xml'], /--log must be 'text' or 'json'/],
     [['start', '--watch=yes'], /--watch takes no value/],
-    [['start', '--park-nondeterministic'], /--park-nondeterministic works with --watch/],
     [['start', '--shutdown-timeout', 'soon'], /--shutdown-timeout must be seconds or a time such as 500ms/],
     [['start', '--shutdown-timeout', '2h'], /--shutdown-timeout must be seconds/],
   ])('%p is rejected with a message saying what is valid', (argv, message) => {
