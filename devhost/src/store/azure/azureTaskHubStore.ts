@@ -31,6 +31,7 @@ import { CheckpointWriter } from './checkpointWriter';
 import { CrashPoints, parseCrashSetting } from './crashPoints';
 import { HeldMessages } from './heldMessages';
 import { InstanceCache } from './instanceCache';
+import type { LeanQueueCalls } from './leanQueueCalls';
 import type { PartitionLeases } from './partitionLeases';
 import { provisionTaskHub, type ProvisionedHub } from './provisioning';
 import type { StorageCalls } from './storageCalls';
@@ -66,6 +67,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   private readonly crash: CrashPoints;
   private readonly tracking: TrackingStore;
   private readonly partitions: PartitionLeases;
+  private readonly lean: LeanQueueCalls | undefined;
   private readonly held: HeldMessages;
   private readonly cache = new InstanceCache();
   private readonly reader: WorkItemReader;
@@ -80,6 +82,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     this.crash = new CrashPoints(parseCrashSetting(options.crashAt));
     this.tracking = hub.tracking;
     this.partitions = hub.partitions;
+    this.lean = hub.lean;
     this.held = new HeldMessages({
       clock: options.clock,
       controlQueues: hub.controlQueues,
@@ -262,6 +265,7 @@ export class AzureTaskHubStore implements TaskHubStore {
     this.closed = true;
     await this.writer.allRowsWritten();
     await this.held.close();
+    this.lean?.close();
     await this.partitions.release();
   }
 

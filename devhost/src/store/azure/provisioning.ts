@@ -8,6 +8,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { isInsecure, StorageConnectionError } from './connection';
 import { LargeBlobs } from './largeBlobs';
+import { LeanQueueCalls } from './leanQueueCalls';
 import { DEFAULT_PARTITION_COUNT, taskHubResourceNames } from './names';
 import { defaultOwner, PartitionLeases } from './partitionLeases';
 import { StorageCalls } from './storageCalls';
@@ -29,6 +30,8 @@ export interface ProvisionedHub {
   controlQueues: TaskHubQueue[];
   workItems: TaskHubQueue;
   partitions: PartitionLeases;
+  /** The bare signed queue calls (when the account key is known); closed with the store. */
+  lean: LeanQueueCalls | undefined;
 }
 
 export async function provisionTaskHub(options: ProvisionOptions): Promise<ProvisionedHub> {
@@ -60,6 +63,7 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     taskHubName,
     calls,
   );
+  const lean = LeanQueueCalls.fromConnectionString(connectionString, queues.url);
   const partitions = await PartitionLeases.acquire({
     container: leaseContainer,
     hubName: taskHubName,
@@ -72,8 +76,11 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
   return {
     calls,
     tracking,
-    controlQueues: names.controlQueues.map((q) => new TaskHubQueue(queues.getQueueClient(q), large, calls)),
-    workItems: new TaskHubQueue(queues.getQueueClient(names.workItemQueue), large, calls),
+    controlQueues: names.controlQueues.map(
+      (q) => new TaskHubQueue(queues.getQueueClient(q), large, calls, lean),
+    ),
+    workItems: new TaskHubQueue(queues.getQueueClient(names.workItemQueue), large, calls, lean),
+    lean,
     partitions,
   };
 }

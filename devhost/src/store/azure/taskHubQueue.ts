@@ -7,6 +7,7 @@ import { EventType } from '../../protocol/history';
 import type { TaskMessage } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
 import type { LargeBlobs } from './largeBlobs';
+import type { LeanQueueCalls } from './leanQueueCalls';
 import { blobPointerJson, decodeEnvelope, encodeEnvelope, fromWire, toWire } from './messageEnvelope';
 import type { StorageCalls } from './storageCalls';
 import { statusOf } from './trackingStore';
@@ -37,6 +38,8 @@ export class TaskHubQueue {
     readonly client: QueueClient,
     private readonly blobs: LargeBlobs,
     private readonly calls: StorageCalls,
+    /** Sends and deletes as bare signed requests, when the account key is known. */
+    private readonly lean?: LeanQueueCalls,
   ) {}
 
   get name(): string {
@@ -51,6 +54,12 @@ export class TaskHubQueue {
       const name = `${message.orchestrationInstance.InstanceId}/message-${activityId.replace(/-/g, '')}-${type}.json.gz`;
       await this.calls.run('blob', 'write', () => this.blobs.upload(name, json));
       body = blobPointerJson(name);
+    }
+    const { lean } = this;
+    if (lean) {
+      return this.calls.run('queue', 'write', () =>
+        lean.send(this.client.url, toWire(body), visibilitySeconds(delayMs)),
+      );
     }
     const sent = await this.calls.run('queue', 'write', () =>
       this.client.sendMessage(toWire(body), {
@@ -116,7 +125,11 @@ export class TaskHubQueue {
   /** False when the message is gone or was received again since `popReceipt`. */
   async delete(messageId: string, popReceipt: string, blobName?: string): Promise<boolean> {
     try {
-      await this.calls.run('queue', 'background', () => this.client.deleteMessage(messageId, popReceipt));
+      const { lean } = this;
+      await this.calls.run('queue', 'background', async () => {
+        if (lean) await lean.delete(this.client.url, messageId, popReceipt);
+        else await this.client.deleteMessage(messageId, popReceipt);
+      });
     } catch (error) {
       if (statusOf(error) === 404 || statusOf(error) === 400) return false;
       throw error;
