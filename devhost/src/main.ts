@@ -34,6 +34,7 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       enforceKeys: args.enforceKeys,
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
+      ...(args.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: args.shutdownTimeoutMs } : {}),
       emulators: stack.emulators,
       localStack: stack,
       plugins: [durablePlugin({ storage: args.storage })],
@@ -45,12 +46,15 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
     fail(`${error.message}${cause}`, typeof error.hint === 'string' ? error.hint : undefined);
   }
   let stopping = false;
+  // The first signal stops gracefully (new requests get 503, running work gets --shutdown-timeout,
+  // the rest goes back to the task hub); a second one exits at once.
   const shutdown = (signal: NodeJS.Signals): void => {
     if (stopping) {
       process.stderr.write(`devhost: ${signal} again, exiting now.\n`);
       process.exit(1);
     }
     stopping = true;
+    process.stderr.write(`devhost: ${signal}: stopping (again to exit at once).\n`);
     host.stop().then(
       () => process.exit(0),
       (err: unknown) => fail(`shutdown failed: ${(err as Error).message}`),

@@ -1,35 +1,40 @@
 /**
  * The one place that wires devhost together: configuration, keys, the public HTTP server, the
  * function app (worker seam), and the plugins that serve other triggers (durable, timers,
- * emulators). Everything else is a module with one job.
+ * emulators). Each step pushes how to undo it on a teardown stack, so `stop()` is the start
+ * sequence backwards; requests are held (then 503) until the last step opened the gate.
  */
 import * as path from 'node:path';
 import { readHostJson, type HostJson } from './config/hostJson';
 import { applyAppSettings, readLocalSettings } from './config/localSettings';
-import { createAdminApi } from './http/adminApi';
-import { createDashboardAssets, DASHBOARD_PATH } from './http/dashboardAssets';
-import { createFunctionsHandler, type FunctionsState } from './http/functionsHandler';
-import { createKeyChecker, type KeyChecker } from './http/keys';
-import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
-import { defaultMaxRequestBodyBytes, startPublicServer, type PublicServer } from './http/publicServer';
-import { buildRouteTable, isHttpTrigger, type HttpRoute } from './http/routeTable';
 import type { StackFlags } from './emulators/cliArgs';
 import { startLocalStack, type LocalStack } from './emulators/localStack';
+import { AppSlot } from './host/appSlot';
+import { printBanner, warnAboutUnservedTriggers } from './host/banner';
+import { boundedBy, TeardownStack } from './host/teardown';
+import { createAdminApi } from './http/adminApi';
+import { createDashboardAssets, DASHBOARD_PATH } from './http/dashboardAssets';
+import { createFunctionsHandler } from './http/functionsHandler';
+import { createKeyChecker, type KeyChecker } from './http/keys';
+import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
+import { defaultMaxRequestBodyBytes, startPublicServer } from './http/publicServer';
+import { Readiness } from './http/readiness';
 import { createLogger, type Logger } from './log/logger';
-import { hasBuildScript, watchApp, type AppWatcher } from './worker/appWatcher';
+import { hasBuildScript, watchApp } from './worker/appWatcher';
 import { readAppPackage } from './worker/appLoader';
-import { Disposable } from './worker/disposable';
-import { FunctionApp, describeError } from './worker/functionApp';
-import { InputProviderRegistry } from './worker/inputProviders';
+import { describeError } from './worker/functionApp';
 import { nativeProcess } from './worker/nativeModules';
 import { guardProcess } from './worker/processGuards';
 import type { Clock } from './clock/clock';
 import { RealClock } from './clock/realClock';
 import { TimerTriggerServer } from './timers/timerTriggerServer';
-import type { FunctionAppHandle, InputBindingProvider, InvocationRequest } from './worker/types';
+import type { FunctionAppHandle } from './worker/types';
 import type { DevhostPlugin, PluginContext } from './plugins/types';
 
 export type { DevhostPlugin, PluginContext } from './plugins/types';
+
+/** How long a stop lets running work finish before handing it back (`--shutdown-timeout`). */
+export const defaultShutdownTimeoutMs = 10_000;
 
 export interface DevhostOptions {
   /** The function app folder (host.json, package.json). Default: the current directory. */
@@ -59,6 +64,14 @@ export interface DevhostOptions {
   emulators?: string[];
   /** Ports, in-memory mode, seed module, outbox viewer and lifetime of those services. */
   localStack?: Partial<StackFlags>;
+  /**
+   * How long `stop()` lets running HTTP requests, invocations and durable work items finish
+   * (default 10 s); what still runs then is handed back to its queue. Also bounds how long a
+   * `--watch` reload waits for invocations on the old app.
+   */
+  shutdownTimeoutMs?: number;
+  /** How long a request that arrives before the host is ready waits before it gets 503 (default 5 s). */
+  readyHoldMs?: number;
 }
 
 export interface Devhost {
@@ -74,12 +87,13 @@ export interface Devhost {
   readonly stateDir: string;
   /** Reloads the function app, keeping the host (keys, plugins, their state). */
   reload(): Promise<void>;
-  /** appTerminate hooks, plugins and listeners are stopped; safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Refuses new requests (503), stops taking durable work, lets what runs finish within the
+   * shutdown timeout (default: the host's), hands back the rest, then stops plugins, runs the
+   * appTerminate hooks and closes the listeners. Safe to call twice.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
-
-/** Trigger types the host itself serves. Plugins add theirs. */
-const builtInTriggerTypes = ['httpTrigger'];
 
 export async function startDevhost(options: DevhostOptions = {}): Promise<Devhost> {
   const logger = options.logger ?? createLogger();
@@ -88,6 +102,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   // One clock for the whole host, so timer triggers and durable timers agree on what time it is.
   const clock = options.clock ?? new RealClock();
   const plugins = withBuiltInPlugins(options.plugins ?? []);
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaultShutdownTimeoutMs;
 
   // Configuration first: a broken host.json or local.settings.json fails before anything starts.
   const appPackage = readAppPackage(appDir);
@@ -97,86 +112,52 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
-  const functionTimeoutMs =
-    options.functionTimeoutMs === undefined
-      ? hostJson.functionTimeoutMs
-      : (options.functionTimeoutMs ?? undefined);
 
-  const inputProviders = new InputProviderRegistry();
-  let state: (FunctionsState & { app: FunctionApp }) | undefined;
-  const reloadListeners = new Set<() => void | Promise<void>>();
-  const stopGuard = guardProcess((error, kind) =>
-    logger.error(`${kind} outside any invocation: ${error.message}`, { stack: describeError(error) }),
-  );
+  const teardown = new TeardownStack(logger);
+  const readiness = new Readiness(options.readyHoldMs);
+  const started: DevhostPlugin[] = [];
+  const slot = new AppSlot({
+    appDir,
+    logger,
+    routePrefix: hostJson.routePrefix,
+    functionTimeoutMs:
+      options.functionTimeoutMs === undefined
+        ? hostJson.functionTimeoutMs
+        : (options.functionTimeoutMs ?? undefined),
+    drainMs: shutdownTimeoutMs,
+  });
 
-  const appFacade: FunctionAppHandle = {
-    directory: appDir,
-    functions: () => current().functions(),
-    getFunction: (name) => current().getFunction(name),
-    invoke: (request: InvocationRequest) => current().invoke(request),
-    registerInputProvider: (type: string, provider: InputBindingProvider) =>
-      inputProviders.register(type, provider),
-  };
-  function current(): FunctionApp {
-    if (!state) throw new Error('The function app is not loaded (devhost is starting or stopping).');
-    return state.app;
+  let stopping: Promise<void> | undefined;
+  const stop = (stopOptions: { timeoutMs?: number } = {}): Promise<void> =>
+    (stopping ??= shutDown(stopOptions.timeoutMs ?? shutdownTimeoutMs));
+  async function shutDown(timeoutMs: number): Promise<void> {
+    readiness.markStopping();
+    const deadline = Date.now() + timeoutMs;
+    for (const plugin of started) plugin.stopTakingWork?.();
+    if (!(await readiness.whenIdle(deadline))) {
+      logger.warn(`Stopping with ${readiness.inFlight} HTTP request(s) still running after ${timeoutMs} ms.`);
+    }
+    await teardown.unwind({ deadline });
   }
 
-  async function loadApp(): Promise<FunctionsState & { app: FunctionApp }> {
-    const app = await FunctionApp.load({ appDir, logger, inputProviders, functionTimeoutMs });
-    let routes: HttpRoute[];
-    try {
-      routes = buildRouteTable(app.functions(), hostJson.routePrefix);
-    } catch (err) {
-      await app.terminate();
-      throw err;
-    }
-    return { app, routes };
-  }
-
-  let server: PublicServer | undefined;
-  let localStack: LocalStack | undefined;
-  const startedPlugins: DevhostPlugin[] = [];
-  let watcher: AppWatcher | undefined;
-  let setHostname = false;
-  let stopped = false;
-
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    watcher?.close();
-    const closing = server?.close();
-    for (const plugin of [...startedPlugins].reverse()) {
-      try {
-        await plugin.stop();
-      } catch (err) {
-        logger.error(`Stopping ${plugin.name} failed: ${(err as Error).message}`, {
-          stack: (err as Error).stack,
-        });
-      }
-    }
-    const app = state?.app;
-    state = undefined;
-    await app?.terminate();
-    await closing;
-    if (setHostname && server && env.WEBSITE_HOSTNAME === authority(server.origin))
-      delete env.WEBSITE_HOSTNAME;
-    await localStack?.close();
-    removeAppSettings();
-    stopGuard();
-  };
-
-  // Settings go into the process as func puts them there; stop() takes them out again, so hosts
-  // started one after another in one process (jest workers) do not see each other's settings.
-  const removeAppSettings = applyAppSettings(
-    { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values },
-    env,
-  );
-
+  let server;
   try {
+    teardown.push(
+      'the process guards',
+      guardProcess((error, kind) =>
+        logger.error(`${kind} outside any invocation: ${error.message}`, { stack: describeError(error) }),
+      ),
+    );
+    // Settings go into the process as func puts them there, and come out again on stop, so hosts
+    // started one after another in one process (jest workers) do not see each other's settings.
+    teardown.push(
+      'the app settings',
+      applyAppSettings({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values }, env),
+    );
     // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
+    let localStack: LocalStack | undefined;
     if (options.emulators?.length) {
-      localStack = await startLocalStack({
+      const stack = await startLocalStack({
         appDir,
         stateDir,
         emulators: options.emulators,
@@ -184,145 +165,112 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
         env,
         logger: logger.child({ source: 'emulators' }),
       });
+      localStack = stack;
+      teardown.push('the local stack', () => stack.close());
     }
-    server = await startPublicServer({
+    // Listening early claims the port (and learns it, for --port 0), but the readiness gate holds
+    // every request until the app is loaded and every plugin has started.
+    const publicServer = await startPublicServer({
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
       maxRequestBodyBytes,
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
-      fallback: createFunctionsHandler({ state: () => state, keys, logger }),
+      readiness,
+      fallback: createFunctionsHandler({ state: () => slot.state(), keys, logger }),
     });
-    // durable-functions rewrites URLs to localhost:7071 unless the app knows where it is served.
-    if (env.WEBSITE_HOSTNAME === undefined) {
-      env.WEBSITE_HOSTNAME = authority(server.origin);
-      setHostname = true;
-    }
-    state = await loadApp();
-    server.mount('/admin/', createAdminApi({ app: appFacade, keys }));
-    server.mount(DASHBOARD_PATH, createDashboardAssets());
+    server = publicServer;
+    teardown.push('the public server', () => publicServer.close());
+    teardown.push('WEBSITE_HOSTNAME', announceHostname(env, publicServer.origin));
 
-    const publicServer = server;
-    const context: PluginContext = {
-      app: appFacade,
+    await slot.load();
+    teardown.push('the function app', () => slot.terminate());
+    publicServer.mount('/admin/', createAdminApi({ app: slot.handle, keys }));
+    publicServer.mount(DASHBOARD_PATH, createDashboardAssets());
+    slot.onReloaded(() => warnAboutUnservedTriggers(slot.app, plugins, logger));
+
+    const context = pluginContext(slot, publicServer, {
       appDir,
       stateDir,
-      origin: publicServer.origin,
       hostJson: hostJson.raw,
       env,
       keys,
       logger,
       clock,
       maxRequestBodyBytes,
-      mountHttp: (prefix, handler) => publicServer.mount(prefix, handler),
-      onAppReloaded: (listener) => {
-        reloadListeners.add(listener);
-        return new Disposable(() => reloadListeners.delete(listener));
-      },
-    };
+    });
     for (const plugin of [...plugins, ...(localStack?.plugins ?? [])]) {
       await plugin.start({ ...context, logger: logger.child({ source: plugin.name }) });
-      startedPlugins.push(plugin);
+      started.push(plugin);
+      teardown.push(`plugin ${plugin.name}`, (shutdown) =>
+        boundedBy(plugin.stop(shutdown), shutdown.deadline, () =>
+          logger.warn(`Plugin ${plugin.name} did not stop in time; exiting without waiting for it.`),
+        ),
+      );
     }
-    warnAboutUnservedTriggers(state.app, plugins, logger);
-    if (options.banner !== false) printBanner(state.app, state.routes, publicServer.origin, keys, logger);
+    warnAboutUnservedTriggers(slot.app, plugins, logger);
+
+    readiness.markRunning();
+    if (options.banner !== false) printBanner(slot.app, slot.routes, publicServer.origin, keys, logger);
+    if (options.watch) {
+      const watcher = watchApp({
+        appDir,
+        main: appPackage.main,
+        hasBuildScript: hasBuildScript(appDir),
+        logger,
+        reload: () => slot.reload(),
+      });
+      teardown.push('the app watcher', () => watcher.close());
+      logger.info(`Watching ${appDir} for changes.`);
+    }
   } catch (err) {
-    await stop();
+    readiness.markStopping();
+    await teardown.unwind({ deadline: Date.now() });
     throw err;
   }
 
-  const reload = async (): Promise<void> => {
-    if (stopped) return;
-    // Load the new app before dropping the old one, so a broken change keeps the last good app.
-    const next = await loadApp();
-    const previous = state;
-    state = next;
-    await previous?.app.terminate();
-    logger.info(`Reloaded the app: ${next.app.functions().length} function(s).`);
-    warnAboutUnservedTriggers(next.app, plugins, logger);
-    for (const listener of reloadListeners) await listener();
-  };
-
-  if (options.watch) {
-    watcher = watchApp({
-      appDir,
-      main: appPackage.main,
-      hasBuildScript: hasBuildScript(appDir),
-      logger,
-      reload,
-    });
-    logger.info(`Watching ${appDir} for changes.`);
-  }
-
-  const listening = server;
   return {
-    url: listening.origin,
-    port: listening.port,
-    app: appFacade,
+    url: server.origin,
+    port: server.port,
+    app: slot.handle,
     keys,
     hostJson,
     appDir,
     stateDir,
-    reload,
+    reload: () => slot.reload(),
     stop,
   };
 }
 
-function authority(origin: string): string {
-  return origin.replace(/^https?:\/\//, '');
+function pluginContext(
+  slot: AppSlot,
+  server: { origin: string; mount: PluginContext['mountHttp'] },
+  rest: Omit<PluginContext, 'app' | 'origin' | 'mountHttp' | 'onAppReloaded'>,
+): PluginContext {
+  return {
+    ...rest,
+    app: slot.handle,
+    origin: server.origin,
+    mountHttp: (prefix, handler) => server.mount(prefix, handler),
+    onAppReloaded: (listener) => slot.onReloaded(listener),
+  };
+}
+
+/**
+ * durable-functions rewrites URLs to localhost:7071 unless the app knows where it is served, as
+ * `WEBSITE_HOSTNAME` says; set it unless the environment already does. Returns the undo.
+ */
+function announceHostname(env: NodeJS.ProcessEnv, origin: string): () => void {
+  if (env.WEBSITE_HOSTNAME !== undefined) return () => undefined;
+  const authority = origin.replace(/^https?:\/\//, '');
+  env.WEBSITE_HOSTNAME = authority;
+  return () => {
+    if (env.WEBSITE_HOSTNAME === authority) delete env.WEBSITE_HOSTNAME;
+  };
 }
 
 /** Timer triggers are served (on the context's clock) unless the caller brings its own timer plugin. */
 function withBuiltInPlugins(plugins: readonly DevhostPlugin[]): DevhostPlugin[] {
   const servesTimers = plugins.some((p) => p.triggerTypes.some((t) => t.toLowerCase() === 'timertrigger'));
   return servesTimers ? [...plugins] : [...plugins, new TimerTriggerServer()];
-}
-
-function warnAboutUnservedTriggers(
-  app: FunctionApp,
-  plugins: readonly DevhostPlugin[],
-  logger: Logger,
-): void {
-  const served = new Set(
-    [...builtInTriggerTypes, ...plugins.flatMap((p) => p.triggerTypes)].map((t) => t.toLowerCase()),
-  );
-  const unserved = app.functions().filter((fn) => !served.has(fn.trigger.type.toLowerCase()));
-  if (unserved.length === 0) return;
-  logger.warn(
-    `devhost does not serve these trigger types, so these functions will not run: ` +
-      unserved.map((fn) => `${fn.name} (${fn.trigger.type})`).join(', ') +
-      `. Served trigger types: ${[...served].join(', ')}.`,
-  );
-}
-
-function printBanner(
-  app: FunctionApp,
-  routes: readonly HttpRoute[],
-  origin: string,
-  keys: KeyChecker,
-  logger: Logger,
-): void {
-  const lines = [`Function app: ${app.directory}`, 'Functions:'];
-  for (const fn of app.functions()) {
-    const route = routes.find((r) => r.functionName === fn.name);
-    if (route && isHttpTrigger(fn)) {
-      const methods = route.methods.length ? route.methods.join(',') : 'ALL';
-      const needsKey = keys.enforced && route.authLevel !== 'anonymous';
-      lines.push(
-        `  ${fn.name}: [${methods}] ${origin}/${route.template.text}${needsKey ? '?code=<see keys.json>' : ''}`,
-      );
-    } else {
-      lines.push(`  ${fn.name}: ${fn.trigger.type}`);
-    }
-  }
-  lines.push(
-    `Keys: ${keys.file} (${
-      keys.enforced
-        ? 'enforced, as on Azure'
-        : 'not checked, as with func start; pass --enforce-keys to check them'
-    })`,
-  );
-  lines.push(`Dashboard: ${origin}${DASHBOARD_PATH}${keys.enforced ? ' (asks for the master key)' : ''}`);
-  lines.push(`Listening on ${origin}`);
-  logger.info(lines.join('\n'), { banner: true, url: origin, keysFile: keys.file });
 }

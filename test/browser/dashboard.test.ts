@@ -119,7 +119,7 @@ describe('the devhost dashboard in a browser', () => {
     // The declined order's timeline shows its compensation.
     await page.getByRole('link', { name: 'order-dash-declined' }).click();
     const timeline = page.getByTestId('timeline');
-    await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ReleaseInventory' }).waitFor();
+    await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ReleaseInventory' }).first().waitFor();
     expect(
       await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ProcessPayment' }).count(),
     ).toBeGreaterThan(0);

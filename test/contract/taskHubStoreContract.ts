@@ -201,6 +201,55 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
       });
     });
 
+    it('lets exactly one of 30 concurrent starts of one id through and refuses the others as existing', async () => {
+      const instanceId = uniqueId();
+      const starts = Array.from({ length: 30 }, () => startMessage(clock, instanceId));
+      const outcomes = await Promise.allSettled(
+        starts.map((start) =>
+          store.createInstance(start, { dedupeStatuses: ['Running', 'Pending', 'Suspended'] }),
+        ),
+      );
+      const winners = starts.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(InstanceExistsError);
+      }
+      const winner = winners[0]?.orchestrationInstance.ExecutionId;
+      expect((await store.getInstance(instanceId))?.executionId).toBe(winner);
+      const item = await receiveFor(instanceId);
+      expect(item?.messages.map((m) => m.message.orchestrationInstance.ExecutionId)).toEqual([winner]);
+    });
+
+    it('lets exactly one of 30 concurrent starts over a finished instance replace it', async () => {
+      const instanceId = uniqueId();
+      const executionId = await startAndRun(instanceId);
+      const item = await receiveFor(instanceId);
+      expect(item).toBeUndefined();
+      await store.sendMessage({ message: eventMessage(clock, instanceId, 'finish') });
+      const finishing = await receiveFor(instanceId);
+      if (!finishing) throw new Error('no work item');
+      await store.completeOrchestrationWorkItem(finishing, {
+        instance: { ...runningRow(clock, instanceId, executionId, 'Completed'), output: '"done"' },
+        history: { executionId, events: [...finishing.history, orchestratorStarted(clock)] },
+      });
+
+      const starts = Array.from({ length: 30 }, (_, i) => startMessage(clock, instanceId, `again-${i}`));
+      const outcomes = await Promise.allSettled(
+        starts.map((start) =>
+          store.createInstance(start, { dedupeStatuses: ['Running', 'Pending', 'Suspended'] }),
+        ),
+      );
+      const winners = starts.filter((_, i) => outcomes[i]?.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(refused).toHaveLength(29);
+      for (const outcome of refused) expect(outcome.reason).toBeInstanceOf(InstanceExistsError);
+      expect(await store.getInstance(instanceId)).toMatchObject({
+        runtimeStatus: 'Pending',
+        executionId: winners[0]?.orchestrationInstance.ExecutionId,
+      });
+    });
+
     it('delivers every visible message of one instance in one work item, in enqueue order', async () => {
       const instanceId = uniqueId();
       const executionId = await startAndRun(instanceId);

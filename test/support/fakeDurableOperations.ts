@@ -170,14 +170,20 @@ export class FakeDurableOperations implements DurableOperations {
   suspend(instanceId: string, reason: string | null): Promise<OperationResult> {
     return run(() => {
       this.record('suspend', [instanceId, reason]);
-      return this.transition(instanceId, () => 'Suspended');
+      return this.transition(instanceId, (status) => {
+        if (status === 'Suspended') throw stateRefusal('suspend', instanceId, status);
+        return 'Suspended';
+      });
     });
   }
 
   resume(instanceId: string, reason: string | null): Promise<OperationResult> {
     return run(() => {
       this.record('resume', [instanceId, reason]);
-      return this.transition(instanceId, () => 'Running');
+      return this.transition(instanceId, (status) => {
+        if (status !== 'Suspended') throw stateRefusal('resume', instanceId, status);
+        return 'Running';
+      });
     });
   }
 
@@ -192,7 +198,7 @@ export class FakeDurableOperations implements DurableOperations {
       }
       if (isTerminal(status.runtimeStatus)) return 'gone';
       throw new DurableOperationError(
-        'notFailed',
+        'invalidState',
         'The rewind operation is only supported on failed orchestration instances.',
       );
     });
@@ -208,7 +214,10 @@ export class FakeDurableOperations implements DurableOperations {
   purgeBy(query: Omit<InstanceQuery, 'top' | 'continuationToken' | 'showInput'>): Promise<number> {
     return run(() => {
       this.record('purgeBy', [query]);
-      const doomed = [...this.instances.values()].filter((status) => matches(status, query));
+      // Only terminal statuses filter; none left means every status (as the engine does).
+      const terminal = query.runtimeStatus?.filter(isTerminal);
+      const filter = { ...query, runtimeStatus: terminal?.length ? terminal : undefined };
+      const doomed = [...this.instances.values()].filter((status) => matches(status, filter));
       for (const status of doomed) this.instances.delete(status.instanceId);
       return doomed.length;
     });
@@ -258,6 +267,13 @@ export class FakeDurableOperations implements DurableOperations {
     this.setStatus(instanceId, next(status.runtimeStatus), status.output);
     return 'accepted';
   }
+}
+
+function stateRefusal(action: string, instanceId: string, status: RuntimeStatus): DurableOperationError {
+  return new DurableOperationError(
+    'invalidState',
+    `Cannot ${action} the orchestration instance ${instanceId} because instance is in the ${status} state.`,
+  );
 }
 
 function run<T>(body: () => T): Promise<T> {

@@ -3,6 +3,8 @@
  * Local stack flags (`--emulators`, ports, `--seed`…) are taken out first by
  * `emulators/cliArgs.ts` `takeStackFlags`.
  */
+import { parseDuration } from '../clock/duration';
+
 export interface StartArgs {
   command: 'start';
   appDir: string | undefined;
@@ -17,6 +19,8 @@ export interface StartArgs {
   maxRequestBodyBytes: number | undefined;
   /** Where the durable task hub lives (`--storage`); unset = the durable plugin's default (memory). */
   storage?: 'memory' | 'azure';
+  /** `--shutdown-timeout`: how long a stop lets running work finish; unset = devhost's default (10 s). */
+  shutdownTimeoutMs?: number;
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -41,6 +45,9 @@ Options:
   --max-request-body-size <size>   largest request body, e.g. 100mb (default), 512kb, 1048576
   --storage <memory|azure>         durable task hub store: memory (default) keeps it in this process only;
                                    azure keeps it in Azure Storage (AzureWebJobsStorage, e.g. Azurite)
+  --shutdown-timeout <time>        on SIGINT/SIGTERM, how long running requests and durable work may finish
+                                   before the rest is handed back to the task hub: seconds, or 500ms, 30s, 1m;
+                                   default 10s. A second signal exits at once.
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -54,6 +61,7 @@ const valueFlags = new Set([
   '--log',
   '--max-request-body-size',
   '--storage',
+  '--shutdown-timeout',
 ]);
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
@@ -94,7 +102,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (!valueFlags.has(flag)) {
       throw new CliUsageError(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
-          `--inspect, --log, --max-request-body-size, --storage, --help (local stack flags: see --help).`,
+          `--inspect, --log, --max-request-body-size, --storage, --shutdown-timeout, --help (local stack flags: see --help).`,
       );
     }
     const value = inlineValue ?? rest[++i];
@@ -128,6 +136,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         }
         args.storage = value;
         break;
+      case '--shutdown-timeout':
+        args.shutdownTimeoutMs = parseShutdownTimeout(value);
+        break;
     }
   }
   return args;
@@ -148,6 +159,20 @@ function parseInspect(value: string | undefined): { host: string; port: number }
   const colon = value.lastIndexOf(':');
   const host = colon >= 0 ? value.slice(0, colon) : '127.0.0.1';
   return { host, port: parsePort(colon >= 0 ? value.slice(colon + 1) : value, '--inspect') };
+}
+
+/** Seconds (`10`, `2.5`) or a duration with a unit (`500ms`, `30s`, `1m`). */
+export function parseShutdownTimeout(value: string): number {
+  const text = value.trim();
+  if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
+  try {
+    if (/^\d+(?:\.\d+)?\s*(ms|s|m)$/.test(text)) return parseDuration(text);
+  } catch {
+    // falls through to the usage error
+  }
+  throw new CliUsageError(
+    `--shutdown-timeout must be seconds or a time such as 500ms, 30s or 1m, not '${value}'.`,
+  );
 }
 
 const units: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

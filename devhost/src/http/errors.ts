@@ -11,6 +11,8 @@ export interface HttpErrorSpec {
   message: string;
   /** Azure sends no body for this one. */
   emptyBody?: boolean;
+  /** Sent as `Retry-After` (seconds): the error is temporary. */
+  retryAfterSeconds?: number;
 }
 
 export const httpErrors = {
@@ -88,10 +90,17 @@ export const httpErrors = {
     message:
       'Reading from Cosmos DB failed: check that COSMOS_ENDPOINT answers (npm run emulators starts one).',
   },
+  hostStarting: {
+    code: 'HOST_STARTING',
+    status: 503,
+    message: 'devhost is starting: the app is loading and its plugins are starting. Retry shortly.',
+    retryAfterSeconds: 1,
+  },
   hostStopping: {
     code: 'HOST_STOPPING',
     status: 503,
-    message: 'devhost is shutting down or reloading the app; retry shortly.',
+    message: 'devhost is shutting down; retry once it is started again.',
+    retryAfterSeconds: 5,
   },
   internal: {
     code: 'DEVHOST_INTERNAL_ERROR',
@@ -124,6 +133,7 @@ export function sendError(res: ServerResponse, spec: HttpErrorSpec, detail?: str
   }
   res.statusCode = spec.status;
   res.setHeader('x-devhost-error', spec.code);
+  if (spec.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(spec.retryAfterSeconds));
   if (spec.emptyBody) {
     res.setHeader('content-length', '0');
     res.end();

@@ -1,5 +1,6 @@
 /**
- * The public HTTP listener: CORS, host-owned paths mounted by plugins (e.g.
+ * The public HTTP listener: CORS, the readiness gate (nothing passes before the host is ready,
+ * nothing new once it stops), host-owned paths mounted by plugins (e.g.
  * `/runtime/webhooks/durabletask/`), then the function routes. Reads bodies with a size limit.
  */
 import * as http from 'node:http';
@@ -7,9 +8,25 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../log/logger';
 import { applyCors, type CorsOptions } from './cors';
 import { httpErrors, sendError } from './errors';
+import { Readiness } from './readiness';
 
 /** Azure's limit on an HTTP request (100 MB). */
 export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
+
+/**
+ * How long an idle keep-alive connection stays open: Kestrel's default (130 s), which the
+ * Functions host and the extension's RPC listener run on. It must outlast the clients' own idle
+ * timeout (Node's global agent, which axios and so the Durable SDK use: 5 s; undici: 4 s), so the
+ * client always closes first; with Node's default of 5 s both sides closed at the same moment and a
+ * request sent on the dying connection failed with ECONNRESET.
+ */
+export const keepAliveTimeoutMs = 130_000;
+
+/** Applies {@link keepAliveTimeoutMs}; `headersTimeout` must stay above it. */
+export function alignKeepAlive(server: http.Server): void {
+  server.keepAliveTimeout = keepAliveTimeoutMs;
+  server.headersTimeout = keepAliveTimeoutMs + 1_000;
+}
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
@@ -38,6 +55,8 @@ export interface PublicServerOptions {
   logger: Logger;
   /** Serves every request no mount claims (the function routes). */
   fallback: RequestHandler;
+  /** The gate every request passes first. Default: a gate that is open at once (tests of the server alone). */
+  readiness?: Readiness;
 }
 
 export interface PublicServer {
@@ -63,6 +82,7 @@ export class PortInUseError extends Error {
 export async function startPublicServer(options: PublicServerOptions): Promise<PublicServer> {
   const mounts: { prefix: string; handler: RequestHandler }[] = [];
   let origin = '';
+  const readiness = options.readiness ?? openGate();
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
       options.logger.error(`devhost failed on ${req.method} ${redactUrl(req.url)}: ${String(err)}`, {
@@ -81,15 +101,28 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
       return;
     }
     if (applyCors(options.cors, req, res, origin)) return;
-    const context: RequestContext = {
-      url,
-      origin,
-      readBody: () => readBody(req, options.maxRequestBodyBytes),
-    };
-    const lowerPath = url.pathname.toLowerCase();
-    const mount = mounts.find((m) => lowerPath.startsWith(m.prefix));
-    await (mount ? mount.handler : options.fallback)(req, res, context);
+    const refusal = await readiness.admit();
+    if (refusal) {
+      req.resume();
+      if (refusal === httpErrors.hostStopping) res.setHeader('connection', 'close');
+      sendError(res, refusal);
+      return;
+    }
+    const done = readiness.begin();
+    try {
+      const context: RequestContext = {
+        url,
+        origin,
+        readBody: () => readBody(req, options.maxRequestBodyBytes),
+      };
+      const lowerPath = url.pathname.toLowerCase();
+      const mount = mounts.find((m) => lowerPath.startsWith(m.prefix));
+      await (mount ? mount.handler : options.fallback)(req, res, context);
+    } finally {
+      done();
+    }
   }
+  alignKeepAlive(server);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -129,6 +162,12 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
       });
     },
   };
+}
+
+function openGate(): Readiness {
+  const readiness = new Readiness(0);
+  readiness.markRunning();
+  return readiness;
 }
 
 /**

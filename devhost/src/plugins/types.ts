@@ -11,14 +11,29 @@ import type { DisposableLike, FunctionAppHandle } from '../worker/types';
 /**
  * A trigger server or service that plugs into devhost (durable engine, timer triggers,
  * emulators). `startDevhost` starts plugins in order after the app is loaded and the public HTTP
- * server listens, and stops them in reverse order before the app terminates.
+ * server listens (no request reaches the app or a plugin's paths before every plugin started),
+ * and stops them in reverse order before the app terminates.
  */
 export interface DevhostPlugin {
   readonly name: string;
   /** Trigger binding types this plugin serves (e.g. `orchestrationTrigger`); used to warn about the rest. */
   readonly triggerTypes: readonly string[];
   start(context: PluginContext): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * Called first when the host begins to stop, before the HTTP requests still running finish
+   * (they may still call the plugin): take no new work from now on.
+   */
+  stopTakingWork?(): void;
+  /**
+   * Stops. Work still running may finish until `shutdown.deadline`; what runs after it is handed
+   * back (its queue messages visible again), so nothing is lost and the next start runs it.
+   */
+  stop(shutdown?: ShutdownContext): Promise<void>;
+}
+
+export interface ShutdownContext {
+  /** Epoch ms (real time) by which running work should be done. */
+  readonly deadline: number;
 }
 
 /** Handles a request on a host-owned path of the public server. */

@@ -32,6 +32,8 @@ export interface StartTestHostOptions {
   startAt?: number | string | Date;
   /** Engine settings that win over host.json (e.g. concurrency limits). */
   settings?: Partial<EngineSettings>;
+  /** The task hub store (default `memory`); `azure` uses `AzureWebJobsStorage`, e.g. a test Azurite. */
+  storage?: 'memory' | 'azure';
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
 }
@@ -93,6 +95,7 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
   // The plugin takes devhost's clock, which timer triggers run on too.
   const plugin = durablePlugin({
     rpcPort: 0,
+    ...(options.storage ? { storage: options.storage } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
   });
   let devhost: Devhost;

@@ -3,16 +3,12 @@
  * the same Azurite brings every instance to the result it would have reached without the crash,
  * and the stored history keeps its invariants.
  */
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { odata, TableClient } from '@azure/data-tables';
-import { EventType, type ExecutionStartedEvent } from '../../../devhost/src/protocol/history';
-import { RealClock } from '../../../devhost/src/clock/realClock';
-import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
-import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 import { CLI, startDevhostChild } from './devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
+import { queueStarts, waitForTerminal as waitForTerminalRows } from './taskHubRows';
 import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
 
 jest.setTimeout(120_000);
@@ -45,69 +41,13 @@ function env(hub: string, crashAt?: string): Record<string, string> {
 
 /** Starts the instances through the store before devhost runs, so the crash hits their first episodes. */
 async function startAll(hub: string, tag: string, names = Object.keys(EXPECTED)): Promise<string[]> {
-  const store = await AzureTaskHubStore.open({
-    taskHubName: hub,
-    connectionString: azurite.connectionString,
-    clock: new RealClock(),
-    leaseWaitMs: 0,
-  });
-  const ids: string[] = [];
-  try {
-    for (const name of names) {
-      const id = `${name}-${tag}`;
-      const executionId = randomUUID().replace(/-/g, '');
-      const event: ExecutionStartedEvent = {
-        EventType: EventType.ExecutionStarted,
-        EventId: -1,
-        IsPlayed: false,
-        Timestamp: new Date().toISOString(),
-        OrchestrationInstance: { InstanceId: id, ExecutionId: executionId },
-        ParentInstance: null,
-        Name: name,
-        Version: null,
-        Input: null,
-        Tags: null,
-        Correlation: null,
-        ScheduledStartTime: null,
-        Generation: 0,
-      };
-      await store.createInstance(
-        { event, orchestrationInstance: { InstanceId: id, ExecutionId: executionId } },
-        { dedupeStatuses: ['Running', 'Pending', 'Suspended'] },
-      );
-      ids.push(id);
-    }
-  } finally {
-    await store.close();
-  }
-  return ids;
+  const starts = names.map((name) => ({ id: `${name}-${tag}`, name }));
+  await queueStarts(azurite.connectionString, hub, starts);
+  return starts.map((s) => s.id);
 }
 
-async function waitForTerminal(
-  hub: string,
-  ids: readonly string[],
-): Promise<Map<string, Record<string, unknown>>> {
-  const table = TableClient.fromConnectionString(azurite.connectionString, `${hub}Instances`, {
-    allowInsecureConnection: true,
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const rows = new Map<string, Record<string, unknown>>();
-    for (const id of ids) {
-      try {
-        rows.set(id, await table.getEntity<Record<string, unknown>>(escapePartitionKey(id), ''));
-      } catch {
-        // not written yet
-      }
-    }
-    const done = [...rows.values()].filter((r) =>
-      ['Completed', 'Failed', 'Terminated'].includes(String(r.RuntimeStatus)),
-    );
-    if (done.length === ids.length) return rows;
-    if (Date.now() > deadline)
-      throw new Error(`Instances did not finish: ${JSON.stringify([...rows.values()])}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+function waitForTerminal(hub: string, ids: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
+  return waitForTerminalRows(azurite.connectionString, hub, ids);
 }
 
 async function crashAndRecover(crashes: string[]): Promise<void> {

@@ -7,6 +7,13 @@ import * as path from 'node:path';
 export const CLI = path.resolve(__dirname, '../../../devhost/dist/main.js');
 export const CRASH_APP = path.resolve(__dirname, '../../fixtures/crash-app');
 
+export interface DevhostChildOptions {
+  /** Default: any free port. */
+  port?: number;
+  /** More `devhost start` flags (e.g. `--shutdown-timeout 1`). */
+  args?: string[];
+}
+
 export interface DevhostChild {
   origin: string;
   /** Resolves with the signal or code the process ended with. */
@@ -19,11 +26,22 @@ export interface DevhostChild {
 export async function startDevhostChild(
   env: Record<string, string>,
   appDir: string = CRASH_APP,
+  options: DevhostChildOptions = {},
 ): Promise<DevhostChild> {
   const stateDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'devhost-crash-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [CLI, 'start', '--app-dir', appDir, '--port', '0', '--storage', 'azure'],
+    [
+      CLI,
+      'start',
+      '--app-dir',
+      appDir,
+      '--port',
+      String(options.port ?? 0),
+      '--storage',
+      'azure',
+      ...(options.args ?? []),
+    ],
     {
       env: { ...process.env, DEVHOST_STATE_DIR: stateDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

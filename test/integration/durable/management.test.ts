@@ -67,7 +67,7 @@ describe('durable engine: instance management', () => {
   it('refuses to rewind an instance that did not fail', async () => {
     const running = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('rw-running') });
     await host.runUntilIdle();
-    await expect(host.client.rewind(running, null)).rejects.toMatchObject({ code: 'notFailed' });
+    await expect(host.client.rewind(running, null)).rejects.toMatchObject({ code: 'invalidState' });
     const done = await host.start('Sequence', { instanceId: uniqueInstanceId('rw-done') });
     await host.waitForStatus(done, 'Completed');
     expect(await host.client.rewind(done, null)).toBe('gone');

@@ -60,7 +60,7 @@ describe('durable engine: time', () => {
     await host.clock.advance('1m');
     const status = await host.waitForStatus(id, 'Failed');
     expect(attempts).toBe(3);
-    expect(status.output).toContain("Activity function 'Flaky' failed: attempt 3 failed");
+    expect(status.output).toContain("Activity function 'Flaky' failed:  attempt 3 failed");
 
     const history = await host.history(id);
     const timers = ofType(history, EventType.TimerCreated).map((e) => e.FireAt);

@@ -377,7 +377,7 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       h.fake.addInstance(done, 'Completed');
       expect((await call('POST', `${base}instances/${done}/${operation}`)).status).toBe(410);
       const id = uid('live');
-      h.fake.addInstance(id, 'Running');
+      h.fake.addInstance(id, operation === 'resume' ? 'Suspended' : 'Running');
       const res = await call('POST', `${base}instances/${id}/${operation}?reason=because%20reasons`);
       expect(res.status).toBe(202);
       expect(h.fake.callsOf(operation).at(-1)).toEqual([id, 'because reasons']);
@@ -387,6 +387,26 @@ describe.each(['rpc', 'public'] as const)('the Durable HTTP API on the %s base',
       expect((await call('GET', `${base}instances/x/${operation}`)).status).toBe(404);
     });
   });
+
+  // EXT 2.13.7 (azure-functions-durable-extension v2.13.7) DurableClient.SuspendAsync / ResumeAsync
+  // throw InvalidOperationException, which HttpApiHandler.HandleRequestAsync answers with 500.
+  it.each([
+    ['suspend', 'Suspended'],
+    ['resume', 'Running'],
+  ] as const)(
+    'instances/{id}/%s of a %s instance answers 500 with the extension message',
+    async (operation, status) => {
+      const id = uid('state');
+      h.fake.addInstance(id, status);
+      const res = await call('POST', `${base}instances/${id}/${operation}`);
+      expect(res.status).toBe(500);
+      expect(res.json()).toEqual({
+        Message: GENERIC_500,
+        ExceptionMessage: `Cannot ${operation} the orchestration instance ${id} because instance is in the ${status} state.`,
+        ExceptionType: 'System.InvalidOperationException',
+      });
+    },
+  );
 
   describe('instances/{id}/rewind', () => {
     it('answers 404, 410, 202, and 500 for an instance that has not failed', async () => {

@@ -101,7 +101,7 @@ function failureResponse(ctx: ApiContext, route: ApiRoute, error: unknown): ApiR
           message: error.message,
           type: ExceptionType.alreadyExists,
         });
-      case 'notFailed':
+      case 'invalidState':
         return errorResponse(500, GENERIC_SERVER_ERROR, {
           message: error.message,
           type: ExceptionType.invalidOperation,

@@ -87,12 +87,18 @@ export interface DurableOperations {
   getHistory(instanceId: string): Promise<HistoryEvent[] | undefined>;
   raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<OperationResult>;
   terminate(instanceId: string, reason: string | null): Promise<OperationResult>;
+  /** `gone` when finished; throws `DurableOperationError('invalidState')` unless Running, Pending or ContinuedAsNew. */
   suspend(instanceId: string, reason: string | null): Promise<OperationResult>;
+  /** `gone` when finished; throws `DurableOperationError('invalidState')` unless Suspended. */
   resume(instanceId: string, reason: string | null): Promise<OperationResult>;
-  /** `gone` for Completed/Terminated/Canceled; throws `DurableOperationError('notFailed')` otherwise. */
+  /** `gone` for Completed/Terminated/Canceled; throws `DurableOperationError('invalidState')` unless Failed. */
   rewind(instanceId: string, reason: string | null): Promise<OperationResult>;
   /** Returns the number of instances deleted. */
   purge(instanceId: string): Promise<number>;
+  /**
+   * Purges what was created in the range. Only terminal statuses of `runtimeStatus` count; with none
+   * (or none given) every status goes, entities included (DTFAS's rule).
+   */
   purgeBy(query: Omit<InstanceQuery, 'top' | 'continuationToken' | 'showInput'>): Promise<number>;
   /** Re-runs with the original name and input; `undefined` if the instance is unknown. */
   restart(instanceId: string, newInstanceId: boolean): Promise<{ instanceId: string } | undefined>;
@@ -102,7 +108,12 @@ export interface DurableOperations {
 }
 
 export type DurableOperationErrorCode =
-  'unknownOrchestrator' | 'invalidInstanceId' | 'instanceExists' | 'notFailed' | 'invalidEntityId';
+  | 'unknownOrchestrator'
+  | 'invalidInstanceId'
+  | 'instanceExists'
+  /** The instance's state does not allow the operation (the extension's `InvalidOperationException`). */
+  | 'invalidState'
+  | 'invalidEntityId';
 
 export class DurableOperationError extends Error {
   constructor(

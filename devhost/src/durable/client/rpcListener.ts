@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { foreignRequestProblem } from '../../http/cors';
 import { sendError } from '../../http/errors';
+import { alignKeepAlive } from '../../http/publicServer';
 
 export const RPC_DEFAULT_PORT = 17071;
 export const RPC_BASE_PATH = '/durabletask/';
@@ -36,6 +37,8 @@ export async function startRpcListener(
     }
     handler(req, res);
   });
+  // The SDK's client keeps connections alive: the listener must not close them under it.
+  alignKeepAlive(server);
   try {
     port = await listen(server, preferredPort);
   } catch (error) {

@@ -64,7 +64,7 @@ export async function restartInstance(
     if (
       !(error instanceof DurableOperationError) ||
       error.code === 'instanceExists' ||
-      error.code === 'notFailed'
+      error.code === 'invalidState'
     ) {
       throw error;
     }

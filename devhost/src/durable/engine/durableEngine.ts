@@ -38,17 +38,26 @@ export class DurableEngine {
   private readonly entitiesWaiting = new Set<string>();
   private unsubscribe: (() => void) | undefined;
   private poller: NodeJS.Timeout | undefined;
+  private halted = false;
 
   constructor(private readonly options: DurableEngineOptions) {
     const { store, clock, app, settings, replay, log } = options;
     this.store = store;
     this.clock = clock;
     this.settings = settings;
-    this.operations = new EngineOperations({ store, clock, app, formatHistory: options.formatHistory });
-    const onError = (error: unknown) =>
-      log.error(
-        `Durable engine error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-      );
+    this.operations = new EngineOperations({
+      store,
+      clock,
+      app,
+      formatHistory: options.formatHistory,
+      overridableExistingInstanceStates: settings.overridableExistingInstanceStates,
+    });
+    const onError = (error: unknown) => {
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      // Work handed back at shutdown may still end, against a closed store: expected, not an error.
+      if (this.halted) log.debug(`Durable engine (stopping): ${text}`);
+      else log.error(`Durable engine error: ${text}`);
+    };
     this.orchestrations = new WorkPump({
       name: 'maxConcurrentOrchestratorFunctions',
       capacity: settings.maxConcurrentOrchestratorFunctions,
@@ -81,6 +90,7 @@ export class DurableEngine {
           item,
         ),
       onError,
+      giveBack: (item) => store.abandonOrchestrationWorkItem(item, 0),
     });
     this.activities = new WorkPump({
       name: 'maxConcurrentActivityFunctions',
@@ -89,6 +99,7 @@ export class DurableEngine {
       handle: (item) =>
         dispatchActivity({ store, clock, app, settings, log, overrides: this.activityOverrides }, item),
       onError,
+      giveBack: (item) => store.abandonActivityWorkItem(item, 0),
     });
   }
 
@@ -101,11 +112,46 @@ export class DurableEngine {
     this.kick();
   }
 
-  /** Stops taking work, waits for what runs, and closes the store. */
-  async stop(): Promise<void> {
+  /** Takes no new work items from now on (a backlog stays in the store); running ones go on. */
+  stopTakingWork(): void {
+    this.halted = true;
     this.unsubscribe?.();
+    this.unsubscribe = undefined;
     if (this.poller) clearInterval(this.poller);
-    await Promise.all([this.orchestrations.stop(), this.activities.stop()]);
+    this.orchestrations.halt();
+    this.activities.halt();
+  }
+
+  /**
+   * Stops taking work, waits for the running work items until `deadline` (epoch ms, real time;
+   * default: as long as they take), hands back the ones still running (their messages become
+   * visible at once, so the next start runs them again, as after a lost lease), and closes the store.
+   */
+  async stop(options: { deadline?: number } = {}): Promise<void> {
+    this.stopTakingWork();
+    const idle = Promise.all([this.orchestrations.whenIdle(), this.activities.whenIdle()]);
+    let timer: NodeJS.Timeout | undefined;
+    if (options.deadline !== undefined) {
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.max(0, options.deadline! - Date.now()));
+      });
+      await Promise.race([idle, timeout]);
+      clearTimeout(timer);
+    } else {
+      await idle;
+    }
+    const orchestrations = this.orchestrations.runningItems;
+    const activities = this.activities.runningItems;
+    if (orchestrations.length + activities.length > 0) {
+      this.options.log.warn(
+        `Shutdown timeout reached: handing ${orchestrations.length} orchestration and ${activities.length} ` +
+          'activity work item(s) still running back to the task hub; they run again on the next start.',
+      );
+      await Promise.all([
+        ...orchestrations.map((item) => this.store.abandonOrchestrationWorkItem(item, 0)),
+        ...activities.map((item) => this.store.abandonActivityWorkItem(item, 0)),
+      ]);
+    }
     await this.store.close();
   }
 

@@ -93,10 +93,14 @@ export function durablePlugin(options: DurablePluginOptions = {}): DurablePlugin
         throw error;
       }
     },
-    async stop() {
+    stopTakingWork() {
+      engine?.stopTakingWork();
+    },
+    async stop(shutdown) {
       dashboardApi?.dispose();
+      // The engine first: an activity still running may call the durable client (the RPC listener).
+      await engine?.stop(shutdown ? { deadline: shutdown.deadline } : {});
       await api?.close();
-      await engine?.stop();
     },
   };
 }

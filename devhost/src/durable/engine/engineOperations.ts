@@ -27,13 +27,21 @@ import { InstanceExistsError } from '../../store/errors';
 import type { InstanceFilter, StoredInstance, TaskHubStore, TaskMessage } from '../../store/taskHubStore';
 import type { Clock } from '../../clock/clock';
 import { REWIND_PREFIX } from '../scheduler/episodePlan';
-import { findDurableFunction, type DurableFunctionApp } from '../scheduler/functionApp';
+import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from '../scheduler/functionApp';
+import { unknownFunctionMessage } from '../replay/functionNames';
+import type { OverridableStates } from '../scheduler/settings';
 import * as entityClient from '../entities/entityClient';
 import { instanceIdProblem, newGuidN } from '../../protocol/ids';
 import { statusPayload } from './statusPayload';
 
-/** `overridableExistingInstanceStates = NonRunningStates`: these refuse a new start. */
-const DEDUPE_STATUSES: readonly RuntimeStatus[] = ['Running', 'Pending', 'Suspended', 'ContinuedAsNew'];
+/**
+ * The statuses that refuse a new start under an existing id: EXT 2.13.7
+ * `OverridableStatesExtensions.ToDedupeStatuses` — `NonRunningStates` (the default) refuses these,
+ * `AnyState` none (a start replaces whatever runs under that id).
+ */
+export function dedupeStatuses(states: OverridableStates): readonly RuntimeStatus[] {
+  return states === 'AnyState' ? [] : ['Running', 'ContinuedAsNew', 'Pending', 'Suspended'];
+}
 
 export type HistoryFormatter = (
   events: readonly HistoryEvent[],
@@ -46,6 +54,8 @@ export interface EngineOperationsOptions {
   app: DurableFunctionApp;
   /** Status `historyEvents` as the extension rewrites them. */
   formatHistory: HistoryFormatter;
+  /** host.json `overridableExistingInstanceStates` (default `NonRunningStates`). */
+  overridableExistingInstanceStates?: OverridableStates;
 }
 
 export class EngineOperations implements DurableOperations {
@@ -54,6 +64,7 @@ export class EngineOperations implements DurableOperations {
   private readonly clock: Clock;
   private readonly app: DurableFunctionApp;
   private readonly formatHistory: HistoryFormatter;
+  private readonly dedupeStatuses: readonly RuntimeStatus[];
 
   constructor(options: EngineOperationsOptions) {
     this.store = options.store;
@@ -61,15 +72,20 @@ export class EngineOperations implements DurableOperations {
     this.clock = options.clock;
     this.app = options.app;
     this.formatHistory = options.formatHistory;
+    this.dedupeStatuses = dedupeStatuses(options.overridableExistingInstanceStates ?? 'NonRunningStates');
   }
 
   async startNew(request: StartRequest): Promise<{ instanceId: string }> {
     const fn = findDurableFunction(this.app, 'orchestrationTrigger', request.orchestratorName);
     if (!fn) {
+      // EXT `DurableTaskExtension.ThrowIfFunctionDoesNotExist`, as `StartNewAsync` calls it.
       throw new DurableOperationError(
         'unknownOrchestrator',
-        `The function '${request.orchestratorName}' doesn't exist, is disabled, or is not an orchestrator function. ` +
-          'Additional info: the app registers no orchestration with that name.',
+        unknownFunctionMessage(
+          request.orchestratorName,
+          'orchestrator',
+          durableFunctionNames(this.app, 'orchestrationTrigger'),
+        ),
       );
     }
     const instanceId = request.instanceId ?? newGuidN();
@@ -83,8 +99,10 @@ export class EngineOperations implements DurableOperations {
     instanceId: string,
     options: StatusOptions = {},
   ): Promise<OrchestrationStatusPayload | undefined> {
+    // Entity instances (`@name@key`) are instances too: DTFAS 1.17.5 lists and returns their rows
+    // (`ExcludeEntities` is false on the extension's Azure Storage path).
     const row = await this.store.getInstance(instanceId);
-    if (!row || isEntity(row)) return undefined;
+    if (!row) return undefined;
     const showInput = options.showInput ?? true;
     let historyEvents: unknown[] | undefined;
     if (options.showHistory && row.runtimeStatus !== 'Pending') {
@@ -100,9 +118,7 @@ export class EngineOperations implements DurableOperations {
   async listInstances(query: InstanceQuery): Promise<Page<OrchestrationStatusPayload>> {
     const page = await this.store.queryInstances(toFilter(query), query.top ?? 100, query.continuationToken);
     return {
-      items: page.items
-        .filter((row) => !isEntity(row))
-        .map((row) => statusPayload(row, { showInput: query.showInput ?? true })),
+      items: page.items.map((row) => statusPayload(row, { showInput: query.showInput ?? true })),
       ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}),
     };
   }
@@ -117,7 +133,7 @@ export class EngineOperations implements DurableOperations {
   }
 
   async raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<OperationResult> {
-    return this.sendIfActive(instanceId, 'event', () => ({
+    return this.sendIfActive(instanceId, 'event', undefined, () => ({
       EventType: EventType.EventRaised,
       EventId: -1,
       IsPlayed: false,
@@ -128,7 +144,7 @@ export class EngineOperations implements DurableOperations {
   }
 
   async terminate(instanceId: string, reason: string | null): Promise<OperationResult> {
-    return this.sendIfActive(instanceId, 'control', () => ({
+    return this.sendIfActive(instanceId, 'control', undefined, () => ({
       EventType: EventType.ExecutionTerminated,
       EventId: -1,
       IsPlayed: false,
@@ -138,7 +154,8 @@ export class EngineOperations implements DurableOperations {
   }
 
   async suspend(instanceId: string, reason: string | null): Promise<OperationResult> {
-    return this.sendIfActive(instanceId, 'control', () => ({
+    // EXT 2.13.7 `DurableClient.SuspendAsync` / `IsOrchestrationSuspendable`.
+    return this.sendIfActive(instanceId, 'control', suspendable, () => ({
       EventType: EventType.ExecutionSuspended,
       EventId: -1,
       IsPlayed: false,
@@ -148,7 +165,8 @@ export class EngineOperations implements DurableOperations {
   }
 
   async resume(instanceId: string, reason: string | null): Promise<OperationResult> {
-    return this.sendIfActive(instanceId, 'control', () => ({
+    // EXT 2.13.7 `DurableClient.ResumeAsync`: only a Suspended instance resumes.
+    return this.sendIfActive(instanceId, 'control', resumable, () => ({
       EventType: EventType.ExecutionResumed,
       EventId: -1,
       IsPlayed: false,
@@ -168,9 +186,10 @@ export class EngineOperations implements DurableOperations {
       return 'gone';
     }
     if (row.runtimeStatus !== 'Failed') {
+      // EXT 2.13.7 `DurableClient.RewindAsync`.
       throw new DurableOperationError(
-        'notFailed',
-        'Rewind is only supported on failed orchestration instances.',
+        'invalidState',
+        'The rewind operation is only supported on failed orchestration instances.',
       );
     }
     await this.store.sendMessage({
@@ -193,7 +212,15 @@ export class EngineOperations implements DurableOperations {
   }
 
   purgeBy(query: Omit<InstanceQuery, 'top' | 'continuationToken' | 'showInput'>): Promise<number> {
-    return this.store.purgeInstances(toFilter(query));
+    // DTFAS 1.17.5 `AzureTableTrackingStore.PurgeInstanceHistoryAsync(DateTime, DateTime?,
+    // IEnumerable<OrchestrationStatus>)` keeps only the terminal statuses of the filter; with none
+    // left there is no status condition, and everything created in the range goes (running
+    // instances and entities too).
+    const terminal = query.runtimeStatus?.filter(isTerminal);
+    const { runtimeStatus: _asked, ...range } = query;
+    return this.store.purgeInstances(
+      toFilter(terminal?.length ? { ...range, runtimeStatus: terminal } : range),
+    );
   }
 
   async restart(instanceId: string, newInstanceId: boolean): Promise<{ instanceId: string } | undefined> {
@@ -250,7 +277,7 @@ export class EngineOperations implements DurableOperations {
     try {
       await this.store.createInstance(
         { event: started, orchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } },
-        { dedupeStatuses: DEDUPE_STATUSES },
+        { dedupeStatuses: this.dedupeStatuses },
       );
     } catch (error) {
       if (error instanceof InstanceExistsError)
@@ -259,15 +286,20 @@ export class EngineOperations implements DurableOperations {
     }
   }
 
-  /** Events go to any live instance; terminate/suspend/resume are refused for Failed ones too. */
+  /**
+   * Events go to any live instance; terminate/suspend/resume are refused for Failed ones too, and
+   * `check` may refuse the rest by throwing. Entity instances are refused (see docs/differences.md).
+   */
   private async sendIfActive(
     instanceId: string,
     kind: 'event' | 'control',
+    check: ((row: StoredInstance) => void) | undefined,
     event: () => HistoryEvent,
   ): Promise<OperationResult> {
     const row = await this.store.getInstance(instanceId);
     if (!row || isEntity(row)) return 'notFound';
     if (isTerminal(row.runtimeStatus)) return 'gone';
+    check?.(row);
     const message: TaskMessage = {
       event: event(),
       orchestrationInstance: {
@@ -282,6 +314,23 @@ export class EngineOperations implements DurableOperations {
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
+}
+
+/** Suspend needs Running, Pending or ContinuedAsNew (EXT `IsOrchestrationSuspendable`). */
+function suspendable(row: StoredInstance): void {
+  const status = row.runtimeStatus;
+  if (status === 'Running' || status === 'Pending' || status === 'ContinuedAsNew') return;
+  throw new DurableOperationError('invalidState', stateRefusal('suspend', row));
+}
+
+function resumable(row: StoredInstance): void {
+  if (row.runtimeStatus !== 'Suspended')
+    throw new DurableOperationError('invalidState', stateRefusal('resume', row));
+}
+
+/** The extension's `InvalidOperationException` text (the status word is DTF's enum name). */
+function stateRefusal(action: 'suspend' | 'resume', row: StoredInstance): string {
+  return `Cannot ${action} the orchestration instance ${row.instanceId} because instance is in the ${row.runtimeStatus} state.`;
 }
 
 function isEntity(row: StoredInstance): boolean {

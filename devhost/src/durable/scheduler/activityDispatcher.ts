@@ -86,19 +86,18 @@ async function runActivity(
       const response = await performHttpRequest(readHttpRequest(parameters));
       return taskCompleted(taskScheduledId, JSON.stringify(response), at());
     } catch (error) {
-      return taskFailed(taskScheduledId, name, asError(error), at());
+      return taskFailed(taskScheduledId, name, asError(error), at(), 'host');
     }
   }
   const fn = findDurableFunction(deps.app, 'activityTrigger', name);
   if (!fn) {
-    // EXT's TaskNonexistentActivityShim: a stale call to an activity the app no longer has.
+    // EXT 2.13.7 TaskNonexistentActivityShim: a stale call to an activity the app no longer has.
     return taskFailed(
       taskScheduledId,
       name,
-      {
-        message: `The activity function '${name}' doesn't exist, is disabled, or is not an activity function.`,
-      },
+      { message: `Activity function '${name}' does not exist.` },
       at(),
+      'host',
     );
   }
   const text = activityBindingText(parameters);

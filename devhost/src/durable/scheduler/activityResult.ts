@@ -39,11 +39,19 @@ export function taskCompleted(
   };
 }
 
+/**
+ * The failure of an activity. `from: 'worker'` (the app's function threw): EXT 2.13.7
+ * `TaskActivityShim.RunAsync` writes `Activity function '<name>' failed: ` + the message
+ * `OutOfProcExceptionHelpers.TryGetFullOutOfProcMessage` cuts from the host's RpcException text
+ * between "\nException:" and "\nStack:", which keeps the space after the colon: two spaces in
+ * all. `from: 'host'` (the extension's own failure, e.g. `TaskNonexistentActivityShim`): one space.
+ */
 export function taskFailed(
   taskScheduledId: number,
   activityName: string,
   error: { message: string; stack?: string; name?: string },
   now: string,
+  from: 'worker' | 'host' = 'worker',
 ): TaskFailedEvent {
   // The host wraps a worker failure in an RpcException whose message is
   // "Result: Failure\nException: <message>\nStack: <stack>"; the extension serializes that exception.
@@ -58,7 +66,10 @@ export function taskFailed(
     IsPlayed: false,
     Timestamp: now,
     TaskScheduledId: taskScheduledId,
-    Reason: `Activity function '${activityName}' failed: ${error.message}`,
+    Reason:
+      from === 'worker'
+        ? `Activity function '${activityName}' failed:  ${error.message.split('\nStack:')[0] ?? ''}`
+        : `Activity function '${activityName}' failed: ${error.message}`,
     Details: details,
     FailureDetails: null,
   };

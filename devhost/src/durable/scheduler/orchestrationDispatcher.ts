@@ -89,7 +89,6 @@ async function runWorkItem(
 
   const started = findStarted([...plan.history, ...plan.newEvents]);
   if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
-  const previous = workItem.instance;
 
   const settings = orchestrationSettings(deps);
   const outbound: OutboundMessage[] = [];
@@ -99,7 +98,10 @@ async function runWorkItem(
     history: plan.history,
     newEvents: plan.newEvents,
   };
-  let customStatus = previous?.customStatus ?? null;
+  // DTFC 2.17.1 TaskOrchestrationDispatcher: a work item's status is its last episode's own (a
+  // new work item starts from null, never from the stored row), or, if that is null, the status of
+  // the generation that continued as new into it within this work item (`carryOverStatus`).
+  let carryOver: string | null = null;
   for (;;) {
     const input: EpisodeInput = {
       instanceId: workItem.instanceId,
@@ -111,7 +113,6 @@ async function runWorkItem(
     };
     const result = await runEpisode(deps, generation.started.Name, input);
     for (const warning of result.warnings) deps.log.warn(`Instance '${workItem.instanceId}': ${warning}`);
-    customStatus = result.customStatus ?? customStatus;
     outbound.push(
       ...outboundMessages(result.work, {
         instance: generation.started.OrchestrationInstance,
@@ -123,6 +124,7 @@ async function runWorkItem(
     );
     const events = [...generation.history, ...result.appended];
     if (result.continueAsNew) {
+      carryOver = result.customStatus;
       const executionId = deps.newExecutionId();
       const newEvents = nextGenerationEvents(generation.started, {
         executionId,
@@ -151,7 +153,7 @@ async function runWorkItem(
       instance: nextInstanceRow(generation.started, {
         status: result.runtimeStatus,
         output: result.output,
-        customStatus,
+        customStatus: result.customStatus ?? carryOver,
         now,
       }),
     });

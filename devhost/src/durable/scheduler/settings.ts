@@ -7,8 +7,13 @@ import { z } from 'zod';
 import { resolveAppSettings } from '../../config/appSettings';
 import { parseTimeSpan } from '../../protocol/timeSpan';
 
+/** EXT 2.13.7 `OverridableStates`: which existing instances a start with the same id may replace. */
+export type OverridableStates = 'AnyState' | 'NonRunningStates';
+
 export interface EngineSettings {
   hubName: string;
+  /** `overridableExistingInstanceStates` (default `NonRunningStates`: a start over a live instance is refused). */
+  overridableExistingInstanceStates: OverridableStates;
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
   controlQueueVisibilityTimeoutMs: number;
@@ -35,8 +40,21 @@ const timeSpan = z.string().transform((value, ctx) => {
   return ms;
 });
 
+/**
+ * .NET configuration binding reads an enum case-insensitively, or as its number (`AnyState` = 0,
+ * `NonRunningStates` = 1); anything else stops the host.
+ */
+const overridableStates = z.union([z.string(), z.number()]).transform((value, ctx): OverridableStates => {
+  const text = String(value).trim().toLowerCase();
+  if (text === 'anystate' || text === '0') return 'AnyState';
+  if (text === 'nonrunningstates' || text === '1') return 'NonRunningStates';
+  ctx.addIssue({ code: 'custom', message: `'${value}' is not one of AnyState, NonRunningStates` });
+  return z.NEVER;
+});
+
 const durableTaskSchema = z.looseObject({
   hubName: z.string().optional(),
+  overridableExistingInstanceStates: overridableStates.optional(),
   maxConcurrentActivityFunctions: z.number().int().min(1).optional(),
   maxConcurrentOrchestratorFunctions: z.number().int().min(1).optional(),
   maxEntityOperationBatchSize: z.number().int().min(1).optional(),
@@ -82,6 +100,7 @@ export function readEngineSettings(
   const hubName = resolveHubName(settings.hubName, env);
   return {
     hubName,
+    overridableExistingInstanceStates: settings.overridableExistingInstanceStates ?? 'NonRunningStates',
     maxConcurrentActivityFunctions: settings.maxConcurrentActivityFunctions ?? 10 * cpuCount,
     maxConcurrentOrchestratorFunctions: settings.maxConcurrentOrchestratorFunctions ?? 10 * cpuCount,
     controlQueueVisibilityTimeoutMs: settings.storageProvider?.controlQueueVisibilityTimeout ?? 5 * 60_000,

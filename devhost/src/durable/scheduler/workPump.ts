@@ -1,7 +1,8 @@
 /**
  * Pulls work items and runs at most `capacity` of them at once (the host.json
  * `maxConcurrent*Functions` limits). Woken by `kick()`; reports idleness so tests can wait for
- * "nothing left to do at this instant".
+ * "nothing left to do at this instant". `halt()` stops taking items at once, and the items still
+ * running can be listed, so a shutdown can hand them back instead of waiting for them.
  */
 export interface WorkPumpOptions<T> {
   name: string;
@@ -9,9 +10,12 @@ export interface WorkPumpOptions<T> {
   receive: () => Promise<T | undefined>;
   handle: (item: T) => Promise<void>;
   onError: (error: unknown) => void;
+  /** An item a receive returned after `halt()`: give it back unrun. Default: run it. */
+  giveBack?: (item: T) => Promise<void>;
 }
 
 export class WorkPump<T> {
+  private readonly items = new Set<T>();
   private running = 0;
   private pumping = false;
   private again = false;
@@ -51,11 +55,21 @@ export class WorkPump<T> {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops taking new items and waits for the running ones. */
-  async stop(): Promise<void> {
+  /** Stops taking new items; the running ones go on. */
+  halt(): void {
     this.stopped = true;
     this.again = false;
+  }
+
+  /** Stops taking new items and waits for the running ones. */
+  async stop(): Promise<void> {
+    this.halt();
     await this.whenIdle();
+  }
+
+  /** Items being handled right now. */
+  get runningItems(): T[] {
+    return [...this.items];
   }
 
   private async pump(): Promise<void> {
@@ -72,6 +86,10 @@ export class WorkPump<T> {
             break;
           }
           if (item === undefined) break;
+          if (this.stopped && this.options.giveBack) {
+            await this.options.giveBack(item).catch((error: unknown) => this.options.onError(error));
+            break;
+          }
           this.start(item);
         }
       } while (this.again && !this.stopped);
@@ -83,12 +101,14 @@ export class WorkPump<T> {
 
   private start(item: T): void {
     this.running += 1;
+    this.items.add(item);
     this.peakConcurrency = Math.max(this.peakConcurrency, this.running);
     this.options
       .handle(item)
       .catch((error: unknown) => this.options.onError(error))
       .finally(() => {
         this.running -= 1;
+        this.items.delete(item);
         if (this.stopped) this.settle();
         else this.kick();
       });

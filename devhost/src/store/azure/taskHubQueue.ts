@@ -49,24 +49,25 @@ export class TaskHubQueue {
     if (Buffer.byteLength(json, 'utf8') > LARGE_MESSAGE_BYTES) {
       const type = EventType[message.event.EventType];
       const name = `${message.orchestrationInstance.InstanceId}/message-${activityId.replace(/-/g, '')}-${type}.json.gz`;
-      this.calls.count('blob');
-      await this.blobs.upload(name, json);
+      await this.calls.run('blob', 'write', () => this.blobs.upload(name, json));
       body = blobPointerJson(name);
     }
-    this.calls.count('queue');
-    const sent = await this.client.sendMessage(toWire(body), {
-      messageTimeToLive: -1,
-      visibilityTimeout: visibilitySeconds(delayMs),
-    });
+    const sent = await this.calls.run('queue', 'write', () =>
+      this.client.sendMessage(toWire(body), {
+        messageTimeToLive: -1,
+        visibilityTimeout: visibilitySeconds(delayMs),
+      }),
+    );
     return { messageId: sent.messageId, popReceipt: sent.popReceipt };
   }
 
   async receive(count: number, visibilityMs: number): Promise<FetchedMessage[]> {
-    this.calls.count('queue');
-    const response = await this.client.receiveMessages({
-      numberOfMessages: count,
-      visibilityTimeout: Math.max(1, visibilitySeconds(visibilityMs)),
-    });
+    const response = await this.calls.run('queue', 'write', () =>
+      this.client.receiveMessages({
+        numberOfMessages: count,
+        visibilityTimeout: Math.max(1, visibilitySeconds(visibilityMs)),
+      }),
+    );
     return Promise.all(
       response.receivedMessageItems.map(async (item): Promise<FetchedMessage> => {
         const fetched: FetchedMessage = {
@@ -79,10 +80,11 @@ export class TaskHubQueue {
           const decoded = decodeEnvelope(fromWire(item.messageText));
           if (decoded.kind === 'blob') {
             fetched.blobName = decoded.blobName;
-            this.calls.count('blob');
             // Large-message blobs are named `<instanceId>/message-…`, so a lost one still names its instance.
             const owner = decoded.blobName.split('/')[0];
-            const inner = decodeEnvelope(await this.blobs.download(decoded.blobName, owner));
+            const blobName = decoded.blobName;
+            const text = await this.calls.run('blob', 'read', () => this.blobs.download(blobName, owner));
+            const inner = decodeEnvelope(text);
             if (inner.kind !== 'message')
               throw new CorruptDataError(undefined, 'A large message points at another blob.');
             fetched.message = inner.message;
@@ -100,13 +102,9 @@ export class TaskHubQueue {
 
   /** Sets a held message's visibility; returns its new pop receipt, or undefined if it is gone. */
   async hide(messageId: string, popReceipt: string, visibilityMs: number): Promise<string | undefined> {
-    this.calls.count('queue');
     try {
-      const updated = await this.client.updateMessage(
-        messageId,
-        popReceipt,
-        undefined,
-        visibilitySeconds(visibilityMs),
+      const updated = await this.calls.run('queue', 'background', () =>
+        this.client.updateMessage(messageId, popReceipt, undefined, visibilitySeconds(visibilityMs)),
       );
       return updated.popReceipt;
     } catch (error) {
@@ -117,17 +115,13 @@ export class TaskHubQueue {
 
   /** False when the message is gone or was received again since `popReceipt`. */
   async delete(messageId: string, popReceipt: string, blobName?: string): Promise<boolean> {
-    this.calls.count('queue');
     try {
-      await this.client.deleteMessage(messageId, popReceipt);
+      await this.calls.run('queue', 'background', () => this.client.deleteMessage(messageId, popReceipt));
     } catch (error) {
       if (statusOf(error) === 404 || statusOf(error) === 400) return false;
       throw error;
     }
-    if (blobName !== undefined) {
-      this.calls.count('blob');
-      await this.blobs.delete(blobName);
-    }
+    if (blobName !== undefined) await this.calls.run('blob', 'background', () => this.blobs.delete(blobName));
     return true;
   }
 }

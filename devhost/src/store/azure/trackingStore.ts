@@ -56,16 +56,12 @@ export class TrackingStore {
     const partitionKey = escapePartitionKey(instanceId);
     const rows: TableEntityResult<Record<string, unknown>>[] = [];
     let sentinel: TableEntityResult<Record<string, unknown>> | undefined;
-    this.calls.count('table');
     const pages = this.history
       .listEntities<Record<string, unknown>>({
         queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
       })
       .byPage({ maxPageSize: 1000 });
-    let first = true;
-    for await (const page of pages) {
-      if (!first) this.calls.count('table');
-      first = false;
+    for await (const page of this.limitedPages(pages)) {
       for (const row of page) {
         if (row.rowKey === SENTINEL) sentinel = row;
         else rows.push(row);
@@ -144,10 +140,11 @@ export class TrackingStore {
           ? ['create', sentinel]
           : ['update', sentinel, 'Replace', { etag: currentEtag }],
       );
-      this.calls.count('table');
       try {
-        const response = await this.history.submitTransaction(batch);
-        const sub = response.getResponseForEntity(SENTINEL);
+        const response = await this.calls.run('table', 'write', () => this.history.submitTransaction(batch));
+        // The sentinel is the batch's last operation, and the sub-responses come in request order:
+        // Azure (and Azurite) give no RowKey for an update's sub-response, only its ETag.
+        const sub = response.subResponses[batch.length - 1] ?? response.getResponseForEntity(SENTINEL);
         currentEtag = sub?.etag ?? (await this.sentinelEtag(partitionKey));
       } catch (error) {
         const status = statusOf(error);
@@ -166,11 +163,10 @@ export class TrackingStore {
 
   /** The sentinel's ETag now, or undefined when the instance has no history. */
   async sentinelEtag(partitionKey: string): Promise<string | undefined> {
-    this.calls.count('table');
     try {
-      const row = await this.history.getEntity(partitionKey, SENTINEL, {
-        queryOptions: { select: ['ExecutionId'] },
-      });
+      const row = await this.calls.run('table', 'read', () =>
+        this.history.getEntity(partitionKey, SENTINEL, { queryOptions: { select: ['ExecutionId'] } }),
+      );
       return row.etag;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -179,10 +175,11 @@ export class TrackingStore {
   }
 
   async getInstance(instanceId: string): Promise<StoredInstance | undefined> {
-    this.calls.count('table');
     let entity: TableEntityResult<Record<string, unknown>>;
     try {
-      entity = await this.instances.getEntity<Record<string, unknown>>(escapePartitionKey(instanceId), '');
+      entity = await this.calls.run('table', 'read', () =>
+        this.instances.getEntity<Record<string, unknown>>(escapePartitionKey(instanceId), ''),
+      );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -190,11 +187,14 @@ export class TrackingStore {
     return this.toStoredInstance(entity);
   }
 
-  /** Replaces the row (or inserts it). With `etag`, only if the stored row still has it. */
+  /**
+   * Replaces the row (or inserts it). With `etag`, only if the stored row still has it; with
+   * `insertOnly`, only if there is none. Returns the row's new ETag.
+   */
   async writeInstance(
     row: InstanceRow,
     options: { etag?: string; insertOnly?: boolean } = {},
-  ): Promise<void> {
+  ): Promise<string> {
     const partitionKey = escapePartitionKey(row.instanceId);
     const columns = await this.offloadInstanceColumns(
       instanceToColumns(row, this.taskHubName),
@@ -202,15 +202,19 @@ export class TrackingStore {
       row,
     );
     const entity = { partitionKey, rowKey: '', ...columns };
-    this.calls.count('table');
     try {
-      if (options.insertOnly) await this.instances.createEntity(entity);
-      else if (options.etag !== undefined)
-        await this.instances.updateEntity(entity, 'Replace', { etag: options.etag });
-      else await this.instances.upsertEntity(entity, 'Replace');
+      const written = await this.calls.run('table', 'write', () => {
+        if (options.insertOnly) return this.instances.createEntity(entity);
+        if (options.etag !== undefined)
+          return this.instances.updateEntity(entity, 'Replace', { etag: options.etag });
+        return this.instances.upsertEntity(entity, 'Replace');
+      });
+      return written.etag ?? '';
     } catch (error) {
       const status = statusOf(error);
-      if (status === 409 || status === 412) throw new StoreConflictError(row.instanceId);
+      // 404 under an ETag: the row was deleted since it was read, a change like any other.
+      if (status === 409 || status === 412 || (status === 404 && options.etag !== undefined))
+        throw new StoreConflictError(row.instanceId);
       throw error;
     }
   }
@@ -225,8 +229,7 @@ export class TrackingStore {
     const pages = this.instances
       .listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})
       .byPage({ maxPageSize: 1000 });
-    for await (const page of pages) {
-      this.calls.count('table');
+    for await (const page of this.limitedPages(pages)) {
       for (const entity of page) {
         if (entity.rowKey !== '') continue;
         try {
@@ -243,26 +246,34 @@ export class TrackingStore {
   async purge(instanceId: string): Promise<number> {
     const partitionKey = escapePartitionKey(instanceId);
     const keys: string[] = [];
-    this.calls.count('table');
-    for await (const row of this.history.listEntities({
-      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] },
-    })) {
-      keys.push(row.rowKey ?? '');
-    }
+    const pages = this.history
+      .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })
+      .byPage({ maxPageSize: 1000 });
+    for await (const page of this.limitedPages(pages)) for (const row of page) keys.push(row.rowKey ?? '');
     for (let i = 0; i < keys.length; i += 100) {
-      this.calls.count('table');
-      await this.history.submitTransaction(
-        keys.slice(i, i + 100).map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]),
-      );
+      const batch = keys
+        .slice(i, i + 100)
+        .map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]);
+      await this.calls.run('table', 'write', () => this.history.submitTransaction(batch));
     }
-    await this.blobs.deletePrefix(`${partitionKey}/`);
-    this.calls.count('table');
+    await this.calls.run('blob', 'background', () => this.blobs.deletePrefix(`${partitionKey}/`));
     try {
-      await this.instances.deleteEntity(partitionKey, '');
+      await this.calls.run('table', 'write', () => this.instances.deleteEntity(partitionKey, ''));
       return 1;
     } catch (error) {
       if (statusOf(error) === 404) return 0;
       throw error;
+    }
+  }
+
+  /** The pages of a query, each page request counted and limited as one read. */
+  private async *limitedPages<P>(pages: AsyncIterable<P>): AsyncGenerator<P> {
+    const iterator = pages[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await this.calls.limit('read', () => iterator.next());
+      if (next.done) return;
+      this.calls.count('table');
+      yield next.value;
     }
   }
 
@@ -275,7 +286,8 @@ export class TrackingStore {
       const key = column === 'Input' ? 'input' : column === 'Output' ? 'output' : 'customStatus';
       const value = row[key];
       const name = value === null ? undefined : this.blobs.nameFromUrl(value);
-      if (name !== undefined) row[key] = await this.blobs.download(name, instanceId);
+      if (name !== undefined)
+        row[key] = await this.calls.run('blob', 'read', () => this.blobs.download(name, instanceId));
     }
     return { ...row, etag: entity.etag };
   }
@@ -288,7 +300,7 @@ export class TrackingStore {
     for (const prop of LARGE_PROPERTIES) {
       const blobName = row[`${prop}BlobName`];
       if (typeof blobName === 'string' && blobName !== '')
-        out[prop] = await this.blobs.download(blobName, instanceId);
+        out[prop] = await this.calls.run('blob', 'read', () => this.blobs.download(blobName, instanceId));
     }
     return out;
   }
@@ -299,8 +311,7 @@ export class TrackingStore {
       const value = out[prop];
       if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
       const name = `${blobPrefix}-${randomBytes(4).toString('hex')}-${prop}.json.gz`;
-      this.calls.count('blob');
-      await this.blobs.upload(name, value);
+      await this.calls.run('blob', 'write', () => this.blobs.upload(name, value));
       out[prop] = '';
       out[`${prop}BlobName`] = name;
     }
@@ -317,8 +328,7 @@ export class TrackingStore {
       const value = out[column];
       if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
       const name = `${partitionKey}/instance-${row.executionId}-${column}.json.gz`;
-      this.calls.count('blob');
-      await this.blobs.upload(name, value);
+      await this.calls.run('blob', 'write', () => this.blobs.upload(name, value));
       out[column] =
         `${this.blobs.url}/${encodeURIComponent(partitionKey)}/${name.slice(partitionKey.length + 1)}`;
     }

@@ -1,4 +1,4 @@
-import { parseCliArgs, parseSize, usage } from '../../../../devhost/src/config/cliArgs';
+import { parseCliArgs, parseShutdownTimeout, parseSize, usage } from '../../../../devhost/src/config/cliArgs';
 import { stackUsage } from '../../../../devhost/src/emulators/cliArgs';
 
 describe('devhost command line', () => {
@@ -20,6 +20,8 @@ describe('devhost command line', () => {
         '0.0.0.0',
         '--state-dir',
         '/tmp/state',
+        '--shutdown-timeout',
+        '30s',
       ]),
     ).toEqual({
       command: 'start',
@@ -32,6 +34,7 @@ describe('devhost command line', () => {
       inspect: { host: '127.0.0.1', port: 9230 },
       log: 'json',
       maxRequestBodyBytes: 1024 * 1024,
+      shutdownTimeoutMs: 30_000,
     });
   });
 
@@ -68,8 +71,18 @@ describe('devhost command line', () => {
     [['start', '--app-dir', '--watch'], /--app-dir needs a value/],
     [['start', '--log', 'xml'], /--log must be 'text' or 'json'/],
     [['start', '--watch=yes'], /--watch takes no value/],
+    [['start', '--shutdown-timeout', 'soon'], /--shutdown-timeout must be seconds or a time such as 500ms/],
+    [['start', '--shutdown-timeout', '2h'], /--shutdown-timeout must be seconds/],
   ])('%p is rejected with a message saying what is valid', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(message);
+  });
+
+  test('the shutdown timeout is seconds, or a time with ms, s or m', () => {
+    expect(parseShutdownTimeout('10')).toBe(10_000);
+    expect(parseShutdownTimeout('2.5')).toBe(2_500);
+    expect(parseShutdownTimeout('500ms')).toBe(500);
+    expect(parseShutdownTimeout('1m')).toBe(60_000);
+    expect(parseShutdownTimeout('0')).toBe(0);
   });
 
   test('sizes take units', () => {

@@ -15,7 +15,10 @@ describe('activity results', () => {
     expect(valueText({ b: [1] })).toBe('{"b":[1]}');
   });
 
-  it("fails with the extension's reason and string Details", () => {
+  // azure-functions-durable-extension v2.13.7: TaskActivityShim.RunAsync and
+  // OutOfProcExceptionHelpers.TryGetFullOutOfProcMessage (the text after "\nException:" keeps its
+  // leading space); Listener/TaskNonexistentActivityShim for the host's own failure.
+  it("fails with the extension's reason (two spaces for the worker's error) and string Details", () => {
     const event = taskFailed(
       3,
       'Reserve',
@@ -25,9 +28,12 @@ describe('activity results', () => {
     expect(event).toMatchObject({
       EventType: EventType.TaskFailed,
       TaskScheduledId: 3,
-      Reason: "Activity function 'Reserve' failed: out of stock",
+      Reason: "Activity function 'Reserve' failed:  out of stock",
       FailureDetails: null,
     });
+    expect(
+      taskFailed(1, 'Gone', { message: "Activity function 'Gone' does not exist." }, 'T', 'host').Reason,
+    ).toBe("Activity function 'Gone' failed: Activity function 'Gone' does not exist.");
     expect(typeof event.Details).toBe('string');
     expect(JSON.parse(event.Details)).toMatchObject({
       Message: expect.stringContaining('Exception: out of stock'),

@@ -28,6 +28,26 @@ describe('readEngineSettings', () => {
     });
   });
 
+  // azure-functions-durable-extension v2.13.7: Options/DurableTaskOptions.cs
+  // OverridableExistingInstanceStates (default NonRunningStates) and Options/OverridableStates.cs
+  // (AnyState = 0, NonRunningStates = 1), bound by .NET configuration: names case-insensitive or numbers.
+  it('reads overridableExistingInstanceStates as .NET binds the enum, defaulting to NonRunningStates', () => {
+    expect(readEngineSettings(undefined, {}).overridableExistingInstanceStates).toBe('NonRunningStates');
+    for (const value of ['AnyState', 'anystate', 0, '0'])
+      expect(
+        readEngineSettings({ overridableExistingInstanceStates: value }, {})
+          .overridableExistingInstanceStates,
+      ).toBe('AnyState');
+    for (const value of ['NonRunningStates', 'NONRUNNINGSTATES', 1])
+      expect(
+        readEngineSettings({ overridableExistingInstanceStates: value }, {})
+          .overridableExistingInstanceStates,
+      ).toBe('NonRunningStates');
+    expect(() => readEngineSettings({ overridableExistingInstanceStates: 'Sometimes' }, {})).toThrow(
+      "host.json extensions.durableTask.overridableExistingInstanceStates: 'Sometimes' is not one of AnyState, NonRunningStates.",
+    );
+  });
+
   it('resolves %Setting% references with the host-wide resolver and its error', () => {
     expect(readEngineSettings({ hubName: 'Orders%STAGE%' }, { STAGE: 'Dev' }).hubName).toBe('OrdersDev');
     expect(() => readEngineSettings({ hubName: '%MISSING%' }, {})).toThrow(MissingAppSettingError);

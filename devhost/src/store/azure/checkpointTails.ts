@@ -1,0 +1,89 @@
+/**
+ * The end of each checkpoint, after its history is written: the Instances row, then the deletes of
+ * the messages it consumed (DTF's order). The instance is released for its next episode as soon as
+ * the history is in (the next episode starts from the known history, and its own checkpoint is
+ * guarded by the new ETag), so this part runs behind it, per instance in checkpoint order: rows
+ * are written one at a time, and only the newest of those waiting (a row is the whole state, so
+ * an older one is never written after a newer one). A crash here leaves a row behind its history
+ * (repaired from history when the instance is read again) and messages that are delivered again
+ * and dropped as duplicates, exactly as a crash between these writes always could.
+ */
+import type { Clock } from '../../clock/clock';
+import type { InstanceRow } from '../taskHubStore';
+import type { CrashPoints } from './crashPoints';
+import type { Held, HeldMessages } from './heldMessages';
+import type { InstanceCache } from './instanceCache';
+import type { TrackingStore } from './trackingStore';
+
+export interface CheckpointTailsDeps {
+  clock: Clock;
+  tracking: TrackingStore;
+  cache: InstanceCache;
+  held: HeldMessages;
+  crash: CrashPoints;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+}
+
+interface Tail {
+  readonly waiting: { row: InstanceRow | undefined; deletes: readonly Held[] }[];
+  /** Settles when every row queued so far is written (or failed). */
+  running: Promise<void>;
+}
+
+export class CheckpointTails {
+  private readonly tails = new Map<string, Tail>();
+
+  constructor(private readonly deps: CheckpointTailsDeps) {}
+
+  /** Queues the row write and the deletes of a checkpoint whose history is written. */
+  add(instanceId: string, row: InstanceRow | undefined, deletes: readonly Held[]): void {
+    const existing = this.tails.get(instanceId);
+    if (existing) {
+      existing.waiting.push({ row, deletes });
+      return;
+    }
+    const tail: Tail = { waiting: [{ row, deletes }], running: Promise.resolve() };
+    this.tails.set(instanceId, tail);
+    tail.running = this.drain(instanceId, tail);
+  }
+
+  /** Resolves once every row queued for the instance so far is in storage. */
+  async rowsWritten(instanceId: string): Promise<void> {
+    await this.tails.get(instanceId)?.running;
+  }
+
+  /** Resolves once every queued row is in storage. */
+  async allRowsWritten(): Promise<void> {
+    await Promise.all([...this.tails.values()].map((tail) => tail.running));
+  }
+
+  private async drain(instanceId: string, tail: Tail): Promise<void> {
+    const { tracking, cache, held, crash, log, clock } = this.deps;
+    // Let the checkpoint that queued this return first.
+    await Promise.resolve();
+    while (tail.waiting.length > 0) {
+      const batch = tail.waiting.splice(0);
+      const row = batch.reduce<InstanceRow | undefined>((newest, entry) => entry.row ?? newest, undefined);
+      const deletes = batch.flatMap((entry) => entry.deletes);
+      if (row) {
+        try {
+          await tracking.writeInstance(row);
+          crash.reached('after-instance');
+        } catch (error) {
+          // The row stays behind its history: read the instance again (and repair the row) with
+          // its messages, rather than deleting them.
+          log(
+            'warn',
+            `Could not write the Instances row of '${instanceId}'; it is read again: ${String(error)}`,
+          );
+          cache.delete(instanceId);
+          held.table.release(deletes, clock.now());
+          continue;
+        }
+      }
+      crash.reached('before-delete');
+      held.deleteSoon(deletes);
+    }
+    this.tails.delete(instanceId);
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The queue messages this process holds, over the shared lease table: messages it enqueues itself
+ * go straight in (and stay hidden in Azure), others are read from the queues 32 at a time. While
+ * the process owns the hub's partitions the table is the authority on leases and delays, on the
+ * store's clock; Azure visibility (`visibilityMs`, real time) only decides how soon another process,
+ * or this one after a crash, sees a message again. A held message that shows up again in a read is
+ * recognised by its id and stays held.
+ */
+import type { Clock } from '../../clock/clock';
+import { LeaseTable, type HeldMessage } from '../leaseTable';
+import { controlQueueIndex, queueFor } from '../routing';
+import type { OutboundMessage } from '../taskHubStore';
+import { QueueReader } from './queueReader';
+import type { TaskHubQueue } from './taskHubQueue';
+
+/** Real time `close()` spends giving held messages back before it leaves the rest to their visibility window. */
+const GIVE_BACK_BUDGET_MS = 2_000;
+
+export interface Held extends HeldMessage {
+  readonly queue: TaskHubQueue;
+  /** Read from the queue (rather than sent by this process). */
+  readonly read: boolean;
+  /** The blob of a large message, deleted with it. */
+  readonly blobName: string | undefined;
+  /** The queue's pop receipt (changes when a read returns the message again). */
+  popReceipt: string;
+  /** Times held back as out of order. */
+  holds: number;
+}
+
+export interface HeldMessagesOptions {
+  clock: Clock;
+  controlQueues: readonly TaskHubQueue[];
+  workItems: TaskHubQueue;
+  visibilityMs: number;
+  maxPollMs: number;
+  /** Messages read from one queue and held at a time. */
+  bufferThreshold: number;
+  log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** An unreadable message that names its instance: the store marks that instance Failed. */
+  onUnreadable: (instanceId: string, reason: string) => Promise<void>;
+}
+
+export interface SentMessage {
+  publish(): void;
+  discard(): Promise<void>;
+}
+
+/**
+ * Activity messages enqueued here are held locally up to this many (about 1-2 KB each); beyond it
+ * they are read back from the queue in batches, which costs more the deeper the queue is.
+ */
+const MAX_LOCAL_ACTIVITIES = 20_000;
+
+export class HeldMessages {
+  readonly table: LeaseTable<Held>;
+  readonly reader: QueueReader;
+  private readonly deleting = new Set<Promise<void>>();
+
+  constructor(private readonly options: HeldMessagesOptions) {
+    this.table = new LeaseTable(options.clock);
+    this.reader = new QueueReader({ ...options, table: this.table });
+  }
+
+  /**
+   * Enqueues durably. `publish` then makes the message deliverable by this process; `discard`
+   * deletes it instead (a start that lost its race), before anyone could have seen it.
+   */
+  async send(outbound: OutboundMessage): Promise<SentMessage> {
+    const { clock, visibilityMs } = this.options;
+    const now = clock.now();
+    const visibleAt = Math.max(now, outbound.visibleAt ?? now);
+    const toWorkItems = queueFor(outbound.message) === 'workItems';
+    const instanceId = outbound.message.orchestrationInstance.InstanceId;
+    const queue = toWorkItems ? this.options.workItems : this.controlQueue(instanceId);
+    const heldHere = !toWorkItems || this.table.activityCount < MAX_LOCAL_ACTIVITIES;
+    // A message held here stays hidden in Azure too, so no read (this process's or another's)
+    // takes it before it is published below; after a crash it shows up like any held message.
+    const sent = await queue.send(
+      outbound.message,
+      heldHere ? Math.max(visibleAt - now, visibilityMs) : visibleAt - now,
+    );
+    const discard = async (): Promise<void> => {
+      await queue.delete(sent.messageId, sent.popReceipt);
+    };
+    if (!heldHere) {
+      // Enough held here already: this one is read from the queue later, in batches.
+      const publish = (): void => this.reader.soon(queue);
+      return { publish, discard };
+    }
+    const publish = (): void => {
+      const held: Held = {
+        messageId: sent.messageId,
+        queue,
+        read: false,
+        instanceId,
+        message: outbound.message,
+        insertedAt: now,
+        firstDequeueCount: 1,
+        blobName: undefined,
+        popReceipt: sent.popReceipt,
+        seq: 0,
+        visibleAt,
+        receipt: '',
+        deliveries: 0,
+        holds: 0,
+        deleting: false,
+      };
+      if (toWorkItems) this.table.addActivity(held);
+      else this.table.addControl(held);
+    };
+    return { publish, discard };
+  }
+
+  /**
+   * Deletes messages in the background (they are never delivered again from now on); `close`
+   * waits for them. A delete that fails leaves the message in its queue, to be read and dropped
+   * as a duplicate later.
+   */
+  deleteSoon(messages: readonly Held[]): void {
+    this.table.markDeleting(messages);
+    for (const held of messages) {
+      const deleting = this.delete(held)
+        .catch((error: unknown) =>
+          this.options.log('warn', `Could not delete a message from '${held.queue.name}': ${String(error)}`),
+        )
+        .finally(() => this.deleting.delete(deleting));
+      this.deleting.add(deleting);
+    }
+  }
+
+  /** Deletes a held message from its queue and the table; retries with a newer pop receipt. */
+  async delete(held: Held): Promise<void> {
+    this.table.markDeleting([held]);
+    try {
+      // A concurrent read may have changed the pop receipt; retry with the new one.
+      for (let attempt = 0; attempt < 3; attempt += 1) {
+        const receipt = held.popReceipt;
+        if (await held.queue.delete(held.messageId, receipt, held.blobName)) break;
+        if (held.popReceipt === receipt) break;
+      }
+    } finally {
+      if (this.table.activityMessage(held.messageId) === held) this.table.removeActivity(held);
+      else this.table.removeControl(held);
+      this.reader.forget(held);
+    }
+  }
+
+  /**
+   * Gives back what is held here but not done, so the next owner need not wait for it to show up:
+   * in the order they were enqueued, one at a time, so the queue keeps that order.
+   */
+  async close(): Promise<void> {
+    this.table.close();
+    await this.reader.close();
+    await Promise.allSettled([...this.deleting]);
+    // Give back what is held here but not done, so the next owner need not wait for it to show up;
+    // only for a while: with a backlog of thousands this would hold a shutdown up for minutes, and
+    // what is not given back shows up anyway once its visibility window ends.
+    const now = this.options.clock.now();
+    const giveBackUntil = Date.now() + GIVE_BACK_BUDGET_MS;
+    for (const held of this.table.held()) {
+      if (Date.now() > giveBackUntil) break;
+      await held.queue
+        .hide(held.messageId, held.popReceipt, Math.max(0, held.visibleAt - now))
+        .catch(() => undefined);
+    }
+  }
+
+  private controlQueue(instanceId: string): TaskHubQueue {
+    const queues = this.options.controlQueues;
+    return queues[controlQueueIndex(instanceId, queues.length)] as TaskHubQueue;
+  }
+}

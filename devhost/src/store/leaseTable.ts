@@ -1,0 +1,385 @@
+/**
+ * The lease and visibility table of the queue messages a store holds, shared by both stores: the
+ * memory store keeps all its messages here, the azure store the ones this process holds. On the
+ * store's clock it decides which messages are deliverable, leased, delayed or released, hands out
+ * orchestration work items per instance (oldest deliverable message first, every visible message
+ * of that instance at once) and activity messages oldest first, and wakes its listeners when
+ * something falls due. Deliveries are indexed (ready heaps by age, one heap of due times, one
+ * clock timer for the earliest), so a receive costs O(log n) however many messages are held.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock/clock';
+import { LeaseLostError } from './errors';
+import { DueTimes } from './dueTimes';
+import { MinHeap } from './minHeap';
+import type { ReceivedMessage, TaskMessage } from './taskHubStore';
+
+export interface HeldMessage {
+  readonly messageId: string;
+  readonly instanceId: string;
+  readonly message: TaskMessage;
+  readonly insertedAt: number;
+  /** The queue's dequeue count when this process first held it (1 for a message it sent). */
+  readonly firstDequeueCount: number;
+  /** Age in the table, set when added: deliveries go oldest first. */
+  seq: number;
+  /** On the store's clock: not deliverable before. A leased message carries the lease's end. */
+  visibleAt: number;
+  /** Receipt of the current delivery; '' when not delivered. */
+  receipt: string;
+  /** Deliveries by this process. */
+  deliveries: number;
+  /** Being deleted: never delivered again. */
+  deleting: boolean;
+}
+
+export interface InstanceLease<M> {
+  instanceId: string;
+  token: string;
+  until: number;
+  /** The instance's visible messages, oldest first, now leased. */
+  messages: M[];
+}
+
+interface InstanceSlot<M> {
+  readonly instanceId: string;
+  /** In the order added, which is age order. */
+  readonly messages: Map<string, M>;
+  lease: { token: string; until: number } | undefined;
+  /** Changes whenever the slot's readiness is recomputed; older heap entries are stale. */
+  version: number;
+  /** The version whose entry is in the ready heap, if any. */
+  readyVersion: number;
+}
+
+interface ActivityCell<M> {
+  readonly held: M;
+  version: number;
+}
+
+type Due<M> =
+  | { kind: 'instance'; slot: InstanceSlot<M>; version: number }
+  | { kind: 'activity'; cell: ActivityCell<M>; version: number };
+
+/** A held message as a work item carries it (a copy, so the holder cannot change the table). */
+export function asReceived(held: HeldMessage): ReceivedMessage {
+  return {
+    messageId: held.messageId,
+    receipt: held.receipt,
+    dequeueCount: held.firstDequeueCount + held.deliveries - 1,
+    insertedAt: held.insertedAt,
+    message: structuredClone(held.message),
+  };
+}
+
+export class LeaseTable<M extends HeldMessage> {
+  private readonly instances = new Map<string, InstanceSlot<M>>();
+  private readonly control = new Map<string, M>();
+  private readonly activities = new Map<string, ActivityCell<M>>();
+  private readonly readyInstances = new MinHeap<{ slot: InstanceSlot<M>; version: number }>();
+  private readonly readyActivities = new MinHeap<{ cell: ActivityCell<M>; version: number }>();
+  private readonly due: DueTimes<Due<M>>;
+  private readonly listeners = new Set<() => void>();
+  private seq = 0;
+
+  constructor(private readonly clock: Clock) {
+    this.due = new DueTimes({
+      clock,
+      isLive: (entry) => this.isLive(entry),
+      onDue: (entry, now) =>
+        entry.kind === 'instance' ? this.refresh(entry.slot, now) : this.place(entry.cell, now),
+      onWake: () => this.notify(),
+    });
+  }
+
+  get controlCount(): number {
+    return this.control.size;
+  }
+
+  get activityCount(): number {
+    return this.activities.size;
+  }
+
+  controlMessage(messageId: string): M | undefined {
+    return this.control.get(messageId);
+  }
+
+  activityMessage(messageId: string): M | undefined {
+    return this.activities.get(messageId)?.held;
+  }
+
+  /** The control messages held for one instance, oldest first. */
+  messagesOf(instanceId: string): M[] {
+    return [...(this.instances.get(instanceId)?.messages.values() ?? [])];
+  }
+
+  /** Every held message not being deleted, oldest first. */
+  held(): M[] {
+    return [...this.control.values(), ...[...this.activities.values()].map((cell) => cell.held)]
+      .filter((held) => !held.deleting)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  addControl(held: M): void {
+    held.seq = this.seq++;
+    let slot = this.instances.get(held.instanceId);
+    if (!slot) {
+      slot = {
+        instanceId: held.instanceId,
+        messages: new Map(),
+        lease: undefined,
+        version: 0,
+        readyVersion: -1,
+      };
+      this.instances.set(held.instanceId, slot);
+    }
+    slot.messages.set(held.messageId, held);
+    this.control.set(held.messageId, held);
+    const now = this.clock.now();
+    // A leased instance is looked at again when its lease ends; one already ready keeps its older key.
+    if (!slot.lease || slot.lease.until <= now) {
+      if (held.visibleAt > now)
+        this.due.push(held.visibleAt, { kind: 'instance', slot, version: slot.version });
+      else if (slot.readyVersion !== slot.version) this.refresh(slot, now);
+    }
+    this.changed(held.visibleAt <= now);
+  }
+
+  addActivity(held: M): void {
+    held.seq = this.seq++;
+    const cell: ActivityCell<M> = { held, version: 0 };
+    this.activities.set(held.messageId, cell);
+    const now = this.clock.now();
+    this.place(cell, now);
+    this.changed(held.visibleAt <= now);
+  }
+
+  /** Removes a control message (deleted, or dropped). */
+  removeControl(held: M): void {
+    if (this.control.get(held.messageId) !== held) return;
+    this.control.delete(held.messageId);
+    const slot = this.instances.get(held.instanceId);
+    if (!slot) return;
+    slot.messages.delete(held.messageId);
+    if (slot.messages.size === 0 && !slot.lease) this.instances.delete(held.instanceId);
+    else if (!held.deleting && !slot.lease) this.refresh(slot, this.clock.now());
+    this.due.arm();
+  }
+
+  removeActivity(held: M): void {
+    if (this.activities.get(held.messageId)?.held !== held) return;
+    this.activities.delete(held.messageId);
+    this.due.arm();
+  }
+
+  /** Leases the instance with the oldest deliverable message, with all its visible messages. */
+  leaseInstance(lockMs: number): InstanceLease<M> | undefined {
+    const now = this.clock.now();
+    this.due.drain(now);
+    for (let node = this.readyInstances.pop(); node; node = this.readyInstances.pop()) {
+      const { slot, version } = node.value;
+      if (!this.isCurrent(slot, version)) continue;
+      const until = now + lockMs;
+      const messages: M[] = [];
+      for (const held of slot.messages.values()) {
+        if (held.deleting || held.visibleAt > now) continue;
+        held.visibleAt = until;
+        held.receipt = randomUUID();
+        held.deliveries += 1;
+        messages.push(held);
+      }
+      if (messages.length === 0) {
+        this.refresh(slot, now);
+        continue;
+      }
+      const token = randomUUID();
+      slot.lease = { token, until };
+      this.refresh(slot, now);
+      this.due.arm();
+      return { instanceId: slot.instanceId, token, until, messages };
+    }
+    return undefined;
+  }
+
+  /** Ends an instance lease if `token` still holds it, and wakes the listeners. */
+  releaseInstance(instanceId: string, token: string): void {
+    const slot = this.instances.get(instanceId);
+    if (slot?.lease?.token === token) {
+      slot.lease = undefined;
+      this.refresh(slot, this.clock.now());
+      this.due.arm();
+    }
+    this.notify();
+  }
+
+  /** Extends an instance lease and its messages; throws `LeaseLostError` when it ran out or moved on. */
+  renewInstance(
+    instanceId: string,
+    token: string,
+    lockMs: number,
+    received: readonly Pick<ReceivedMessage, 'messageId' | 'receipt'>[],
+  ): number {
+    const slot = this.instances.get(instanceId);
+    const now = this.clock.now();
+    if (!slot?.lease || slot.lease.token !== token || slot.lease.until <= now) {
+      throw new LeaseLostError(`the work item of instance '${instanceId}'`);
+    }
+    const until = now + lockMs;
+    slot.lease.until = until;
+    for (const held of this.leasedMessages(received)) held.visibleAt = until;
+    this.refresh(slot, now);
+    this.due.arm();
+    return until;
+  }
+
+  /** The control messages of a work item that it still holds (same receipt). */
+  leasedMessages(received: readonly Pick<ReceivedMessage, 'messageId' | 'receipt'>[]): M[] {
+    const out: M[] = [];
+    for (const r of received) {
+      const held = this.control.get(r.messageId);
+      if (held && held.receipt === r.receipt && held.receipt !== '') out.push(held);
+    }
+    return out;
+  }
+
+  /**
+   * Gives control messages back (also ones marked for deletion), deliverable from `at`.
+   * `undeliver` also takes back the delivery count (they were taken but never handed to anyone).
+   */
+  release(messages: readonly M[], at: number, undeliver = false): void {
+    const slots = new Set<InstanceSlot<M>>();
+    for (const held of messages) {
+      held.visibleAt = at;
+      held.receipt = '';
+      held.deleting = false;
+      if (undeliver) held.deliveries -= 1;
+      const slot = this.instances.get(held.instanceId);
+      if (slot) slots.add(slot);
+    }
+    const now = this.clock.now();
+    for (const slot of slots) if (!slot.lease) this.refresh(slot, now);
+    this.changed(at <= now);
+  }
+
+  /** Marks control messages as being deleted: they are never delivered again. */
+  markDeleting(messages: readonly M[]): void {
+    for (const held of messages) {
+      held.deleting = true;
+      held.receipt = '';
+    }
+  }
+
+  /** Leases the oldest deliverable activity message. */
+  leaseActivity(lockMs: number): M | undefined {
+    const now = this.clock.now();
+    this.due.drain(now);
+    for (let node = this.readyActivities.pop(); node; node = this.readyActivities.pop()) {
+      const { cell, version } = node.value;
+      const held = cell.held;
+      if (cell.version !== version || this.activities.get(held.messageId) !== cell) continue;
+      if (held.deleting || held.visibleAt > now) continue;
+      held.visibleAt = now + lockMs;
+      held.receipt = randomUUID();
+      held.deliveries += 1;
+      this.place(cell, now);
+      this.due.arm();
+      return held;
+    }
+    return undefined;
+  }
+
+  /** The activity message a work item holds (same receipt), if it still does. */
+  leasedActivity(received: Pick<ReceivedMessage, 'messageId' | 'receipt'>): M | undefined {
+    const held = this.activities.get(received.messageId)?.held;
+    return held && held.receipt === received.receipt && held.receipt !== '' ? held : undefined;
+  }
+
+  releaseActivity(held: M, at: number): void {
+    const cell = this.activities.get(held.messageId);
+    if (cell?.held !== held) return;
+    held.visibleAt = at;
+    held.receipt = '';
+    const now = this.clock.now();
+    this.place(cell, now);
+    this.changed(at <= now);
+  }
+
+  renewActivity(received: Pick<ReceivedMessage, 'messageId' | 'receipt'>, lockMs: number): number {
+    const now = this.clock.now();
+    const held = this.leasedActivity(received);
+    const cell = this.activities.get(received.messageId);
+    if (!held || !cell || held.visibleAt <= now) {
+      throw new LeaseLostError(`activity message '${received.messageId}'`);
+    }
+    held.visibleAt = now + lockMs;
+    this.place(cell, now);
+    this.due.arm();
+    return held.visibleAt;
+  }
+
+  onWorkAvailable(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  /** Stops the timer and forgets the listeners; the messages stay readable (for a graceful stop). */
+  close(): void {
+    this.due.close();
+    this.listeners.clear();
+  }
+
+  private isCurrent(slot: InstanceSlot<M>, version: number): boolean {
+    return slot.version === version && this.instances.get(slot.instanceId) === slot;
+  }
+
+  /** Recomputes when an instance can be delivered: now (ready heap), later (due heap), or never. */
+  private refresh(slot: InstanceSlot<M>, now: number): void {
+    slot.version += 1;
+    const version = slot.version;
+    if (slot.lease && slot.lease.until <= now) slot.lease = undefined;
+    if (slot.lease) {
+      this.due.push(slot.lease.until, { kind: 'instance', slot, version });
+      return;
+    }
+    if (slot.messages.size === 0) {
+      this.instances.delete(slot.instanceId);
+      return;
+    }
+    let first: M | undefined;
+    let next = Infinity;
+    for (const held of slot.messages.values()) {
+      if (held.deleting) continue;
+      if (held.visibleAt <= now) first ??= held;
+      else if (held.visibleAt < next) next = held.visibleAt;
+    }
+    if (first) {
+      this.readyInstances.push(first.seq, { slot, version });
+      slot.readyVersion = version;
+    }
+    if (next !== Infinity) this.due.push(next, { kind: 'instance', slot, version });
+  }
+
+  private place(cell: ActivityCell<M>, now: number): void {
+    cell.version += 1;
+    const { held, version } = cell;
+    if (held.deleting) return;
+    if (held.visibleAt <= now) this.readyActivities.push(held.seq, { cell, version });
+    else this.due.push(held.visibleAt, { kind: 'activity', cell, version });
+  }
+
+  private isLive(entry: Due<M>): boolean {
+    if (entry.kind === 'instance') return this.isCurrent(entry.slot, entry.version);
+    return (
+      entry.cell.version === entry.version && this.activities.get(entry.cell.held.messageId) === entry.cell
+    );
+  }
+
+  private changed(visibleNow: boolean): void {
+    this.due.arm();
+    if (visibleNow) this.notify();
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * How the azure store reads messages it did not send itself (sent by another process, or left in
+ * the queues by a stop or a crash): within a bounded time however much local work keeps coming,
+ * and a message read ahead of its due time is delivered when it falls due, not at the next poll.
+ */
+import { randomUUID } from 'node:crypto';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { EventType, type ExecutionStartedEvent } from '../../../devhost/src/protocol/history';
+import { RealClock } from '../../../devhost/src/clock/realClock';
+import { VirtualClock } from '../../../devhost/src/clock/virtualClock';
+import type { Clock } from '../../../devhost/src/clock/clock';
+import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { controlQueueIndex } from '../../../devhost/src/store/routing';
+import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
+
+let azurite: TestAzurite;
+const LOCK_MS = 60_000;
+/** Longest wait for a message left in a queue while local work keeps arriving. */
+const READ_BOUND_MS = 15_000;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+
+afterAll(async () => {
+  await azurite.stop();
+});
+
+function open(hub: string, clock: Clock) {
+  return AzureTaskHubStore.open({
+    taskHubName: hub,
+    connectionString: azurite.connectionString,
+    clock,
+    leaseWaitMs: 0,
+    maxPollIntervalMs: 1000,
+  });
+}
+
+function started(instanceId: string): TaskMessage {
+  const executionId = randomUUID().replace(/-/g, '');
+  const event: ExecutionStartedEvent = {
+    EventType: EventType.ExecutionStarted,
+    EventId: -1,
+    IsPlayed: false,
+    Timestamp: new Date().toISOString(),
+    OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
+    ParentInstance: null,
+    Name: 'Flow',
+    Version: null,
+    Input: null,
+    Tags: null,
+    Correlation: null,
+    ScheduledStartTime: null,
+    Generation: 0,
+  };
+  return { event, orchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } };
+}
+
+function raised(instanceId: string, name: string): TaskMessage {
+  return {
+    event: {
+      EventType: EventType.EventRaised,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: new Date().toISOString(),
+      Name: name,
+      Input: 'null',
+    },
+    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
+  };
+}
+
+/** A message as DTF's `MessageData.TaskMessage` carries it (plain JSON is read as well as base64). */
+function envelope(message: TaskMessage): Record<string, unknown> {
+  return { Event: message.event, OrchestrationInstance: message.orchestrationInstance };
+}
+
+function eventName(message: TaskMessage): string {
+  return message.event.EventType === EventType.EventRaised ? message.event.Name : '';
+}
+
+describe('azure store reading its queues', () => {
+  it('reads messages another process sends within a bounded time while local work keeps arriving', async () => {
+    const hub = uniqueHubName('fair');
+    const store = await open(hub, new RealClock());
+    const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    const others = ['other-a', 'other-b', 'other-c', 'other-d'];
+    const seen = new Set<string>();
+    let sentAt: number | undefined;
+    try {
+      await store.createInstance(started('busy'), { dedupeStatuses: [] });
+      for (let round = 0; seen.size < 64; round += 1) {
+        // There is always local work: a new event for 'busy' before every receive.
+        await store.sendMessage({ message: raised('busy', `new-${round}`) });
+        if (round === 20) {
+          // Another process (a client of the same hub) sends 64 events; they wait in the queues.
+          for (let i = 0; i < 64; i += 1) {
+            const id = others[i % others.length] ?? '';
+            await queues
+              .getQueueClient(`${hub.toLowerCase()}-control-0${controlQueueIndex(id, 4)}`)
+              .sendMessage(JSON.stringify({ TaskMessage: envelope(raised(id, `other-${i}`)) }), {
+                messageTimeToLive: -1,
+              });
+          }
+          sentAt = Date.now();
+        }
+        const item = await store.receiveOrchestrationWorkItem(LOCK_MS);
+        if (!item) throw new Error('no work item although a message was just sent');
+        for (const received of item.messages) {
+          const name = eventName(received.message);
+          if (name.startsWith('other-')) seen.add(name);
+        }
+        await store.completeOrchestrationWorkItem(item, {});
+        if (sentAt !== undefined && Date.now() - sentAt > READ_BOUND_MS) {
+          throw new Error(`Only ${seen.size} of 64 waiting messages were read in ${READ_BOUND_MS} ms.`);
+        }
+      }
+      expect(seen.size).toBe(64);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('delivers a scheduled start read ahead of its time when it falls due, waking its listeners then', async () => {
+    const hub = uniqueHubName('due');
+    const clock = new VirtualClock(Date.now());
+    const dueAt = clock.now() + 5000;
+    const first = await open(hub, clock);
+    await first.close();
+    const start = started('timed-1');
+    if (start.event.EventType !== EventType.ExecutionStarted) throw new Error('not a start');
+    start.event.ScheduledStartTime = new Date(dueAt).toISOString();
+    // Sent as another process would, visible at once: the store reads it before it is due.
+    const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    await queues
+      .getQueueClient(`${hub.toLowerCase()}-control-0${controlQueueIndex('timed-1', 4)}`)
+      .sendMessage(JSON.stringify({ TaskMessage: envelope(start) }), { messageTimeToLive: -1 });
+
+    const store = await open(hub, clock);
+    const wakes: number[] = [];
+    const stop = store.onWorkAvailable(() => wakes.push(clock.now()));
+    try {
+      // Read into the table, but not due yet.
+      expect(await store.receiveOrchestrationWorkItem(LOCK_MS)).toBeUndefined();
+      await clock.advance(5000);
+      expect(wakes).toContain(dueAt);
+      const item = await store.receiveOrchestrationWorkItem(LOCK_MS);
+      expect(item?.messages.map((m) => m.message.event.EventType)).toEqual([EventType.ExecutionStarted]);
+    } finally {
+      stop();
+      await store.close();
+    }
+  });
+});
