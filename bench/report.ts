@@ -236,8 +236,12 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       "task hub (and Cosmos database) of its own, deleted after it. The workflows are `bench/app` (the concurrency of the order app's host.json: " +
       '10 activities and 10 orchestrations at once, 4 partitions); the order app scenarios load the repository ' +
       "root with devhost's Cosmos server (journalled on disk with the disk Azurite, in memory otherwise) seeded by its " +
-      "seed script. Clients start work through the Durable HTTP API or the app's HTTP functions; completion is " +
-      'seen in the store (the checkpoint that writes the terminal status), so no status polling adds latency.',
+      "seed script. Clients start work through the Durable HTTP API or the app's HTTP functions. An instance " +
+      'counts as completed when a status read first sees it so: after the checkpoint that writes the terminal ' +
+      'status, the benchmark makes one status read (it waits for the row write queued behind the checkpoint), ' +
+      'so no polling interval adds latency. Activities give the event loop one turn before they return, as an ' +
+      'activity doing I/O does (the Restate services too): with activities that never yield, the memory store ' +
+      'runs a whole fan-out as one promise chain in which no timer fires, so no cap could stop it.',
     '- **Restate** is `restate-server` from `@restatedev/restate-server` (its Linux binary), started on loopback ' +
       'ports of its own with its data in a temporary folder, default settings otherwise (telemetry off); the ' +
       'same workflows (`bench/restate/services.ts`, the same activity bodies) run in the benchmark process on ' +
