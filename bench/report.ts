@@ -202,8 +202,11 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       'an order that rotates from round to round, so drift in the machine load hits devhost and Restate alike ' +
       '(a scenario marked "one round" runs once). "÷ Restate" divides the ' +
       "figure by Restate's in the same round (for a rate, above 1 is faster than Restate; for a time, below 1 " +
-      'is). A run measures for at most its cap (below) and then reports what it has: † marks a figure from a ' +
-      'run that hit its cap (a rate over the work done by then), "> t" a time that was not reached. "Goal met" ' +
+      'is). A run measures for its cap (below) and then reports what it has; one that has not seen enough ' +
+      'completions by then (5 latencies, 10 activities, 20 orchestrations or events, 5 orders) goes on until ' +
+      'it has, up to five times its cap, since a rate over a window shorter than one completion reads zero. ' +
+      '† marks a figure from a run that stopped before its work was done (a rate over the work done by then), ' +
+      '"> t" a time that was not reached. "Goal met" ' +
       'counts the runs that meet the goal.',
     '',
     '## Results',

@@ -149,6 +149,13 @@ async function main(): Promise<void> {
   const results: JobResult[] = [];
   const stacks = new SharedStacks();
   const workers = new Workers();
+  // Interrupted: the runs' processes and emulators go, and the emulators' temporary folders.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      workers.stopAll();
+      void stacks.stopAll().finally(() => process.exit(130));
+    });
+  }
   try {
     for (const [i, planned] of jobs.entries()) {
       const result = await runShared(workers, stacks, planned);
