@@ -5,7 +5,14 @@
  */
 import type { JobResult } from './job';
 import type { Machine } from './machine';
-import type { FigureSpec, Goal, Measured, Scenario, TargetName } from './scenarios/types';
+import {
+  type FigureSpec,
+  type Goal,
+  isLowerBound,
+  type Measured,
+  type Scenario,
+  type TargetName,
+} from './scenarios/types';
 import { spread } from './stats';
 
 export const BEGIN =
@@ -43,7 +50,7 @@ const mib = (value: number): string =>
 /** A capped time is only a lower bound (the work was not done); other capped figures cover part of it. */
 function show(figure: Measured | undefined, spec: FigureSpec): string {
   if (!figure) return '–';
-  if (figure.capped && spec.unit === 's') return `> ${format(figure.value)}`;
+  if (isLowerBound(spec, figure)) return `${spec.unit === 's' ? '>' : '≥'} ${format(figure.value)}`;
   return `${format(figure.value)}${figure.capped ? '†' : ''}`;
 }
 
@@ -75,9 +82,9 @@ function meets(
   spec: FigureSpec,
 ): boolean | undefined {
   if (!figure || !Number.isFinite(figure.value)) return undefined;
-  // A time that was not reached is a lower bound: above the limit it fails, below it says nothing.
+  // A lower bound above the limit fails; below it, it says nothing.
   const atMost = (limit: number): boolean | undefined =>
-    figure.value > limit ? false : figure.capped && spec.unit === 's' ? undefined : true;
+    figure.value > limit ? false : isLowerBound(spec, figure) ? undefined : true;
   switch (goal.kind) {
     case 'atMost':
       return atMost(goal.value);
@@ -119,9 +126,10 @@ export function resultRows(run: BenchRun, scenarios: readonly Scenario[]): strin
             ? []
             : figures.flatMap((f, round) => {
                 const p = peers[round];
-                return f && p && Number.isFinite(f.value) && Number.isFinite(p.value) && p.value !== 0
-                  ? [f.value / p.value]
-                  : [];
+                // A lower bound divided by anything says nothing.
+                const usable = (m: Measured | undefined): m is Measured =>
+                  m !== undefined && Number.isFinite(m.value) && !isLowerBound(spec, m);
+                return usable(f) && usable(p) && p.value !== 0 ? [f.value / p.value] : [];
               });
         const ratio = spread(ratios);
         const goals = (spec.goals ?? []).filter((g) => g.targets.includes(target));
@@ -139,9 +147,10 @@ export function resultRows(run: BenchRun, scenarios: readonly Scenario[]): strin
         });
         const capped = figures.filter((f) => f?.capped).length;
         const errors = jobs.filter((j) => j?.error).length;
+        const ran = jobs.filter((j) => j).length;
         const notes = [
           ...(capped
-            ? [`capped in ${capped} of ${jobs.length}${median?.note ? ` (median run: ${median.note})` : ''}`]
+            ? [`capped in ${capped} of ${ran}${median?.note ? ` (median run: ${median.note})` : ''}`]
             : []),
           ...(!capped && median?.note ? [median.note] : []),
           ...(errors ? [`${errors} run${errors > 1 ? 's' : ''} failed (below)`] : []),
@@ -206,7 +215,7 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       'completions by then (5 latencies, 10 activities, 20 orchestrations or events, 5 orders) goes on until ' +
       'it has, up to five times its cap, since a rate over a window shorter than one completion reads zero. ' +
       '† marks a figure from a run that stopped before its work was done (a rate over the work done by then), ' +
-      '"> t" a time that was not reached. "Goal met" ' +
+      '"> t" a time that was not reached, "≥ x" a largest step over the part done. "Goal met" ' +
       'counts the runs that meet the goal.',
     '',
     '## Results',
@@ -222,7 +231,7 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
     ...scenarios.map(
       (s) =>
         `- **${s.name}** — ${s.title}${s.rounds === 1 ? ' (one round)' : ''}. ${s.description} Cap: ${s.capSeconds} s${s.azureCapSeconds !== undefined ? ` (azure store: ${s.azureCapSeconds} s)` : ''}. Targets: ` +
-        `${s.targets.map((t) => TARGET_LABEL[t]).join(', ')}.`,
+        `${s.targets.map((t) => TARGET_LABEL[t]).join('; ')}.`,
     ),
     '',
     '## How the targets run',

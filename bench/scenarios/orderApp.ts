@@ -176,6 +176,7 @@ function batchFigures(items: string): FigureSpec[] {
       unit: '% of the batch',
       better: 'lower',
       goals: [{ kind: 'atMost', value: 10, targets: DEVHOST_TARGETS }],
+      lowerBoundWhenCut: true,
     },
     { key: 'silence', label: `longest time without progress (${items})`, unit: 's', better: 'lower' },
   ];

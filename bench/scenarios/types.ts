@@ -31,6 +31,16 @@ export interface FigureSpec {
   unit: string;
   better: 'higher' | 'lower';
   goals?: readonly Goal[];
+  /**
+   * From a run cut short, the figure only says the true value is at least this (a time, the
+   * largest progress step). Default: times (unit `s`); rates and latencies over what was done
+   * are figures in their own right.
+   */
+  lowerBoundWhenCut?: boolean;
+}
+
+export function isLowerBound(spec: FigureSpec, figure: Measured): boolean {
+  return figure.capped === true && (spec.lowerBoundWhenCut ?? spec.unit === 's');
 }
 
 export interface RunControl {
