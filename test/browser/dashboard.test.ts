@@ -119,7 +119,10 @@ describe('the devhost dashboard in a browser', () => {
     // The declined order's timeline shows its compensation.
     await page.getByRole('link', { name: 'order-dash-declined' }).click();
     const timeline = page.getByTestId('timeline');
-    await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ReleaseInventory' }).first().waitFor();
+    await timeline
+      .locator('.tl-row[data-kind="activity"]', { hasText: 'ReleaseInventory' })
+      .first()
+      .waitFor();
     expect(
       await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ProcessPayment' }).count(),
     ).toBeGreaterThan(0);
@@ -150,7 +153,19 @@ describe('the devhost dashboard in a browser', () => {
     await timeoutRow.locator('[data-action="fire-timer"]').click();
     await expect(page.locator('.confirm-message').textContent()).resolves.toContain('fired early');
     await confirm();
-    await until('approval-dash-approve', (s) => s.runtimeStatus === 'Completed', 'Completed');
+    // The event reaches the instance; the app, which acts only on a decision SubmitApproval recorded
+    // in Cosmos (docs/app.md, "Trust boundary"), records it in history and keeps waiting.
+    for (let i = 0; ; i++) {
+      const { body } = await session.app.http(
+        'GET',
+        '/runtime/webhooks/durabletask/instances/approval-dash-approve?showHistory=true&showHistoryOutput=true',
+      );
+      const history = JSON.stringify((body as { historyEvents?: unknown }).historyEvents ?? []);
+      if (history.includes('EventRaised') && history.includes('ApprovalResponse')) break;
+      if (i > 600)
+        throw new Error(`the event sent from the inbox never reached approval-dash-approve: ${history}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await until('approval-dash-timeout', (s) => s.runtimeStatus === 'Completed', 'Completed');
 
     // The timed-out approval's timeline shows the timer fired early.
@@ -187,8 +202,8 @@ describe('the devhost dashboard in a browser', () => {
       output: { total: 300 },
     });
     expect(await status('approval-dash-approve')).toMatchObject({
-      runtimeStatus: 'Completed',
-      output: { status: 'Approved', comment: XSS },
+      runtimeStatus: 'Running',
+      customStatus: { step: 'AwaitingApproval' },
     });
     expect(await status('approval-dash-timeout')).toMatchObject({
       runtimeStatus: 'Completed',

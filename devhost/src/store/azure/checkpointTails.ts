@@ -28,7 +28,18 @@ interface Tail {
   readonly waiting: { row: InstanceRow | undefined; deletes: readonly Held[] }[];
   /** Settles when every row queued so far is written (or failed). */
   running: Promise<void>;
+  /** Someone reads the row: no more waiting for newer checkpoints. */
+  hurried: boolean;
+  /** Ends the current wait. */
+  hurry: () => void;
 }
+
+/**
+ * How long a row waits for a newer checkpoint of its instance to replace it. A step of a busy
+ * sequence takes about this long, so a few checkpoints share one row write; whoever reads the
+ * row (status, a start, a query, a stop) does not wait for it.
+ */
+export const ROW_COALESCE_MS = 25;
 
 export class CheckpointTails {
   private readonly tails = new Map<string, Tail>();
@@ -42,26 +53,47 @@ export class CheckpointTails {
       existing.waiting.push({ row, deletes });
       return;
     }
-    const tail: Tail = { waiting: [{ row, deletes }], running: Promise.resolve() };
+    const tail: Tail = {
+      waiting: [{ row, deletes }],
+      running: Promise.resolve(),
+      hurried: false,
+      hurry: () => undefined,
+    };
     this.tails.set(instanceId, tail);
     tail.running = this.drain(instanceId, tail);
   }
 
   /** Resolves once every row queued for the instance so far is in storage. */
   async rowsWritten(instanceId: string): Promise<void> {
-    await this.tails.get(instanceId)?.running;
+    const tail = this.tails.get(instanceId);
+    if (!tail) return;
+    tail.hurried = true;
+    tail.hurry();
+    await tail.running;
   }
 
   /** Resolves once every queued row is in storage. */
   async allRowsWritten(): Promise<void> {
-    await Promise.all([...this.tails.values()].map((tail) => tail.running));
+    const tails = [...this.tails.values()];
+    for (const tail of tails) {
+      tail.hurried = true;
+      tail.hurry();
+    }
+    await Promise.all(tails.map((tail) => tail.running));
   }
 
   private async drain(instanceId: string, tail: Tail): Promise<void> {
     const { tracking, cache, held, crash, log, clock } = this.deps;
-    // Let the checkpoint that queued this return first.
-    await Promise.resolve();
     while (tail.waiting.length > 0) {
+      // Wait a little for newer checkpoints of the instance: only the newest row is written.
+      if (!tail.hurried)
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ROW_COALESCE_MS);
+          tail.hurry = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       const batch = tail.waiting.splice(0);
       const row = batch.reduce<InstanceRow | undefined>((newest, entry) => entry.row ?? newest, undefined);
       const deletes = batch.flatMap((entry) => entry.deletes);
