@@ -10,11 +10,16 @@ export interface BenchOptions {
   capScale: number;
   /** Write docs/benchmarks.md (default: a full run of every scenario on every target). */
   write: boolean;
+  /** Also keep the raw results in this JSON file. */
+  save?: string;
+  /** Run nothing: write docs/benchmarks.md from results saved earlier with --save. */
+  render?: string;
 }
 
 export const USAGE =
   'npm run bench -- [scenario...] [--quick] [--rounds n] [--targets memory,azure-disk,azure-memory,restate] ' +
-  `[--cap-scale x] [--write | --no-write]\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
+  `[--cap-scale x] [--write | --no-write] [--save results.json] | --render results.json\n` +
+  `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const scenarios: string[] = [];
@@ -23,6 +28,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   let rounds: number | undefined;
   let capScale = 1;
   let write: boolean | undefined;
+  let save: string | undefined;
+  let render: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const value = (): string => {
@@ -40,6 +47,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     else if (arg === '--cap-scale') capScale = number(value());
     else if (arg === '--write') write = true;
     else if (arg === '--no-write') write = false;
+    else if (arg === '--save') save = value();
+    else if (arg === '--render') render = value();
     else if (arg === '--targets') {
       targets = value().split(',') as TargetName[];
       const unknown = targets.filter((t) => !ALL_TARGETS.includes(t));
@@ -56,5 +65,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     rounds: rounds ?? (quick ? 1 : 3),
     capScale,
     write: write ?? (all && !quick),
+    ...(save !== undefined ? { save } : {}),
+    ...(render !== undefined ? { render } : {}),
   };
 }

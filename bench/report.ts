@@ -5,7 +5,14 @@
  */
 import type { JobResult } from './job';
 import type { Machine } from './machine';
-import type { FigureSpec, Goal, Measured, Scenario, TargetName } from './scenarios/types';
+import {
+  type FigureSpec,
+  type Goal,
+  isLowerBound,
+  type Measured,
+  type Scenario,
+  type TargetName,
+} from './scenarios/types';
 import { spread } from './stats';
 
 export const BEGIN =
@@ -43,7 +50,7 @@ const mib = (value: number): string =>
 /** A capped time is only a lower bound (the work was not done); other capped figures cover part of it. */
 function show(figure: Measured | undefined, spec: FigureSpec): string {
   if (!figure) return '–';
-  if (figure.capped && spec.unit === 's') return `> ${format(figure.value)}`;
+  if (isLowerBound(spec, figure)) return `${spec.unit === 's' ? '>' : '≥'} ${format(figure.value)}`;
   return `${format(figure.value)}${figure.capped ? '†' : ''}`;
 }
 
@@ -75,9 +82,9 @@ function meets(
   spec: FigureSpec,
 ): boolean | undefined {
   if (!figure || !Number.isFinite(figure.value)) return undefined;
-  // A time that was not reached is a lower bound: above the limit it fails, below it says nothing.
+  // A lower bound above the limit fails; below it, it says nothing.
   const atMost = (limit: number): boolean | undefined =>
-    figure.value > limit ? false : figure.capped && spec.unit === 's' ? undefined : true;
+    figure.value > limit ? false : isLowerBound(spec, figure) ? undefined : true;
   switch (goal.kind) {
     case 'atMost':
       return atMost(goal.value);
@@ -119,9 +126,10 @@ export function resultRows(run: BenchRun, scenarios: readonly Scenario[]): strin
             ? []
             : figures.flatMap((f, round) => {
                 const p = peers[round];
-                return f && p && Number.isFinite(f.value) && Number.isFinite(p.value) && p.value !== 0
-                  ? [f.value / p.value]
-                  : [];
+                // A lower bound divided by anything says nothing.
+                const usable = (m: Measured | undefined): m is Measured =>
+                  m !== undefined && Number.isFinite(m.value) && !isLowerBound(spec, m);
+                return usable(f) && usable(p) && p.value !== 0 ? [f.value / p.value] : [];
               });
         const ratio = spread(ratios);
         const goals = (spec.goals ?? []).filter((g) => g.targets.includes(target));
@@ -139,9 +147,10 @@ export function resultRows(run: BenchRun, scenarios: readonly Scenario[]): strin
         });
         const capped = figures.filter((f) => f?.capped).length;
         const errors = jobs.filter((j) => j?.error).length;
+        const ran = jobs.filter((j) => j).length;
         const notes = [
           ...(capped
-            ? [`capped in ${capped} of ${jobs.length}${median?.note ? ` (median run: ${median.note})` : ''}`]
+            ? [`capped in ${capped} of ${ran}${median?.note ? ` (median run: ${median.note})` : ''}`]
             : []),
           ...(!capped && median?.note ? [median.note] : []),
           ...(errors ? [`${errors} run${errors > 1 ? 's' : ''} failed (below)`] : []),
@@ -202,8 +211,11 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       'an order that rotates from round to round, so drift in the machine load hits devhost and Restate alike ' +
       '(a scenario marked "one round" runs once). "÷ Restate" divides the ' +
       "figure by Restate's in the same round (for a rate, above 1 is faster than Restate; for a time, below 1 " +
-      'is). A run measures for at most its cap (below) and then reports what it has: † marks a figure from a ' +
-      'run that hit its cap (a rate over the work done by then), "> t" a time that was not reached. "Goal met" ' +
+      'is). A run measures for its cap (below) and then reports what it has; one that has not seen enough ' +
+      'completions by then (5 latencies, 10 activities, 20 orchestrations or events, 5 orders) goes on until ' +
+      'it has, up to five times its cap, since a rate over a window shorter than one completion reads zero. ' +
+      '† marks a figure from a run that stopped before its work was done (a rate over the work done by then), ' +
+      '"> t" a time that was not reached, "≥ x" a largest step over the part done. "Goal met" ' +
       'counts the runs that meet the goal.',
     '',
     '## Results',
@@ -219,7 +231,7 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
     ...scenarios.map(
       (s) =>
         `- **${s.name}** — ${s.title}${s.rounds === 1 ? ' (one round)' : ''}. ${s.description} Cap: ${s.capSeconds} s${s.azureCapSeconds !== undefined ? ` (azure store: ${s.azureCapSeconds} s)` : ''}. Targets: ` +
-        `${s.targets.map((t) => TARGET_LABEL[t]).join(', ')}.`,
+        `${s.targets.map((t) => TARGET_LABEL[t]).join('; ')}.`,
     ),
     '',
     '## How the targets run',
@@ -236,8 +248,12 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       "task hub (and Cosmos database) of its own, deleted after it. The workflows are `bench/app` (the concurrency of the order app's host.json: " +
       '10 activities and 10 orchestrations at once, 4 partitions); the order app scenarios load the repository ' +
       "root with devhost's Cosmos server (journalled on disk with the disk Azurite, in memory otherwise) seeded by its " +
-      "seed script. Clients start work through the Durable HTTP API or the app's HTTP functions; completion is " +
-      'seen in the store (the checkpoint that writes the terminal status), so no status polling adds latency.',
+      "seed script. Clients start work through the Durable HTTP API or the app's HTTP functions. An instance " +
+      'counts as completed when a status read first sees it so: after the checkpoint that writes the terminal ' +
+      'status, the benchmark makes one status read (it waits for the row write queued behind the checkpoint), ' +
+      'so no polling interval adds latency. Activities give the event loop one turn before they return, as an ' +
+      'activity doing I/O does (the Restate services too): with activities that never yield, the memory store ' +
+      'runs a whole fan-out as one promise chain in which no timer fires, so no cap could stop it.',
     '- **Restate** is `restate-server` from `@restatedev/restate-server` (its Linux binary), started on loopback ' +
       'ports of its own with its data in a temporary folder, default settings otherwise (telemetry off); the ' +
       'same workflows (`bench/restate/services.ts`, the same activity bodies) run in the benchmark process on ' +

@@ -137,8 +137,7 @@ function summary(result: JobResult): string {
     .join(', ');
 }
 
-async function main(): Promise<void> {
-  const options = parseBenchArgs(process.argv.slice(2));
+async function measureAll(options: BenchOptions): Promise<BenchRun> {
   const machine = describeMachine();
   const startedAt = new Date();
   const jobs = planJobs(options);
@@ -149,6 +148,13 @@ async function main(): Promise<void> {
   const results: JobResult[] = [];
   const stacks = new SharedStacks();
   const workers = new Workers();
+  // Interrupted: the runs' processes and emulators go, and the emulators' temporary folders.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      workers.stopAll();
+      void stacks.stopAll().finally(() => process.exit(130));
+    });
+  }
   try {
     for (const [i, planned] of jobs.entries()) {
       const result = await runShared(workers, stacks, planned);
@@ -163,7 +169,7 @@ async function main(): Promise<void> {
     workers.stopAll();
     await stacks.stopAll();
   }
-  const run: BenchRun = {
+  return {
     command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
       ' ',
     ),
@@ -175,12 +181,27 @@ async function main(): Promise<void> {
     quick: options.quick,
     results,
   };
-  const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.name));
-  if (options.write) {
-    const block = renderBlock(run, scenarios);
+}
+
+/** A run saved with --save (its dates are ISO strings in the file). */
+function loadRun(file: string): BenchRun {
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchRun & {
+    startedAt: string;
+    finishedAt: string;
+  };
+  return { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+}
+
+async function main(): Promise<void> {
+  const options = parseBenchArgs(process.argv.slice(2));
+  const run = options.render ? loadRun(options.render) : await measureAll(options);
+  if (options.save) fs.writeFileSync(options.save, JSON.stringify(run, null, 1));
+  const names = new Set(run.results.map((r) => r.job.scenario));
+  const scenarios = SCENARIOS.filter((s) => names.has(s.name));
+  if (options.write || options.render) {
     const target = path.join(repoRoot(), 'docs/benchmarks.md');
     const existing = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined;
-    fs.writeFileSync(target, mergeIntoDoc(existing, block));
+    fs.writeFileSync(target, mergeIntoDoc(existing, renderBlock(run, scenarios)));
     console.log(`Wrote ${target}`);
   } else {
     console.log(
@@ -189,7 +210,7 @@ async function main(): Promise<void> {
       ),
     );
   }
-  if (results.some((r) => r.error)) process.exitCode = 1;
+  if (run.results.some((r) => r.error)) process.exitCode = 1;
 }
 
 if (require.main === module) {

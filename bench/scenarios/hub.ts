@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { expectStatus, inPool, request } from '../http';
 import { percentile } from '../stats';
 import type { DevhostTarget } from '../targets/devhost';
-import { beforeDeadline, DEVHOST_TARGETS, openWindow, type Scenario, seconds } from './types';
+import { DEVHOST_TARGETS, measure, openWindow, type Scenario, seconds } from './types';
 
 let counter = 0;
 const runId = () => `${process.pid}-${++counter}`;
@@ -48,20 +48,25 @@ export const events: Scenario = {
     });
     await until(setupUntil - Date.now(), () => ids.slice(0, started).every((id) => target.running.has(id)));
     const waiting = ids.filter((id) => target.running.has(id));
-    const window = openWindow(run);
+    // At least 20 completions before the window may close.
+    const window = openWindow(run, 5);
     const began = performance.now();
     let completed = 0;
-    const completions = Promise.all(waiting.map((id) => target.completion(id).then(() => (completed += 1))));
-    await inPool(waiting.length, 50, async (i) => {
-      if (Date.now() > window.deadline) return;
+    const completions = waiting.map((id) =>
+      target.completion(id).then(() => {
+        if (!window.closed) completed += 1;
+      }),
+    );
+    const raising = inPool(waiting.length, 50, async (i) => {
+      if (window.closed) return;
       const id = waiting[i] as string;
       await expectStatus([202], 'POST', target.webhook(`instances/${id}/raiseEvent/Go`), i);
     });
-    const finished =
-      (await beforeDeadline(
-        window,
-        completions.then(() => true),
-      )) === true;
+    const finished = await measure(
+      window,
+      Promise.all([raising, ...completions]),
+      () => completed >= Math.min(20, waiting.length),
+    );
     const elapsed = seconds(began);
     const notes = [
       ...(waiting.length < total
@@ -103,7 +108,7 @@ export const entities: Scenario = {
     const window = openWindow(run);
     const started = performance.now();
     const sending = inPool(counters * perCounter, 50, async (i) => {
-      if (Date.now() > window.deadline) return;
+      if (window.closed) return;
       const key = keys[i % counters] as string;
       await expectStatus([202], 'POST', target.webhook(`entities/Counter/${key}?op=add`), 1);
     });
@@ -111,13 +116,13 @@ export const entities: Scenario = {
       await sending;
       for (const key of keys) {
         while ((await counterValue(target, key)) < perCounter) {
-          if (Date.now() > window.deadline) return false;
+          if (window.closed) return false;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       }
       return true;
     })();
-    const finished = (await beforeDeadline(window, allCounted)) === true;
+    const finished = (await measure(window, allCounted)) && (await allCounted);
     const elapsed = seconds(started);
     let applied = counters * perCounter;
     if (!finished) {

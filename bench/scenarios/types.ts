@@ -31,6 +31,16 @@ export interface FigureSpec {
   unit: string;
   better: 'higher' | 'lower';
   goals?: readonly Goal[];
+  /**
+   * From a run cut short, the figure only says the true value is at least this (a time, the
+   * largest progress step). Default: times (unit `s`); rates and latencies over what was done
+   * are figures in their own right.
+   */
+  lowerBoundWhenCut?: boolean;
+}
+
+export function isLowerBound(spec: FigureSpec, figure: Measured): boolean {
+  return figure.capped === true && (spec.lowerBoundWhenCut ?? spec.unit === 's');
 }
 
 export interface RunControl {
@@ -41,14 +51,22 @@ export interface RunControl {
   setupMs: number;
 }
 
-/** The measured part of a run: it stops waiting at `deadline` (epoch ms). */
+/**
+ * The measured part of a run (epoch ms). At `deadline` it closes once the run has measured
+ * enough; at `hardDeadline` whatever it has: a rate over a window shorter than one completion
+ * would read zero on a slow target.
+ */
 export interface Window {
   deadline: number;
+  hardDeadline: number;
+  /** Set when the window closed: clients start no more work. */
+  closed: boolean;
 }
 
-/** Opens the measured part of a run, after its setup. */
-export function openWindow(run: RunControl): Window {
-  return { deadline: Date.now() + run.capMs };
+/** Opens the measured part of a run, after its setup; it may stretch to `stretch` times the cap. */
+export function openWindow(run: RunControl, stretch = 1): Window {
+  const now = Date.now();
+  return { deadline: now + run.capMs, hardDeadline: now + run.capMs * stretch, closed: false };
 }
 
 export interface Scenario {
@@ -77,17 +95,29 @@ export interface Scenario {
 
 export const CITIES = ['Tokyo', 'Seattle', 'London', 'Paris', 'Cairo'];
 
-/** `work` raced against the deadline: undefined when the deadline came first. */
-export async function beforeDeadline<T>(window: Window, work: Promise<T>): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, window.deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * Waits for `work`: true when it is done within the window, false when the window closes first
+ * (past its deadline once `enough()` holds, past its hard deadline in any case). A failure of
+ * `work` within the window is thrown.
+ */
+export async function measure(
+  window: Window,
+  work: Promise<unknown>,
+  enough: () => boolean = () => true,
+): Promise<boolean> {
+  const done = work.then(() => true);
+  done.catch(() => undefined);
+  for (;;) {
+    const now = Date.now();
+    if (window.closed || now >= window.hardDeadline || (now >= window.deadline && enough())) break;
+    const wake = Math.min(window.hardDeadline, now >= window.deadline ? now + 50 : window.deadline);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), wake - now)));
+    const finished = await Promise.race([done, late]).finally(() => clearTimeout(timer));
+    if (finished) return true;
   }
+  window.closed = true;
+  return false;
 }
 
 export function seconds(fromMs: number): number {

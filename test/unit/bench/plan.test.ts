@@ -12,6 +12,8 @@ describe('npm run bench arguments and plan', () => {
     expect(parseBenchArgs(['hello'])).toMatchObject({ scenarios: ['hello'], rounds: 3, write: false });
     expect(parseBenchArgs(['--quick'])).toMatchObject({ quick: true, rounds: 1, write: false });
     expect(parseBenchArgs(['--quick', '--write'])).toMatchObject({ write: true });
+    expect(parseBenchArgs(['--save', 'r.json'])).toMatchObject({ save: 'r.json', write: true });
+    expect(parseBenchArgs(['--render', 'r.json'])).toMatchObject({ render: 'r.json' });
     expect(() => parseBenchArgs(['nope'])).toThrow(/Unknown scenario "nope"/);
     expect(() => parseBenchArgs(['--targets', 'memory,cloud'])).toThrow(/Unknown target cloud/);
   });
