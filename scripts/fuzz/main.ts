@@ -16,7 +16,13 @@ import { startFuzzHost, type FuzzHost } from './fuzzHost';
 import { nestedText } from './hostile';
 import { closeRawAgent, sendRaw } from './rawHttp';
 import { fuzzEndpoint, type EndpointFigures } from './runFuzz';
-import { renderFuzzFigures, replaceBetweenMarkers, type DeepLoadFigures, type FuzzRun } from './report';
+import {
+  renderFuzzFigures,
+  replaceBetweenMarkers,
+  type DeepLoadFigures,
+  type FuzzRun,
+  type LargeBodyFigures,
+} from './report';
 
 const usage = `Usage: npm run fuzz [-- --runs <n>] [-- --seed <n>] [-- --endpoint <name>]
        npm run fuzz -- --shard <k>/<n> --save <file>     (one of n processes; then:)
@@ -85,10 +91,18 @@ async function main(argv: string[]): Promise<number> {
   const host = await startFuzzHost({ statePrefix: 'fuzz-run-' });
   const figures: EndpointFigures[] = [];
   let deepLoad: DeepLoadFigures | undefined;
+  let largeBodies: LargeBodyFigures[] | undefined;
   try {
     for (const endpoint of endpoints) {
       const startedAt = performance.now();
-      const result = await fuzzEndpoint(host, endpoint, { runs, seed });
+      const result = await fuzzEndpoint(host, endpoint, {
+        runs,
+        seed,
+        onProgress: (f) =>
+          console.log(
+            `     ${endpoint.name}: ${f.cases} cases, max ${Math.round(f.maxMs)} ms (${f.slowestKind})`,
+          ),
+      });
       figures.push(result);
       const statuses = Object.entries(result.statuses)
         .map(([status, count]) => `${status}×${count}`)
@@ -99,7 +113,10 @@ async function main(argv: string[]): Promise<number> {
       );
       if (result.failure) console.log(result.failure);
     }
-    if (!values.endpoint && shardIndex === 1) deepLoad = await measureDeepLoad(host);
+    if (!values.endpoint && shardIndex === 1) {
+      deepLoad = await measureDeepLoad(host);
+      largeBodies = await measureLargeBodies(host);
+    }
   } finally {
     await host.stop();
     closeRawAgent();
@@ -115,7 +132,13 @@ async function main(argv: string[]): Promise<number> {
     node: process.version,
     figures,
     ...(deepLoad ? { deepLoad } : {}),
+    ...(largeBodies ? { largeBodies } : {}),
   };
+  for (const b of largeBodies ?? []) {
+    console.log(
+      `${b.megabytes} MB body to ${b.route}: ${b.status} in ${Math.round(b.maxMs)} ms (slowest of ${b.tries}).`,
+    );
+  }
   if (deepLoad) {
     console.log(
       `Ten concurrent ${deepLoad.bodyBytes}-byte nested bodies: unrelated GET /api/openapi.json at most ` +
@@ -190,6 +213,9 @@ function mergeRuns(parts: FuzzRun[]): FuzzRun {
   const deepLoad = parts.find((p) => p.deepLoad)?.deepLoad;
   return {
     ...parts[0]!,
+    ...(parts.find((p) => p.largeBodies)
+      ? { largeBodies: parts.find((p) => p.largeBodies)!.largeBodies }
+      : {}),
     seconds: Math.max(...parts.map((p) => p.seconds)),
     loadBefore: parts[0]!.loadBefore,
     loadAfter: parts[parts.length - 1]!.loadAfter,
@@ -199,6 +225,31 @@ function mergeRuns(parts: FuzzRun[]): FuzzRun {
       .sort((a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0)),
     ...(deepLoad ? { deepLoad } : {}),
   };
+}
+
+/**
+ * Bodies of megabytes, timed apart from the one-second property: the host reads a body whole
+ * before anything can refuse it, so the time grows with the size. The app refuses what is over
+ * its own limit (413); the webhooks parse what they get.
+ */
+async function measureLargeBodies(host: FuzzHost): Promise<LargeBodyFigures[]> {
+  const headers = { 'x-functions-key': host.env.masterKey, 'content-type': 'application/json' };
+  const results: LargeBodyFigures[] = [];
+  for (const megabytes of [2.1, 10, 20]) {
+    const body = Buffer.from(JSON.stringify({ id: 'x'.repeat(Math.round(megabytes * 1024 * 1024)) }));
+    for (const route of ['/api/orders', '/runtime/webhooks/durabletask/orchestrators/nope']) {
+      let maxMs = 0;
+      let status = 0;
+      const tries = 3;
+      for (let i = 0; i < tries; i++) {
+        const answer = await sendRaw(host.origin, { method: 'POST', path: route, headers, body }, 30_000);
+        maxMs = Math.max(maxMs, answer.ms);
+        status = answer.status;
+      }
+      results.push({ megabytes, route, status, maxMs, tries });
+    }
+  }
+  return results;
 }
 
 function writeReliabilityDoc(file: string, figures: string): void {

@@ -48,6 +48,9 @@ export interface RunOptions {
   maxMs?: number;
   /** Give up waiting for an answer after this long (a hang). */
   timeoutMs?: number;
+  /** Called after every `progressEvery` cases (default 1,000) with the figures so far. */
+  onProgress?: (figures: EndpointFigures) => void;
+  progressEvery?: number;
 }
 
 /** A `..` or `.` segment (raw or `%2e`-encoded) makes the host resolve the path to another resource. */
@@ -113,6 +116,7 @@ export async function fuzzEndpoint(
         figures.maxMs = answer.ms;
         figures.slowestKind = c.kind;
       }
+      if (figures.cases % (options.progressEvery ?? 1_000) === 0) options.onProgress?.(figures);
     }
     const problems = answerProblems(endpoint.surface, c, answer, maxMs);
     if (c.hostile) problems.push(...(await target.changesSince(began)));
