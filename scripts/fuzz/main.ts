@@ -109,7 +109,8 @@ async function main(argv: string[]): Promise<number> {
         .join(' ');
       console.log(
         `${result.failure ? 'FAIL' : 'ok  '} ${endpoint.name}: ${result.cases} cases (${result.hostile} hostile) ${statuses}, ` +
-          `max ${Math.round(result.maxMs)} ms (${result.slowestKind}), ${Math.round((performance.now() - startedAt) / 1000)} s`,
+          `max ${Math.round(result.maxMs)} ms (${result.slowestKind}), ${result.slowOnce.length} slow once, ` +
+          `${Math.round((performance.now() - startedAt) / 1000)} s`,
       );
       if (result.failure) console.log(result.failure);
     }

@@ -83,13 +83,13 @@ export function renderFuzzFigures(run: FuzzRun): string {
         : '') +
       `(Node ${run.node}, ${run.cpus} cores shared; load average 1/5/15 min ${load(run.loadBefore)} before, ${load(run.loadAfter)} after).`,
     '',
-    '| endpoint | route | cases | hostile | answers by status | slowest answer |',
-    '| --- | --- | ---: | ---: | --- | ---: |',
+    '| endpoint | route | cases | hostile | answers by status | slowest answer | slow once, fast again |',
+    '| --- | --- | ---: | ---: | --- | ---: | ---: |',
     ...run.figures.map((f) => {
       const statuses = Object.entries(f.statuses)
         .map(([status, count]) => `${status}: ${count}`)
         .join(', ');
-      return `| ${f.endpoint}${f.failure ? ' **(failed)**' : ''} | \`${f.route.replace(/\|/g, '\\|')}\` | ${f.cases} | ${f.hostile} | ${statuses} | ${Math.round(f.maxMs)} ms |`;
+      return `| ${f.endpoint}${f.failure ? ' **(failed)**' : ''} | \`${f.route.replace(/\|/g, '\\|')}\` | ${f.cases} | ${f.hostile} | ${statuses} | ${Math.round(f.maxMs)} ms | ${f.slowOnce.length} |`;
     }),
     '',
   ];
@@ -110,6 +110,14 @@ export function renderFuzzFigures(run: FuzzRun): string {
           .map((b) => `${b.megabytes} MB to \`${b.route}\`: ${b.status} within ${Math.round(b.maxMs)} ms`)
           .join('; ') +
         '.',
+      '',
+    );
+  }
+  const slowOnce = run.figures.flatMap((f) => f.slowOnce.map((s) => `${f.endpoint} ${s}`));
+  if (slowOnce.length > 0) {
+    lines.push(
+      `A hostile answer slower than a second is sent again; ${slowOnce.length} were fast the second time ` +
+        `(the machine, not the input): ${slowOnce.slice(0, 10).join('; ')}${slowOnce.length > 10 ? '; …' : ''}.`,
       '',
     );
   }

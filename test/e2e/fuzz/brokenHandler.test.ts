@@ -68,7 +68,9 @@ describe('the fuzzer against a handler with a planted bug', () => {
     expect(report).toMatch(/Seed 1234, path "[\d:]+": npm run fuzz -- --endpoint fixture:greet --seed 1234/);
     expect(report).toContain('answered 500');
     // Shrunk to the smallest failing name: one '<'.
-    expect(report).toContain('Shrunk input: hostile name:hostile: POST /api/greet [content-type: "application/json"] 12 bytes "{\\"name\\":\\"<\\"}"');
+    expect(report).toContain(
+      'Shrunk input: hostile name:hostile: POST /api/greet [content-type: "application/json"] 12 bytes "{\\"name\\":\\"<\\"}"',
+    );
   });
 
   it('passes the same handler once the failing input is out of reach', async () => {
