@@ -7,6 +7,8 @@ import {
   findUnsafeJson,
   JSON_MAX_DEPTH,
   parseInput,
+  parseSafeJson,
+  type ParseResult,
   REQUEST_BODY_MAX_BYTES,
   type ValidationIssue,
 } from '../domain';
@@ -118,6 +120,7 @@ export async function readBody<S extends z.ZodType>(
       ]),
     };
   }
+  // One walk for nesting and forbidden keys; the schema then sees only a safe value.
   const unsafe = findUnsafeJson(raw);
   if (unsafe?.code === 'TooDeep') {
     return {
@@ -127,11 +130,10 @@ export async function readBody<S extends z.ZodType>(
       ]),
     };
   }
-  return validated(schema, raw);
+  return validationAnswer(unsafe ? { ok: false, issues: [unsafe.issue] } : parseSafeJson(schema, raw));
 }
 
-export function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyResult<z.output<S>> {
-  const parsed = parseInput(schema, raw);
+function validationAnswer<T>(parsed: ParseResult<T>): BodyResult<T> {
   if (parsed.ok) return parsed;
   const fields = parsed.issues.map((i) => i.path || '(body)').join(', ');
   return {

@@ -64,6 +64,7 @@ describe('the fuzzer against a handler with a planted bug', () => {
     const figures = await fuzzEndpoint(target, greet, { runs: 300, seed: 1234 });
     expect(figures.failure).toBeDefined();
     const report = figures.failure!;
+    if (process.env.PRINT_REPORT) console.log(report);
     expect(report).toContain('fixture:greet');
     expect(report).toMatch(/Seed 1234, path "[\d:]+": npm run fuzz -- --endpoint fixture:greet --seed 1234/);
     expect(report).toContain('answered 500');
