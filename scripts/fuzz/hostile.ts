@@ -119,20 +119,38 @@ const hugeString = fc
 
 /** A hostile JSON value as text. */
 export const hostileJsonText: fc.Arbitrary<{ kind: string; text: string }> = fc.oneof(
-  fc
-    .tuple(
-      fc.constantFrom(65, 1_000, 10_000, 100_000),
-      fc.constantFrom<('array' | 'object')[]>('array', 'object'),
-    )
-    .map(([levels, shape]) => ({ kind: `deep:${shape}:${levels}`, text: nestedText(levels, shape) })),
-  hugeString.map((text) => ({ kind: 'hugeString', text })),
-  fc.constantFrom(10_000, 100_000).map((length) => ({
-    kind: `hugeArray:${length}`,
-    text: `[${Array<string>(length).fill('0').join(',')}]`,
-  })),
-  fc.constantFrom(...RAW_TOKENS).map((token) => ({ kind: 'rawToken', text: token })),
-  hostileStrings.map((value) => ({ kind: 'hostileString', text: JSON.stringify(value) })),
-  fc.jsonValue({ maxDepth: 4 }).map((value) => ({ kind: 'anyJson', text: JSON.stringify(value) ?? 'null' })),
+  // The large ones (up to 500 KB) cost the most to send and read: one case in six.
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(65, 1_000, 10_000, 100_000),
+        fc.constantFrom<('array' | 'object')[]>('array', 'object'),
+      )
+      .map(([levels, shape]) => ({ kind: `deep:${shape}:${levels}`, text: nestedText(levels, shape) })),
+  },
+  { weight: 1, arbitrary: hugeString.map((text) => ({ kind: 'hugeString', text })) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(10_000, 100_000).map((length) => ({
+      kind: `hugeArray:${length}`,
+      text: `[${Array<string>(length).fill('0').join(',')}]`,
+    })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.constantFrom(...RAW_TOKENS).map((token) => ({ kind: 'rawToken', text: token })),
+  },
+  {
+    weight: 5,
+    arbitrary: hostileStrings.map((value) => ({ kind: 'hostileString', text: JSON.stringify(value) })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .jsonValue({ maxDepth: 4 })
+      .map((value) => ({ kind: 'anyJson', text: JSON.stringify(value) ?? 'null' })),
+  },
 );
 
 /** A key that reaches a prototype, or that a naive merge trips on. */
