@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { type AppDevhost, startAppDevhost } from '../e2e/app/appDevhost';
+import { type AppDevhost, startAppDevhost } from '../support/appDevhost';
 import { docsImages, ensureDashboardBuilt, launchBrowser, type Browser } from './browser';
 
 const XSS = '<script>alert(1)</script>';

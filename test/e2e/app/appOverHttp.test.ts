@@ -1,6 +1,6 @@
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/src/emulators/outbox/outboxWatcher';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { type AppDevhost, startAppDevhost } from './appDevhost';
+import { type AppDevhost, startAppDevhost } from '../../support/appDevhost';
 
 /** The app over HTTP, as a user drives it: devhost on a free port with keys enforced, Cosmos in-process. */
 describe('the order workflows app over HTTP', () => {

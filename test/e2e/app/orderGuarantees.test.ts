@@ -8,7 +8,7 @@ import { type EtagRetryPolicy } from '../../../src/data/etagRetry';
 import { type Repositories } from '../../../src/data/repositories';
 import { cardFingerprint, declineCodeFor } from '../../../src/payments/paymentGateway';
 import { type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { type AppDevhost, appDir, startAppDevhost } from './appDevhost';
+import { type AppDevhost, appDir, startAppDevhost } from '../../support/appDevhost';
 
 /** The app's data layer as devhost loaded it (Node's own loader, from dist), not jest's copy. */
 interface NativeDataLayer {

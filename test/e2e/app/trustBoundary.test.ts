@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type AppDevhost, type HttpOptions, startAppDevhost } from './appDevhost';
+import { type AppDevhost, type HttpOptions, startAppDevhost } from '../../support/appDevhost';
 
 type Answer = Awaited<ReturnType<AppDevhost['http']>>;
 

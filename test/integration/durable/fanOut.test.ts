@@ -1,5 +1,5 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 describe('durable engine: fan-out and concurrency', () => {
   let host: TestHost;

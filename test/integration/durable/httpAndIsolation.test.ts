@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 describe('durable engine: callHttp', () => {
   let host: TestHost;

@@ -1,7 +1,7 @@
 import { DurableOperationError } from '../../../devhost/src/durable/client/operations';
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 describe('durable engine: instance management', () => {
   let host: TestHost;

@@ -1,6 +1,6 @@
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 describe('durable engine: sub-orchestrations and continue-as-new', () => {
   let host: TestHost;

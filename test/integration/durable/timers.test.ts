@@ -1,6 +1,6 @@
 import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 const START = '2030-01-01T00:00:00.000Z';
 

@@ -13,7 +13,7 @@ import {
 import { runReplayCommand } from '../../../devhost/src/testing/replayCli';
 import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
+import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 const repo = path.resolve(__dirname, '../../..');
 

@@ -2,7 +2,7 @@ import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/hist
 import { loadReplayer, type Replayer } from '../../../devhost/src/testing/replay';
 import { historyFromStatusEvents, StatusHistoryError } from '../../../devhost/src/testing/statusHistory';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
+import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../../support/fixtureHost';
 
 const SCHEDULING = [
   EventType.TaskScheduled,

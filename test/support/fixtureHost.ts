@@ -3,9 +3,9 @@ import {
   startTestHost,
   type StartTestHostOptions,
   type TestHost,
-} from '../../../devhost/src/testing/startTestHost';
+} from '../../devhost/src/testing/startTestHost';
 
-export const durableAppDir = path.resolve(__dirname, '../../fixtures/durable-app');
+export const durableAppDir = path.resolve(__dirname, '../fixtures/durable-app');
 
 let counter = 0;
 
