@@ -4,7 +4,7 @@
  * fixtures (an order, a batch, pending approvals with their tokens) for the valid cases to read.
  */
 import { outboxPlugin } from '../../devhost/src/emulators/outbox/outboxPlugin';
-import { type AppDevhost, startAppDevhost } from '../../test/e2e/app/appDevhost';
+import { type AppDevhost, startAppDevhost } from '../../test/support/appDevhost';
 import { UNIQUE_MARK, type FuzzEnv, type KnownIds } from './cases';
 import { startCosmosWriteCounter, type CosmosWriteCounter } from './cosmosWrites';
 

@@ -3,7 +3,7 @@ import { IdSchema } from './ids';
 import { ID_MAX_LENGTH, PAYLOAD_MAX_FIELDS, TEXT_MAX_LENGTH } from './limits';
 import { OrderSchema } from './order';
 
-export const OrderOutcomeSchema = z.enum([
+const OrderOutcomeSchema = z.enum([
   'Completed',
   'Invalid',
   'OutOfStock',
@@ -52,7 +52,6 @@ export const OrderStepSchema = z.enum([
   'Done',
 ]);
 
-export type OrderOutcome = z.infer<typeof OrderOutcomeSchema>;
 export type Compensation = z.infer<typeof CompensationSchema>;
 export type ProcessOrderInput = z.infer<typeof ProcessOrderInputSchema>;
 export type ProcessOrderResult = z.infer<typeof ProcessOrderResultSchema>;
@@ -80,5 +79,4 @@ export const ResilientResultSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-export type ResilientInput = z.infer<typeof ResilientInputSchema>;
 export type ResilientResult = z.infer<typeof ResilientResultSchema>;

@@ -85,7 +85,7 @@ export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
   return findUnsafeJson(value)?.issue;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
@@ -107,7 +107,7 @@ export function parseSafeJson<S extends z.ZodType>(schema: S, raw: unknown): Par
 }
 
 /** Thrown where input was supposed to be valid already (orchestrator and activity inputs). */
-export class InvalidInputError extends Error {
+class InvalidInputError extends Error {
   constructor(
     readonly what: string,
     readonly issues: ValidationIssue[],

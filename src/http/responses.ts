@@ -143,7 +143,7 @@ function validationAnswer<T>(parsed: ParseResult<T>): BodyResult<T> {
 }
 
 /** Maps what an endpoint may throw to an answer; anything else is rethrown as the 500 it is. */
-export function failureResponse(err: unknown): HttpResponseInit {
+function failureResponse(err: unknown): HttpResponseInit {
   if (err instanceof DataStoreNotReadyError) return errorResponse(503, 'DataStoreNotReady', err.message);
   if (err instanceof ConfigError) return errorResponse(500, 'ConfigurationInvalid', err.message);
   throw err;

@@ -3,7 +3,7 @@ import { fuzzCase, type Endpoint, type FuzzEnv } from '../../../scripts/fuzz/cas
 import { hostileStrings } from '../../../scripts/fuzz/hostile';
 import { closeRawAgent } from '../../../scripts/fuzz/rawHttp';
 import { fuzzEndpoint, type FuzzTarget } from '../../../scripts/fuzz/runFuzz';
-import { type FixtureDevhost, startFixtureDevhost } from '../../integration/http/helpers';
+import { type FixtureDevhost, startFixtureDevhost } from '../../support/fixtureDevhost';
 
 /** `POST /api/greet {"name": …}`: lower-case names are valid, anything else must be a 400. */
 const greet: Endpoint = {

@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const CLI = path.resolve(__dirname, '../../../devhost/dist/main.js');
-export const CRASH_APP = path.resolve(__dirname, '../../fixtures/crash-app');
+export const CLI = path.resolve(__dirname, '../../devhost/dist/main.js');
+export const CRASH_APP = path.resolve(__dirname, '../fixtures/crash-app');
 
 export interface DevhostChildOptions {
   /** Default: any free port. */

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DurablePlugin, durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
-import { createMemoryLogger, type Logger } from '../../../devhost/src/log/logger';
-import { startDevhost, type Devhost, type DevhostPlugin } from '../../../devhost/src/startDevhost';
-import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { type DurablePlugin, durablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger, type Logger } from '../../devhost/src/log/logger';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../../devhost/src/startDevhost';
+import { nativeProcess } from '../../devhost/src/worker/nativeModules';
+import { startTestCosmos, type TestCosmos } from '../unit/src/support/cosmosServer';
 
-/** The repository root, from the sources (jest) or from `dist/test/e2e/app` (`npm run fuzz`). */
+/** The repository root, from the sources (jest) or from `dist/test/support` (`npm run fuzz`). */
 function repositoryRoot(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, 'host.json')) && fs.existsSync(path.join(dir, 'src/functions')))
