@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     const parts = values.merge.split(',').map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as FuzzRun);
     const run = mergeRuns(parts);
     const file = path.join(repoRoot(), 'docs', 'reliability.md');
-    writeReliabilityDoc(file, renderFuzzFigures(run));
+    await writeReliabilityDoc(file, renderFuzzFigures(run));
     console.log(`Figures of ${parts.length} shard(s) written to ${path.relative(process.cwd(), file)}.`);
     return run.figures.some((f) => f.failure) ? 1 : 0;
   }
@@ -155,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Figures saved to ${values.save}.`);
   } else if (whole) {
     const file = path.join(repoRoot(), 'docs', 'reliability.md');
-    writeReliabilityDoc(file, renderFuzzFigures(run));
+    await writeReliabilityDoc(file, renderFuzzFigures(run));
     console.log(`Figures written to ${path.relative(process.cwd(), file)}.`);
   }
   return figures.some((f) => f.failure) ? 1 : 0;
@@ -253,9 +253,13 @@ async function measureLargeBodies(host: FuzzHost): Promise<LargeBodyFigures[]> {
   return results;
 }
 
-function writeReliabilityDoc(file: string, figures: string): void {
+/** Writes the figures between the markers, formatted as `npm run lint` checks it (Prettier). */
+async function writeReliabilityDoc(file: string, figures: string): Promise<void> {
   const existing = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  fs.writeFileSync(file, replaceBetweenMarkers(existing, 'fuzz', figures));
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  const text = replaceBetweenMarkers(existing, 'fuzz', figures);
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
 }
 
 function repoRoot(): string {
