@@ -221,9 +221,13 @@ function mergeRuns(parts: FuzzRun[]): FuzzRun {
     loadBefore: parts[0]!.loadBefore,
     loadAfter: parts[parts.length - 1]!.loadAfter,
     shards: parts.length,
-    figures: parts
-      .flatMap((p) => p.figures)
-      .sort((a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0)),
+    // An endpoint run again on its own (after a fix) replaces its earlier figures.
+    figures: [...new Map(parts.flatMap((p) => p.figures).map((f) => [f.endpoint, f])).values()].sort(
+      (a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0),
+    ),
+    reruns: parts
+      .flatMap((p) => p.figures.map((f) => f.endpoint))
+      .filter((name, i, all) => all.indexOf(name) !== i),
     ...(deepLoad ? { deepLoad } : {}),
   };
 }

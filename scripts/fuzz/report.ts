@@ -35,6 +35,8 @@ export interface FuzzRun {
   /** Processes the endpoints were shared out to (run side by side). */
   shards?: number;
   figures: EndpointFigures[];
+  /** Endpoints whose figures come from a run of their own after the first one failed. */
+  reruns?: string[];
   deepLoad?: DeepLoadFigures;
   largeBodies?: LargeBodyFigures[];
 }
@@ -110,6 +112,12 @@ export function renderFuzzFigures(run: FuzzRun): string {
           .map((b) => `${b.megabytes} MB to \`${b.route}\`: ${b.status} within ${Math.round(b.maxMs)} ms`)
           .join('; ') +
         '.',
+      '',
+    );
+  }
+  if (run.reruns?.length) {
+    lines.push(
+      `Run again on their own with the same seed after a fix, and counted from that run: ${run.reruns.join(', ')}.`,
       '',
     );
   }
