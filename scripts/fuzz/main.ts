@@ -99,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`Fuzzing ${endpoints.length} endpoint(s), ${runs} case(s) each, seed ${seed}.`);
   const loadBefore = os.loadavg();
   const began = performance.now();
+  provideDashboardBundle();
   const host = await startFuzzHost({ statePrefix: 'fuzz-run-' });
   const figures: EndpointFigures[] = [];
   let deepLoad: DeepLoadFigures | undefined;
@@ -270,12 +271,12 @@ function runFromLog(log: string): FuzzRun {
 /** Shards of one run (same seed and runs) as one: their endpoints in catalogue order, the widest time span. */
 function mergeRuns(parts: FuzzRun[]): FuzzRun {
   const order = new Map(ALL_ENDPOINTS.map((e, i) => [e.name, i]));
-  const deepLoad = parts.find((p) => p.deepLoad)?.deepLoad;
+  // The latest measurement stands (a part run after a fix measures the fixed code).
+  const deepLoad = [...parts].reverse().find((p) => p.deepLoad)?.deepLoad;
+  const largeBodies = [...parts].reverse().find((p) => p.largeBodies)?.largeBodies;
   return {
     ...parts[0]!,
-    ...(parts.find((p) => p.largeBodies)
-      ? { largeBodies: parts.find((p) => p.largeBodies)!.largeBodies }
-      : {}),
+    ...(largeBodies ? { largeBodies } : {}),
     seconds: Math.max(...parts.map((p) => p.seconds)),
     loadBefore: parts[0]!.loadBefore,
     loadAfter: parts[parts.length - 1]!.loadAfter,
@@ -323,6 +324,18 @@ async function writeReliabilityDoc(file: string, figures: string): Promise<void>
   const options = (await prettier.resolveConfig(file)) ?? {};
   const text = replaceBetweenMarkers(existing, 'fuzz', figures);
   fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
+/**
+ * devhost compiled into this script's dist looks for its dashboard bundle next to its sources
+ * (`dist/devhost/src/dashboard`); devhost's own build puts it in `devhost/dist/dashboard`.
+ */
+function provideDashboardBundle(): void {
+  const built = path.join(repoRoot(), 'devhost', 'dist', 'dashboard');
+  const expected = path.resolve(__dirname, '..', '..', 'devhost', 'src', 'dashboard');
+  if (fs.existsSync(built) && !fs.existsSync(path.join(expected, 'index.html'))) {
+    fs.cpSync(built, expected, { recursive: true });
+  }
 }
 
 function repoRoot(): string {
