@@ -2,8 +2,8 @@
  * The devhost dashboard in headless Chromium: the instance list with 1,000 instances on one page,
  * and the timeline of a fan-out of 1,000 activities (over 2,000 history events). Each load is a
  * fresh browser context (nothing cached), timed from navigation start until the view's last row is
- * in the document: the page and its bundle, the API calls, rendering. The frame after that (rows
- * on screen laid out and painted) is in the notes.
+ * in the document (the page and its bundle, the API calls, building the rows), and until the frame
+ * after that is painted (the rows on screen laid out and drawn): both are held against 1 s.
  */
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../browser';
@@ -96,22 +96,32 @@ async function loadOnce(browser: Browser, url: string, view: View, limitMs: numb
   }
 }
 
-function figure(key: string, loads: Load[]): Measured {
-  const sorted = [...loads].sort((a, b) => a.ms - b.ms);
-  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+/** The median load's time to the last row (`key`) and to the frame after it (`<key>Painted`). */
+function figures(key: string, loads: Load[], about = ''): Measured[] {
   const ms = (n: number) => `${Math.round(n).toLocaleString('en-US')} ms`;
-  const spreadNote =
-    loads.length > 1
-      ? `${loads.length} loads, ${ms(sorted[0]!.ms)}–${ms(sorted[sorted.length - 1]!.ms)}`
-      : '1 load';
-  return {
-    key,
-    value: median.ms,
-    capped: loads.some((l) => !l.done),
-    note:
-      `${spreadNote}; median load: bundle in ${ms(median.scriptMs)}, ` +
-      `data in ${ms(median.dataMs)}, last row at ${ms(median.ms)}, painted at ${ms(median.paintedMs)}`,
+  const capped = loads.some((l) => !l.done);
+  const median = (of: (load: Load) => number): Load => {
+    const sorted = [...loads].sort((a, b) => of(a) - of(b));
+    return sorted[Math.floor((sorted.length - 1) / 2)]!;
   };
+  const note = (of: (load: Load) => number): string => {
+    const values = loads.map(of).sort((a, b) => a - b);
+    const range =
+      values.length > 1
+        ? `${values.length} loads, ${ms(values[0]!)}–${ms(values[values.length - 1]!)}`
+        : '1 load';
+    const m = median(of);
+    return `${about}${range}; median load: bundle in ${ms(m.scriptMs)}, data in ${ms(m.dataMs)}, last row at ${ms(m.ms)}, painted at ${ms(m.paintedMs)}`;
+  };
+  return [
+    { key, value: median((l) => l.ms).ms, capped, note: note((l) => l.ms) },
+    {
+      key: `${key}Painted`,
+      value: median((l) => l.paintedMs).paintedMs,
+      capped,
+      note: note((l) => l.paintedMs),
+    },
+  ];
 }
 
 async function onDevhost(target: DevhostTarget, run: RunControl): Promise<Measured[]> {
@@ -169,13 +179,9 @@ async function onDevhost(target: DevhostTarget, run: RunControl): Promise<Measur
       listLoads.push(await loadOnce(browser, target.url, list, limitMs));
       timelineLoads.push(await loadOnce(browser, target.url, timeline, limitMs));
     }
-    const timelineFigure = figure('timeline', timelineLoads);
     return [
-      figure('list', listLoads),
-      {
-        ...timelineFigure,
-        note: `${events.toLocaleString('en-US')} history events; ${timelineFigure.note ?? ''}`,
-      },
+      ...figures('list', listLoads),
+      ...figures('timeline', timelineLoads, `${events.toLocaleString('en-US')} history events; `),
     ];
   } finally {
     await browser.close();
@@ -190,9 +196,9 @@ export const dashboard: Scenario = {
     'list filtered to 1,000 waiting instances on one page, and the instance page of a completed fan-out of 1,000 ' +
     'activities (over 2,000 history events) with its timeline. Each load is a fresh browser context (nothing ' +
     'cached), timed from navigation start until the last row is in the document (a mutation observer in the ' +
-    'page sees it); a run makes five loads of each view (after one unmeasured load) and reports their median; ' +
-    'the notes give their range and, for the median load, when its bundle and its data had arrived and when ' +
-    "the frame after the last row was painted. Chromium's own memory is not in the RSS figure.",
+    'page sees it) and until the frame after that is painted; a run makes five loads of each view (after one ' +
+    'unmeasured load) and reports their medians; the notes give the range and, for the median load, when its ' +
+    "bundle and its data had arrived. Chromium's own memory is not in the RSS figure.",
   app: 'bench',
   targets: ['memory'],
   capSeconds: 60,
@@ -200,7 +206,15 @@ export const dashboard: Scenario = {
   figures: [
     {
       key: 'list',
-      label: 'instance list, 1,000 rows',
+      label: 'instance list, 1,000 rows: last row in the page',
+      unit: 'ms',
+      better: 'lower',
+      goals: [{ kind: 'atMost', value: 1000, targets: ['memory'] }],
+      lowerBoundWhenCut: true,
+    },
+    {
+      key: 'listPainted',
+      label: 'instance list, 1,000 rows: painted',
       unit: 'ms',
       better: 'lower',
       goals: [{ kind: 'atMost', value: 1000, targets: ['memory'] }],
@@ -208,7 +222,15 @@ export const dashboard: Scenario = {
     },
     {
       key: 'timeline',
-      label: 'timeline, 1,000 activities',
+      label: 'timeline, 1,000 activities: last row in the page',
+      unit: 'ms',
+      better: 'lower',
+      goals: [{ kind: 'atMost', value: 1000, targets: ['memory'] }],
+      lowerBoundWhenCut: true,
+    },
+    {
+      key: 'timelinePainted',
+      label: 'timeline, 1,000 activities: painted',
       unit: 'ms',
       better: 'lower',
       goals: [{ kind: 'atMost', value: 1000, targets: ['memory'] }],
