@@ -60,7 +60,11 @@ async function loadOnce(browser: Browser, url: string, view: View, limitMs: numb
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.addInitScript(watchRows, [view.rows, view.expected] as const);
-    await page.goto(`${url}${view.url}`, { waitUntil: 'commit' });
+    const answer = await page.goto(`${url}${view.url}`, { waitUntil: 'commit' });
+    if (!answer?.ok())
+      throw new Error(
+        `The dashboard page answered ${answer?.status()}: ${(await answer?.text())?.slice(0, 300)}`,
+      );
     const done = await page
       .waitForFunction(() => (window as { paintedAt?: number }).paintedAt !== undefined, undefined, {
         timeout: limitMs,

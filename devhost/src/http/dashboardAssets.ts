@@ -40,7 +40,11 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8',
 };
 
-/** `dist/dashboard/` of the devhost package, found from this module (in `src/http` or `dist/http`). */
+/**
+ * `dist/dashboard/` of the devhost package: found from this module (in `src/http` or `dist/http`),
+ * else through the installed package (when devhost's sources were compiled into another tree, as
+ * the repository's own build does for the benchmark).
+ */
 export function dashboardBundleDir(): string {
   let dir = __dirname;
   for (;;) {
@@ -52,8 +56,13 @@ export function dashboardBundleDir(): string {
       return path.join(dir, 'dist', 'dashboard');
     }
     const parent = path.dirname(dir);
-    if (parent === dir) return path.join(__dirname, '..', 'dashboard');
+    if (parent === dir) break;
     dir = parent;
+  }
+  try {
+    return path.join(path.dirname(require.resolve('devhost/package.json')), 'dist', 'dashboard');
+  } catch {
+    return path.join(__dirname, '..', 'dashboard');
   }
 }
 
