@@ -151,10 +151,10 @@ async function onDevhost(target: DevhostTarget, run: RunControl): Promise<Measur
     url: '/_devhost/#/?name=WaitForEvent&top=1000',
     data: '/_devhost/api/instances',
     expected: instances,
-    rows: 'tr.instance',
+    rows: '.instance',
     check: async (page) => {
       const shown = await page
-        .locator('tr.instance')
+        .locator('.instance')
         .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance-id')));
       if (shown.length !== ids.length || shown.some((id, i) => id !== ids[i]))
         throw new Error(`The list showed ${shown.length} rows, not the ${ids.length} instances in order.`);

@@ -101,19 +101,19 @@ describe('the devhost dashboard in a browser', () => {
     }
 
     await page.goto(`${app.host.url}/_devhost/`);
-    await page.locator('tr.instance').first().waitFor();
+    await page.locator('.instance').first().waitFor();
     await page.locator('[data-status="Completed"] .count-value', { hasText: /^[1-9]/ }).waitFor();
     await shot('dashboard-list.png');
 
     // Filter by orchestrator: only orders remain.
     await page.locator('select[name="name"]').selectOption('processOrder');
     await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll('tr.instance')).every((row) =>
+      Array.from(document.querySelectorAll('.instance')).every((row) =>
         row.textContent?.includes('processOrder'),
       ),
     );
     const ids = await page
-      .locator('tr.instance')
+      .locator('.instance')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance-id')));
     expect(ids.sort()).toEqual(['order-dash-declined', 'order-dash-ok']);
 
@@ -230,7 +230,7 @@ describe('the devhost dashboard with --enforce-keys', () => {
     await page.goto(`${app.host.url}/_devhost/`);
     await page.getByLabel('Master key').fill(app.masterKey);
     await page.getByRole('button', { name: 'Use key' }).click();
-    await page.locator('tr.instance').first().waitFor();
+    await page.locator('.instance').first().waitFor();
     await page.goto(`${app.host.url}/_devhost/#/inbox`);
     await page.locator('tr.waiting[data-instance-id="approval-dash-keys"] .timer').waitFor();
     expect(await page.locator('[data-action="fire-timer"]').count()).toBe(0);
@@ -259,7 +259,7 @@ describe('the devhost dashboard with --enforce-keys', () => {
     expect(raised.status).toBe(202);
 
     await page.goto(`${app.host.url}/_devhost/#/`);
-    await page.locator(`tr.instance[data-instance-id="${XSS_ID.replace(/"/g, '\\"')}"]`).waitFor();
+    await page.locator(`.instance[data-instance-id="${XSS_ID.replace(/"/g, '\\"')}"]`).waitFor();
     await page.goto(`${app.host.url}/_devhost/#/instance/${encodeURIComponent(XSS_ID)}`);
     await page.locator('.failure').waitFor();
     expect(await page.getByTestId('instance-id').textContent()).toBe(XSS_ID);

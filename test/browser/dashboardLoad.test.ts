@@ -34,11 +34,11 @@ describe('the dashboard under load', () => {
 
     const { page } = browser;
     await page.goto(`${host.baseUrl}/_devhost/#/?name=WaitForEvent&top=1000`);
-    await page.waitForFunction(() => document.querySelectorAll('tr.instance').length === 1000, undefined, {
+    await page.waitForFunction(() => document.querySelectorAll('.instance').length === 1000, undefined, {
       timeout: 60_000,
     });
     const ids = await page
-      .locator('tr.instance')
+      .locator('.instance')
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-instance-id')));
     expect(ids).toEqual(Array.from({ length: 1000 }, (_, i) => `load-${String(i).padStart(4, '0')}`));
 

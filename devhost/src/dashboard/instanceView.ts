@@ -368,7 +368,7 @@ export function TimelineView(props: { events: RecordedEvent[]; finished: boolean
     <div class="timeline-axis">
       <span>${formatTime(new Date(timeline.start).toISOString())}</span><span>${formatDuration(span)}</span>
     </div>
-    <${RowList} tag="div" items=${rows} spec=${TIMELINE_ROW} />
+    <${RowList} items=${rows} spec=${TIMELINE_ROW} />
   </div>`;
 }
 

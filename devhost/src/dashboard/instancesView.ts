@@ -266,19 +266,19 @@ export function InstancesView(props: {
       </button>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="list instance-list" role="table">
-      <thead role="rowgroup">
-        <tr role="row">
-          <th role="columnheader">Instance</th>
-          <th role="columnheader">Orchestrator</th>
-          <th role="columnheader">Status</th>
-          <th role="columnheader">Progress</th>
-          <th role="columnheader">Created</th>
-          <th role="columnheader">Last updated</th>
-        </tr>
-      </thead>
+    <div class="list instance-list" role="table" aria-label="Instances">
+      <div role="rowgroup">
+        <div class="list-row list-head" role="row">
+          <span role="columnheader">Instance</span>
+          <span role="columnheader">Orchestrator</span>
+          <span role="columnheader">Status</span>
+          <span role="columnheader">Progress</span>
+          <span role="columnheader">Created</span>
+          <span role="columnheader">Last updated</span>
+        </div>
+      </div>
       ${rows}
-    </table>
+    </div>
     ${items && items.length === 0 && html`<p class="empty">No instance matches.</p>`}
     <div class="pager">
       <button disabled=${tokens.length <= 1} onClick=${() => setTokens(tokens.slice(0, -1))}>Previous</button>
@@ -298,10 +298,10 @@ const INSTANCE_ROW: RowSpec<InstanceSummary> = {
   key: (item) => item.instanceId,
   signature: (item) => JSON.stringify(item),
   build: (item) => {
-    const cell = (...children: (Node | string)[]) => el('td', { role: 'cell' }, ...children);
+    const cell = (...children: (Node | string)[]) => el('span', { role: 'cell' }, ...children);
     return el(
-      'tr',
-      { class: 'instance', role: 'row', 'data-instance-id': item.instanceId },
+      'div',
+      { class: 'list-row instance', role: 'row', 'data-instance-id': item.instanceId },
       cell(el('a', { href: `#/instance/${encodeURIComponent(item.instanceId)}` }, item.instanceId)),
       cell(item.name),
       cell(statusBadgeElement(item.runtimeStatus)),

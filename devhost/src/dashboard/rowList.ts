@@ -43,7 +43,16 @@ interface Built {
   element: HTMLElement;
 }
 
-/** Makes `parent`'s children the items' rows, in order, building only new and changed rows. */
+/**
+ * Rows per block. The browser skips the layout and paint of a block off screen (content-visibility
+ * in app.css), and the style of its rows too: a thousand rows cost it twenty blocks and a screenful.
+ */
+const BLOCK = 50;
+
+/**
+ * Makes `parent`'s rows the items' rows, in order, in blocks of `BLOCK`, building only new and
+ * changed rows (the others keep their elements).
+ */
 export function syncRows<T>(
   parent: HTMLElement,
   items: readonly T[],
@@ -60,24 +69,33 @@ export function syncRows<T>(
     next.set(key, row);
     elements.push(row.element);
   }
-  const keep = new Set(elements);
-  for (const child of Array.from(parent.children)) if (!keep.has(child as HTMLElement)) child.remove();
-  let at = parent.firstElementChild;
-  for (const element of elements) {
-    if (element === at) at = at.nextElementSibling;
-    else parent.insertBefore(element, at);
+  const blocks = Math.ceil(elements.length / BLOCK);
+  while (parent.children.length > blocks) parent.lastElementChild!.remove();
+  while (parent.children.length < blocks) parent.appendChild(el('div', { class: 'row-block', role: 'none' }));
+  for (let b = 0; b < blocks; b++) {
+    placeRows(parent.children[b] as HTMLElement, elements.slice(b * BLOCK, (b + 1) * BLOCK));
   }
   built.clear();
   for (const [key, row] of next) built.set(key, row);
 }
 
+/** Makes `block`'s children exactly `rows`, moving as few elements as it can. */
+function placeRows(block: HTMLElement, rows: readonly HTMLElement[]): void {
+  const keep = new Set(rows);
+  for (const child of Array.from(block.children)) if (!keep.has(child as HTMLElement)) child.remove();
+  let at = block.firstElementChild;
+  for (const row of rows) {
+    if (row === at) at = at.nextElementSibling;
+    else block.insertBefore(row, at);
+  }
+}
+
 /**
- * An element (a `tbody`, a `div`) whose children are the items' rows. preact renders the element
- * and never its children; the rows are synchronised right after each render, before the browser
- * paints, so they are in the page in the same task as the data that brought them.
+ * An element whose children are blocks of the items' rows. preact renders the element and never
+ * its children; the rows are synchronised right after each render, before the browser paints, so
+ * they are in the page in the same task as the data that brought them.
  */
 export function RowList<T>(props: {
-  tag: string;
   attributes?: Record<string, string>;
   items: readonly T[];
   spec: RowSpec<T>;
@@ -87,5 +105,5 @@ export function RowList<T>(props: {
   useLayoutEffect(() => {
     if (parent.current) syncRows(parent.current, props.items, props.spec, built.current);
   }, [props.items, props.spec]);
-  return h(props.tag, { ...props.attributes, ref: parent });
+  return h('div', { ...props.attributes, ref: parent });
 }
