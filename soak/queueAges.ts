@@ -22,16 +22,27 @@ export interface QueueAgeSample {
   queue?: string;
   /** How many messages the peeks saw (at most 32 per queue). */
   visible: number;
+  /** What the soak was doing: posting work (`load`), or letting the backlog drain (`drain`). */
+  phase: string;
+}
+
+export interface ServedWait {
+  samples: number;
+  maxMs: number;
+  p99Ms: number;
+  maxQueue?: string;
 }
 
 export interface QueueAgeSummary {
   samples: number;
   maxMs: number;
   p99Ms: number;
-  /** The wait while a devhost served. */
+  /** The wait while a devhost served, over the whole soak. */
   servedMaxMs: number;
   servedP99Ms: number;
   servedMaxQueue?: string;
+  /** The same by phase. */
+  byPhase: Record<string, ServedWait>;
 }
 
 export class QueueAgeSampler {
@@ -46,6 +57,7 @@ export class QueueAgeSampler {
     partitionCount: number,
     /** When the running devhost began to serve; undefined while none runs. */
     private readonly servingSince: () => number | undefined,
+    private readonly phase: () => string,
     private readonly intervalMs = 1_000,
   ) {
     const names = taskHubResourceNames(hubName, partitionCount);
@@ -77,6 +89,7 @@ export class QueueAgeSampler {
       at: now,
       oldestMs: 0,
       visible: 0,
+      phase: this.phase(),
       ...(since !== undefined ? { servedMs: 0 } : {}),
     };
     await Promise.all(
@@ -106,23 +119,37 @@ export class QueueAgeSampler {
 
   summary(): QueueAgeSummary {
     const all = this.samples.map((s) => s.oldestMs);
-    const served = this.samples.filter((s) => s.servedMs !== undefined);
-    const worst = served.reduce<QueueAgeSample | undefined>(
-      (w, s) => (!w || (s.servedMs ?? 0) > (w.servedMs ?? 0) ? s : w),
-      undefined,
-    );
+    const served = servedWait(this.samples);
+    const phases = [...new Set(this.samples.map((s) => s.phase))];
     return {
       samples: all.length,
       maxMs: Math.max(0, ...all),
       p99Ms: percentile(all, 0.99),
-      servedMaxMs: worst?.servedMs ?? 0,
-      servedP99Ms: percentile(
-        served.map((s) => s.servedMs ?? 0),
-        0.99,
+      servedMaxMs: served.maxMs,
+      servedP99Ms: served.p99Ms,
+      ...(served.maxQueue ? { servedMaxQueue: served.maxQueue } : {}),
+      byPhase: Object.fromEntries(
+        phases.map((phase) => [phase, servedWait(this.samples.filter((s) => s.phase === phase))]),
       ),
-      ...(worst?.queue ? { servedMaxQueue: worst.queue } : {}),
     };
   }
+}
+
+function servedWait(samples: readonly QueueAgeSample[]): ServedWait {
+  const served = samples.filter((s) => s.servedMs !== undefined);
+  const worst = served.reduce<QueueAgeSample | undefined>(
+    (w, s) => (!w || (s.servedMs ?? 0) > (w.servedMs ?? 0) ? s : w),
+    undefined,
+  );
+  return {
+    samples: served.length,
+    maxMs: worst?.servedMs ?? 0,
+    p99Ms: percentile(
+      served.map((s) => s.servedMs ?? 0),
+      0.99,
+    ),
+    ...(worst?.queue ? { maxQueue: worst.queue } : {}),
+  };
 }
 
 /** A timer message's `FireAt` (DTF's TimerFired event), else 0. */

@@ -54,7 +54,8 @@ export function renderSoak(result: SoakResult): string {
     `| devhost crash | ${faults.devhostKills} SIGKILL mid-load, listening again after ${faults.devhostRestartMs.map(seconds).join(', ') || '–'} |`,
     `| invocations that threw and were retried | ${failed.join(', ') || 'none'} |`,
     `| activity outcomes by input | declined cards, out of stock, undeliverable addresses, a downstream failing 30 % of calls |`,
-    `| oldest queued message | waited ${seconds(queueAges.servedMaxMs)} at most (p99 of the samples ${seconds(queueAges.servedP99Ms)}) while a devhost served (bound ${options.queueAgeBoundSeconds} s); ${seconds(queueAges.maxMs)} at most counting devhost's restarts (${number(queueAges.samples)} samples, one a second) |`,
+    `| oldest queued message, while work was posted | waited ${seconds(queueAges.byPhase.load?.maxMs ?? 0)} at most, p99 of the samples ${seconds(queueAges.byPhase.load?.p99Ms ?? 0)} |`,
+    `| oldest queued message, burst and drain | waited ${seconds(queueAges.byPhase.drain?.maxMs ?? 0)} at most, p99 ${seconds(queueAges.byPhase.drain?.p99Ms ?? 0)} (bound ${options.queueAgeBoundSeconds} s); ${seconds(queueAges.maxMs)} counting the waits across devhost's restarts (${number(queueAges.samples)} samples, one a second) |`,
     shutdown
       ? `| SIGTERM with a backlog | ${number(shutdown.queuedInstances)} instances open; exit ${shutdown.exit} after ${seconds(shutdown.exitMs)} (bound ${seconds(shutdown.boundMs)}); the restart listened after ${seconds(shutdown.restartMs)} and finished them |`
       : '| SIGTERM with a backlog | not run |',

@@ -35,7 +35,11 @@ export interface SoakOptions extends WorkloadSize {
   shutdownTimeoutSeconds: number;
   /** DEVHOST_AZURE_VISIBILITY_MS: how long work held by a killed devhost stays hidden (default 10 s). */
   visibilityMs?: number;
-  /** No visible message may wait longer than this while a devhost serves (fair reads). */
+  /**
+   * No visible message may wait longer than this while a devhost serves: read oldest first, the
+   * longest wait is about the backlog's drain time; a starved message waits for as long as the
+   * load lasts.
+   */
   queueAgeBoundSeconds: number;
   /** Steady share of Cosmos requests throttled, and the burst's. */
   throttleRate: number;
@@ -46,7 +50,7 @@ export interface SoakOptions extends WorkloadSize {
 
 export const DEFAULT_SOAK: Omit<SoakOptions, 'log'> = {
   orders: 200,
-  backlog: 200,
+  backlog: 150,
   batches: 20,
   itemsPerBatch: 10,
   approvals: 40,
@@ -59,7 +63,7 @@ export const DEFAULT_SOAK: Omit<SoakOptions, 'log'> = {
   seed: 18,
   reconcileAfterSeconds: 120,
   shutdownTimeoutSeconds: 10,
-  queueAgeBoundSeconds: 120,
+  queueAgeBoundSeconds: 300,
   throttleRate: 0.03,
   burstThrottleRate: 0.5,
 };
@@ -152,7 +156,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     key: stack.cosmosKey,
     connectionPolicy: { enableEndpointDiscovery: false },
   });
-  const sampler = new QueueAgeSampler(stack.azuriteConnectionString, hubName, 4, () => stack.servingSince);
+  let phase = 'load';
+  const sampler = new QueueAgeSampler(
+    stack.azuriteConnectionString,
+    hubName,
+    4,
+    () => stack.servingSince,
+    () => phase,
+  );
   const loadSampler = setInterval(() => (load.max = Math.max(load.max, os.loadavg()[0] ?? 0)), 1_000);
   let findings: Findings | undefined;
   try {
@@ -231,6 +242,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await faultChain;
     log(`mixed work posted in ${((Date.now() - began) / 1000).toFixed(1)} s`);
 
+    phase = 'drain';
     if (workload.backlog.length > 0) {
       await pool(
         workload.backlog,
