@@ -6,7 +6,7 @@ export type SoakArgs = Partial<Omit<SoakOptions, 'log' | 'azuriteConnectionStrin
   write: boolean;
 };
 
-export const USAGE =
+const USAGE =
   'npm run soak -- [--orders n] [--backlog n] [--batches n] [--approvals n] [--operations n] ' +
   '[--minutes m] [--clients n] [--seed n] [--no-write]\n' +
   `defaults: ${Object.entries({

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import type { SoakResult } from './runSoak';
 
-export const BEGIN = '<!-- soak:begin -->';
-export const END = '<!-- soak:end -->';
+const BEGIN = '<!-- soak:begin -->';
+const END = '<!-- soak:end -->';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const number = (n: number) => n.toLocaleString('en-US');

@@ -2,6 +2,7 @@
  * The soak's work: orders, batches, approvals and operations, each with the outcome its input
  * calls for, in a mixed order drawn from a seeded generator (the same seed, the same work).
  */
+import { orderRequest } from '../test/support/orders';
 
 /** Products the soak seeds: one nobody runs out of, one that runs out. */
 export const PLENTY = {
@@ -13,7 +14,7 @@ export const PLENTY = {
 };
 export const LIMITED = { id: 'soak-limited', name: 'Soak limited', unitPrice: 7, currency: 'USD', stock: 0 };
 /** A product id the catalog does not have: batch items naming it are rejected. */
-export const MISSING_PRODUCT = 'soak-missing';
+const MISSING_PRODUCT = 'soak-missing';
 
 export type OrderKind = 'paid' | 'declined' | 'limited' | 'undeliverable';
 export type ApprovalPlan = 'approve' | 'reject' | 'race' | 'twice' | 'timeout';
@@ -80,7 +81,7 @@ export interface Workload {
 }
 
 /** mulberry32: small, fast, good enough to shuffle work reproducibly. */
-export function seededRandom(seed: number): () => number {
+function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -128,18 +129,12 @@ export function planWorkload(size: WorkloadSize, runId: string, seed: number): W
       quantity,
       givesUp: random() < 0.2,
       body: {
-        id,
-        customerId: `soak-cust-${orderCount % 7}`,
-        items: [{ productId, quantity, unitPrice }],
-        currency: 'USD',
-        shippingAddress: {
-          name: 'Ada Lovelace',
-          line1: '1 Main St',
-          city: 'Springfield',
-          postalCode: '12345',
+        ...orderRequest(id, {
+          customerId: `soak-cust-${orderCount % 7}`,
+          items: [{ productId, quantity, unitPrice }],
           country: kind === 'undeliverable' ? 'AQ' : 'US',
-        },
-        paymentMethodToken: kind === 'declined' ? 'tok_chargeDeclined' : 'tok_visa',
+          paymentMethodToken: kind === 'declined' ? 'tok_chargeDeclined' : 'tok_visa',
+        }),
       },
     };
   };

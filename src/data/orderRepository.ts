@@ -145,6 +145,6 @@ function lastStartAttempt(doc: OrderDoc): string {
 }
 
 /** Cosmos adds `_rid`, `_etag`…; the business view shows only what the app wrote. */
-export function stripSystemFields<T extends object>(doc: T): T {
+function stripSystemFields<T extends object>(doc: T): T {
   return Object.fromEntries(Object.entries(doc).filter(([key]) => !key.startsWith('_'))) as T;
 }

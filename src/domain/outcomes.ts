@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { IdSchema } from './ids';
 import { OrderSchema } from './order';
 
-export const OrderOutcomeSchema = z.enum([
+const OrderOutcomeSchema = z.enum([
   'Completed',
   'Invalid',
   'OutOfStock',
@@ -53,7 +53,6 @@ export const OrderStepSchema = z.enum([
   'Done',
 ]);
 
-export type OrderOutcome = z.infer<typeof OrderOutcomeSchema>;
 export type Compensation = z.infer<typeof CompensationSchema>;
 export type ProcessOrderInput = z.infer<typeof ProcessOrderInputSchema>;
 export type ProcessOrderResult = z.infer<typeof ProcessOrderResultSchema>;
@@ -72,5 +71,4 @@ export const ResilientResultSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-export type ResilientInput = z.infer<typeof ResilientInputSchema>;
 export type ResilientResult = z.infer<typeof ResilientResultSchema>;

@@ -80,7 +80,7 @@ export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
   return findUnsafeJson(value)?.issue;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
@@ -97,7 +97,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): ParseR
 }
 
 /** Thrown where input was supposed to be valid already (orchestrator and activity inputs). */
-export class InvalidInputError extends Error {
+class InvalidInputError extends Error {
   constructor(
     readonly what: string,
     readonly issues: ValidationIssue[],

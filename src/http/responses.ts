@@ -61,7 +61,7 @@ export async function readBody<S extends z.ZodType>(
   return validated(schema, raw);
 }
 
-export function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyResult<z.output<S>> {
+function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyResult<z.output<S>> {
   const parsed = parseInput(schema, raw);
   if (parsed.ok) return parsed;
   const fields = parsed.issues.map((i) => i.path || '(body)').join(', ');
@@ -72,7 +72,7 @@ export function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyRes
 }
 
 /** Maps what an endpoint may throw to an answer; anything else is rethrown as the 500 it is. */
-export function failureResponse(err: unknown): HttpResponseInit {
+function failureResponse(err: unknown): HttpResponseInit {
   if (err instanceof DataStoreNotReadyError) return errorResponse(503, 'DataStoreNotReady', err.message);
   if (err instanceof ConfigError) return errorResponse(500, 'ConfigurationInvalid', err.message);
   throw err;

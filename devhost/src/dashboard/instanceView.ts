@@ -267,7 +267,7 @@ const KIND_LABEL: Record<TimelineRow['kind'], string> = {
   lifecycle: '',
 };
 
-export function TimelineView(props: { events: RecordedEvent[]; finished: boolean }) {
+function TimelineView(props: { events: RecordedEvent[]; finished: boolean }) {
   const now = Date.now();
   const timeline = useMemo(() => buildTimeline(props.events, now), [props.events]);
   const span = Math.max(1, timeline.end - timeline.start);

@@ -14,7 +14,7 @@ import { httpErrors, sendError } from './errors';
 
 export const DASHBOARD_PATH = '/_devhost/';
 
-export const DASHBOARD_CSP = [
+const DASHBOARD_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
@@ -38,7 +38,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** `dist/dashboard/` of the devhost package, found from this module (in `src/http` or `dist/http`). */
-export function dashboardBundleDir(): string {
+function dashboardBundleDir(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');

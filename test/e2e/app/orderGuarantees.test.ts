@@ -8,7 +8,8 @@ import { type EtagRetryPolicy } from '../../../src/data/etagRetry';
 import { type Repositories } from '../../../src/data/repositories';
 import { cardFingerprint, declineCodeFor } from '../../../src/payments/paymentGateway';
 import { type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { type AppDevhost, appDir, startAppDevhost } from './appDevhost';
+import { type AppDevhost, appDir, startAppDevhost } from '../../support/appDevhost';
+import { orderRequest } from '../../support/orders';
 
 /** The app's data layer as devhost loaded it (Node's own loader, from dist), not jest's copy. */
 interface NativeDataLayer {
@@ -88,20 +89,12 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
   const http: AppDevhost['http'] = (...args) => app.http(...args);
   const settled = (statusUrl: string) => app.settled(statusUrl);
 
-  const order = (id: string, productId: string, token = 'tok_visa', quantity = 1) => ({
-    id,
-    customerId: 'cust-guarantees',
-    items: [{ productId, quantity, unitPrice: 5 }],
-    currency: 'USD',
-    shippingAddress: {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-    paymentMethodToken: token,
-  });
+  const order = (id: string, productId: string, token = 'tok_visa', quantity = 1) =>
+    orderRequest(id, {
+      customerId: 'cust-guarantees',
+      items: [{ productId, quantity, unitPrice: 5 }],
+      paymentMethodToken: token,
+    });
 
   async function newProduct(stock: number): Promise<string> {
     const id = `p-${randomUUID().slice(0, 8)}`;

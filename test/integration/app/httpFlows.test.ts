@@ -16,7 +16,9 @@ import { startBatch } from '../../../src/functions/startBatch';
 import { startOrder } from '../../../src/functions/startOrder';
 import { submitApproval } from '../../../src/functions/submitApproval';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { startAppHost, uniqueId } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
+import { orderRequest } from '../../support/orders';
 
 const ORIGIN = 'http://127.0.0.1:7071';
 const ctx = new InvocationContext({ functionName: 'test' });
@@ -102,17 +104,8 @@ describe('the app end to end through its HTTP functions', () => {
     return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
   }
 
-  const orderBody = (id: string, token = 'tok_visa', country = 'US', customerId = 'cust-e2e') => ({
-    id,
-    customerId,
-    items: [
-      { productId: 'widget-1', quantity: 2, unitPrice: 19.99 },
-      { productId: 'gadget-1', quantity: 1, unitPrice: 49.5 },
-    ],
-    currency: 'USD',
-    shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country },
-    paymentMethodToken: token,
-  });
+  const orderBody = (id: string, token = 'tok_visa', country = 'US', customerId = 'cust-e2e') =>
+    orderRequest(id, { paymentMethodToken: token, country, customerId });
 
   it('places an order that completes: stock reserved, one charge, a shipment and a confirmation', async () => {
     const id = uniqueId('ord');

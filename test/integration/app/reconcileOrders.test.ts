@@ -3,7 +3,10 @@ import type { OrderDoc } from '../../../src/data/orderRepository';
 import type { Repositories } from '../../../src/data/repositories';
 import { orderTotalCents, withoutPaymentToken } from '../../../src/domain';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { failing, startAppHost, uniqueId } from './appHost';
+import { uniqueId } from '../../support/ids';
+import { orderRequest } from '../../support/orders';
+import { startAppHost } from '../../support/testHosts';
+import { failing } from './appHost';
 
 const AFTER_SECONDS = 900;
 
@@ -40,20 +43,12 @@ describe('ReconcileOrders and the retry of an order whose workflow never started
     await cosmos?.close();
   });
 
-  const request = (id: string, token = 'tok_visa') => ({
-    id,
-    customerId: 'cust-reconcile',
-    items: [{ productId: 'widget-1', quantity: 1, unitPrice: 19.99 }],
-    currency: 'USD' as const,
-    shippingAddress: {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-    paymentMethodToken: token,
-  });
+  const request = (id: string, token = 'tok_visa') =>
+    orderRequest(id, {
+      customerId: 'cust-reconcile',
+      items: [{ productId: 'widget-1', quantity: 1, unitPrice: 19.99 }],
+      paymentMethodToken: token,
+    });
 
   /** What StartOrder's first two writes leave when the process dies before the start. */
   async function storedWithoutWorkflow(id: string, token = 'tok_visa'): Promise<void> {

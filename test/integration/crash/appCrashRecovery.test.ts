@@ -26,7 +26,7 @@ import {
   type TestCosmos,
 } from '../../../devhost/src/emulators/testing';
 import { uniqueHubName } from '../../support/azuriteProcess';
-import { CLI, startDevhostChild, type DevhostChild } from './devhostChild';
+import { CLI, startDevhostChild, type DevhostChild } from '../../support/devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
 import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { odata, TableClient } from '@azure/data-tables';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
-import { CLI, startDevhostChild } from './devhostChild';
+import { CLI, startDevhostChild } from '../../support/devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
 import { queueStarts, waitForTerminal as waitForTerminalRows } from './taskHubRows';
 import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';

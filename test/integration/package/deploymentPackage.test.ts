@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PackageError } from '../../../scripts/package/appFiles';
 import { buildPackage, type PackageResult } from '../../../scripts/package/buildPackage';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
+import { type RunningDevhost, startDevhostProcess } from '../../support/devhostProcess';
 import { extractEntries, readZip } from './zipContents';
 
 const run = promisify(execFile);

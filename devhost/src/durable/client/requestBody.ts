@@ -6,7 +6,7 @@
 export type BodyParse = { ok: true; json: string | null } | { ok: false; error: string };
 
 /** Parses JSON text; `null` for empty or whitespace-only text (Newtonsoft's `DeserializeObject`). */
-export function parseJsonOrNull(text: string): BodyParse {
+function parseJsonOrNull(text: string): BodyParse {
   if (text.trim() === '') return { ok: true, json: null };
   return parseJsonToken(text);
 }

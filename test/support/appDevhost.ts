@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DurablePlugin, durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../../../devhost/src/log/logger';
-import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
-import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { type DurablePlugin, durablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger } from '../../devhost/src/log/logger';
+import { startDevhost, type Devhost } from '../../devhost/src/startDevhost';
+import { nativeProcess } from '../../devhost/src/worker/nativeModules';
+import { startTestCosmos, type TestCosmos } from '../unit/src/support/cosmosServer';
 
-export const appDir = path.resolve(__dirname, '../../..');
+export const appDir = path.resolve(__dirname, '../..');
 
 export interface HttpOptions {
   body?: unknown;
