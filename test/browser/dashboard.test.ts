@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { type AppDevhost, startAppDevhost } from '../support/appDevhost';
-import { docsImages, ensureDashboardBuilt, launchBrowser, type Browser } from './browser';
 import { orderRequest } from '../support/orders';
+import { ensureDashboardBuilt, launchBrowser, screenshotsDir, type Browser } from './browser';
 
 const XSS = '<script>alert(1)</script>';
 /** Instance ids cannot hold '/', so the id carries markup that needs none. */
@@ -65,10 +64,12 @@ describe('the devhost dashboard in a browser', () => {
   beforeAll(() => {
     ({ app, page } = session);
   });
-  const shot = (name: string) => page.screenshot({ path: path.join(docsImages, name), fullPage: false });
+  /** Only for `npm run screenshots`: what the README shows. */
+  const shot = async (name: string, of: Page | Locator = page): Promise<void> => {
+    if (screenshotsDir) await of.screenshot({ path: path.join(screenshotsDir, name) });
+  };
 
   it('filters, shows a compensation, a batch reaching 100 %, the inbox, and acts on instances', async () => {
-    fs.mkdirSync(docsImages, { recursive: true });
     for (const [id, token] of [
       ['dash-ok', 'tok_visa'],
       ['dash-declined', 'tok_chargeDeclined'],
@@ -119,7 +120,7 @@ describe('the devhost dashboard in a browser', () => {
     expect(
       await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ProcessPayment' }).count(),
     ).toBeGreaterThan(0);
-    await timeline.screenshot({ path: path.join(docsImages, 'dashboard-order-timeline.png') });
+    await shot('dashboard-order-timeline.png', timeline);
 
     // The batch's progress bar reaches 100 % while the page refreshes itself.
     await page.goto(`${app.host.url}/_devhost/#/instance/batch-dash-batch`);
