@@ -44,7 +44,7 @@ interface Built {
 }
 
 /** Makes `parent`'s children the items' rows, in order, building only new and changed rows. */
-export function syncRows<T>(
+function syncRows<T>(
   parent: HTMLElement,
   items: readonly T[],
   spec: RowSpec<T>,
