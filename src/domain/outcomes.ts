@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IdSchema } from './ids';
+import { ID_MAX_LENGTH, PAYLOAD_MAX_FIELDS, TEXT_MAX_LENGTH } from './limits';
 import { OrderSchema } from './order';
 
 const OrderOutcomeSchema = z.enum([
@@ -61,7 +62,16 @@ export type RecordedOrderOutcome = z.infer<typeof RecordedOrderOutcomeSchema>;
 
 export const ResilientInputSchema = z.strictObject({
   operationId: IdSchema,
-  payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  payload: z
+    .record(
+      z.string().max(ID_MAX_LENGTH),
+      z.union([z.string().max(TEXT_MAX_LENGTH), z.number(), z.boolean()]),
+    )
+    .refine(
+      (payload) => Object.keys(payload).length <= PAYLOAD_MAX_FIELDS,
+      `At most ${PAYLOAD_MAX_FIELDS} fields`,
+    )
+    .optional(),
 });
 
 export const ResilientResultSchema = z.strictObject({
