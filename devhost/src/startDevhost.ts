@@ -34,7 +34,7 @@ import type { DevhostPlugin, PluginContext } from './plugins/types';
 export type { DevhostPlugin, PluginContext } from './plugins/types';
 
 /** How long a stop lets running work finish before handing it back (`--shutdown-timeout`). */
-export const defaultShutdownTimeoutMs = 10_000;
+const defaultShutdownTimeoutMs = 10_000;
 
 export interface DevhostOptions {
   /** The function app folder (host.json, package.json). Default: the current directory. */

@@ -3,7 +3,7 @@ import { getConfig } from '../config';
 import { IdSchema } from '../domain';
 import { defineActivity } from './defineActivity';
 
-export class DownstreamError extends Error {
+class DownstreamError extends Error {
   override name = 'DownstreamError';
 }
 

@@ -9,7 +9,7 @@ export type CreateShipmentResult =
   { status: 'Created'; shipmentId: string; trackingNumber: string } | { status: 'Rejected'; reason: string };
 
 /** Countries the simulated carrier delivers to; elsewhere is a business rejection. */
-export const SERVED_COUNTRIES: ReadonlySet<string> = new Set([
+const SERVED_COUNTRIES: ReadonlySet<string> = new Set([
   'US',
   'CA',
   'GB',

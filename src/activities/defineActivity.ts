@@ -52,12 +52,3 @@ export function defineActivity<S extends z.ZodType, O>(definition: {
 export function* result<O>(task: TypedTask<O>): Generator<df.Task, O, unknown> {
   return (yield task) as O;
 }
-
-/** Awaits many typed tasks at once (fan-in); each task is yielded exactly once, inside Task.all. */
-export function* all<O>(
-  context: df.OrchestrationContext,
-  tasks: TypedTask<O>[],
-): Generator<df.Task, O[], unknown> {
-  if (tasks.length === 0) return [];
-  return (yield context.df.Task.all(tasks)) as O[];
-}

@@ -12,7 +12,7 @@ export interface Shortage {
 
 export type ReserveInventoryResult = { status: 'Reserved' } | { status: 'OutOfStock'; shortages: Shortage[] };
 
-export const ReserveInventoryInputSchema = z.strictObject({
+const ReserveInventoryInputSchema = z.strictObject({
   orderId: IdSchema,
   items: z.array(OrderItemSchema.pick({ productId: true, quantity: true })).min(1),
 });

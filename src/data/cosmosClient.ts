@@ -6,7 +6,7 @@ import { type AppConfig } from '../config';
  * 429s are retried by the SDK itself, honouring the server's retry-after. Nine attempts within
  * 30 s is the SDK default; it is written here so the policy is visible and documented.
  */
-export const THROTTLE_RETRY = { maxRetryAttemptCount: 9, maxWaitTimeInSeconds: 30 } as const;
+const THROTTLE_RETRY = { maxRetryAttemptCount: 9, maxWaitTimeInSeconds: 30 } as const;
 
 /** The one place a CosmosClient is made: key locally, Entra ID (managed identity) in Azure. */
 export function createCosmosClient(config: AppConfig): CosmosClient {

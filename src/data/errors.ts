@@ -1,5 +1,5 @@
 /** Cosmos errors carry the HTTP status in `code`. */
-export function cosmosStatus(err: unknown): number | undefined {
+function cosmosStatus(err: unknown): number | undefined {
   if (err !== null && typeof err === 'object' && 'code' in err) {
     const code = err.code;
     if (typeof code === 'number') return code;

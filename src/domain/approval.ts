@@ -42,7 +42,6 @@ export const ApprovalOutcomeSchema = z.enum(['Approved', 'Rejected', 'Timeout'])
 
 export type CreateApprovalRequest = z.infer<typeof CreateApprovalRequestSchema>;
 export type ApprovalDecision = z.infer<typeof ApprovalDecisionSchema>;
-export type SubmitApprovalBody = z.infer<typeof SubmitApprovalBodySchema>;
 export type ApprovalResponseEvent = z.infer<typeof ApprovalResponseEventSchema>;
 export type ApprovalWorkflowInput = z.infer<typeof ApprovalWorkflowInputSchema>;
 export type ApprovalOutcome = z.infer<typeof ApprovalOutcomeSchema>;

@@ -38,7 +38,7 @@ export const CreateBatchRequestSchema = z.strictObject({
     }),
 });
 
-export const ItemOutcomeSchema = z.enum(['Succeeded', 'Rejected', 'Failed']);
+const ItemOutcomeSchema = z.enum(['Succeeded', 'Rejected', 'Failed']);
 
 /** Business failures come back as `Rejected` with a reason; `Failed` means retries ran out. */
 export const ItemResultSchema = z.strictObject({
@@ -70,14 +70,7 @@ export const BatchResultSchema = z.strictObject({
   items: z.array(ItemResultSchema),
 });
 
-export const BatchProgressSchema = z.strictObject({
-  step: z.literal('Processing'),
-  processed: z.number().int(),
-  total: z.number().int(),
-});
-
 export type BatchItem = z.infer<typeof BatchItemSchema>;
-export type CreateBatchRequest = z.infer<typeof CreateBatchRequestSchema>;
 export type ItemResult = z.infer<typeof ItemResultSchema>;
 export type ProcessBatchInput = z.infer<typeof ProcessBatchInputSchema>;
 export type ProcessBatchChunkInput = z.infer<typeof ProcessBatchChunkInputSchema>;

@@ -35,7 +35,6 @@ export const OrderLedgerOpSchema = z.strictObject({ orderId: IdSchema, at: IsoDa
 
 export type CustomerStats = z.infer<typeof CustomerStatsSchema>;
 export type CustomerLedger = z.infer<typeof CustomerLedgerSchema>;
-export type OrderLedgerOp = z.infer<typeof OrderLedgerOpSchema>;
 
 /** What the statistics need of a stored order document. */
 export interface StoredOrderFacts {

@@ -18,6 +18,14 @@ export const ID_MAX_LENGTH = 64;
 /** A business id plus its workflow prefix or a chunk suffix (`batch-<id>:chunk:<n>`). */
 export const INSTANCE_ID_MAX_LENGTH = 100;
 export const TEXT_MAX_LENGTH = 500;
+/** Most fields in an operation's payload; each key is at most ID_MAX_LENGTH, each text TEXT_MAX_LENGTH. */
+export const PAYLOAD_MAX_FIELDS = 50;
+/**
+ * Largest request body the app reads (2 MiB): a batch of BATCH_MAX_ITEMS items with the longest
+ * ids fits. The host's own limit (100 MB on Azure) would let one request hold megabytes of
+ * orchestration input in every instance listing.
+ */
+export const REQUEST_BODY_MAX_BYTES = 2 * 1024 * 1024;
 export const APPROVAL_DEFAULT_TIMEOUT_SECONDS = 24 * 60 * 60;
 export const APPROVAL_MAX_TIMEOUT_SECONDS = 7 * 24 * 60 * 60;
 /**

@@ -12,7 +12,7 @@ import {
 export const CurrencySchema = z.enum(['USD', 'EUR', 'GBP']);
 
 /** Prices are decimal amounts with at most two decimals; totals are computed in cents. */
-export const MoneySchema = z
+const MoneySchema = z
   .number()
   .positive()
   .max(UNIT_PRICE_MAX)
@@ -34,7 +34,7 @@ export const AddressSchema = z.strictObject({
 });
 
 /** A payment method token as a card vault issues it (`tok_…`). Never stored with the order. */
-export const PaymentTokenSchema = z
+const PaymentTokenSchema = z
   .string()
   .regex(/^tok_[A-Za-z0-9_]{1,100}$/, 'A payment method token such as tok_visa');
 
@@ -74,7 +74,6 @@ export const OrderSchema = z.strictObject(orderFields);
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequestSchema>;
 export type Order = z.infer<typeof OrderSchema>;
 export type OrderItem = z.infer<typeof OrderItemSchema>;
-export type Address = z.infer<typeof AddressSchema>;
 
 export function orderTotalCents(items: readonly OrderItem[]): number {
   return items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);

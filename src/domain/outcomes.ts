@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { IdSchema } from './ids';
+import { ID_MAX_LENGTH, PAYLOAD_MAX_FIELDS, TEXT_MAX_LENGTH } from './limits';
 import { OrderSchema } from './order';
 
-export const OrderOutcomeSchema = z.enum([
+const OrderOutcomeSchema = z.enum([
   'Completed',
   'Invalid',
   'OutOfStock',
@@ -35,10 +36,12 @@ export const ProcessOrderResultSchema = z.strictObject({
 
 /**
  * What the order document records when its workflow ends: the business outcome, or `Failed`
- * when the workflow failed at run time. Written once; the order's source of truth.
+ * when the workflow failed at run time, or `Abandoned` when its workflow never started (the
+ * request died between storing the order and starting it, and no retry came; ReconcileOrders
+ * records it). Written once; the order's source of truth.
  */
 export const RecordedOrderOutcomeSchema = ProcessOrderResultSchema.extend({
-  status: z.enum([...OrderOutcomeSchema.options, 'Failed']),
+  status: z.enum([...OrderOutcomeSchema.options, 'Failed', 'Abandoned']),
 });
 
 export const OrderStepSchema = z.enum([
@@ -51,7 +54,6 @@ export const OrderStepSchema = z.enum([
   'Done',
 ]);
 
-export type OrderOutcome = z.infer<typeof OrderOutcomeSchema>;
 export type Compensation = z.infer<typeof CompensationSchema>;
 export type ProcessOrderInput = z.infer<typeof ProcessOrderInputSchema>;
 export type ProcessOrderResult = z.infer<typeof ProcessOrderResultSchema>;
@@ -60,7 +62,16 @@ export type RecordedOrderOutcome = z.infer<typeof RecordedOrderOutcomeSchema>;
 
 export const ResilientInputSchema = z.strictObject({
   operationId: IdSchema,
-  payload: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  payload: z
+    .record(
+      z.string().max(ID_MAX_LENGTH),
+      z.union([z.string().max(TEXT_MAX_LENGTH), z.number(), z.boolean()]),
+    )
+    .refine(
+      (payload) => Object.keys(payload).length <= PAYLOAD_MAX_FIELDS,
+      `At most ${PAYLOAD_MAX_FIELDS} fields`,
+    )
+    .optional(),
 });
 
 export const ResilientResultSchema = z.strictObject({
@@ -70,5 +81,4 @@ export const ResilientResultSchema = z.strictObject({
   error: z.string().optional(),
 });
 
-export type ResilientInput = z.infer<typeof ResilientInputSchema>;
 export type ResilientResult = z.infer<typeof ResilientResultSchema>;

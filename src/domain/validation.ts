@@ -54,10 +54,15 @@ export function findUnsafeJson(root: unknown): UnsafeJson | undefined {
         issue: { path: pathOf(visit), message: `Nested deeper than ${JSON_MAX_DEPTH} levels` },
       };
     }
-    // Children are pushed last to first so that the first is visited first.
+    // Children are pushed last to first so that the first is visited first. An array's scalars
+    // have no key to check and no depth to pass: they are skipped, so a 100,000-element array of
+    // numbers costs no allocation per element.
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) {
-        pending.push({ value: value[i] as unknown, key: i, parent: visit, depth: depth + 1 });
+        const child = value[i] as unknown;
+        if (child !== null && typeof child === 'object') {
+          pending.push({ value: child, key: i, parent: visit, depth: depth + 1 });
+        }
       }
     } else {
       const keys = Object.keys(value);
@@ -80,7 +85,7 @@ export function findForbiddenKey(value: unknown): ValidationIssue | undefined {
   return findUnsafeJson(value)?.issue;
 }
 
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }
 
@@ -88,6 +93,11 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): ParseResult<z.output<S>> {
   const unsafe = findUnsafeJson(raw);
   if (unsafe) return { ok: false, issues: [unsafe.issue] };
+  return parseSafeJson(schema, raw);
+}
+
+/** The schema's verdict on a value `findUnsafeJson` has already passed. Never throws. */
+export function parseSafeJson<S extends z.ZodType>(schema: S, raw: unknown): ParseResult<z.output<S>> {
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
   return {
@@ -97,7 +107,7 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): ParseR
 }
 
 /** Thrown where input was supposed to be valid already (orchestrator and activity inputs). */
-export class InvalidInputError extends Error {
+class InvalidInputError extends Error {
   constructor(
     readonly what: string,
     readonly issues: ValidationIssue[],

@@ -2,7 +2,7 @@ import * as df from 'durable-functions';
 import { type CustomerLedger } from '../domain';
 import { applyCustomerStatsOperation, ledgerOf } from './customerStatsState';
 
-export const CUSTOMER_STATS_ENTITY = 'customerStats';
+const CUSTOMER_STATS_ENTITY = 'customerStats';
 
 export const customerStatsId = (customerId: string) => new df.EntityId(CUSTOMER_STATS_ENTITY, customerId);
 
@@ -13,7 +13,7 @@ export const customerStatsId = (customerId: string) => new df.EntityId(CUSTOMER_
  * operation at a time, so it needs no locking. GetCustomerStats turns the ledger into numbers
  * from the stored orders (see summarizeCustomerStats).
  */
-export function customerStatsHandler(context: df.EntityContext<CustomerLedger>): void {
+function customerStatsHandler(context: df.EntityContext<CustomerLedger>): void {
   const state = ledgerOf(context.df.entityKey, context.df.getState());
   const step = applyCustomerStatsOperation(state, context.df.operationName, context.df.getInput());
   context.df.setState(step.state);

@@ -2,7 +2,7 @@ import { type HttpRequest, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { EventNameSchema, findForbiddenKey, InstanceIdSchema, RESERVED_EVENT_NAMES } from '../domain';
 import { findStatus } from '../http/instances';
-import { errorResponse, guarded, json, validatedParam } from '../http/responses';
+import { errorResponse, guarded, json, readJsonText, validatedParam } from '../http/responses';
 
 /**
  * POST /api/instances/{instanceId}/events/{eventName}, admin level. Workflow-owned events are
@@ -28,7 +28,9 @@ export async function raiseEvent(
       [{ path: 'eventName', message: 'Reserved by a workflow' }],
     );
   }
-  const text = await request.text();
+  const body = await readJsonText(request);
+  if (!body.ok) return body.response;
+  const text = body.value;
   let data: unknown = null;
   if (text.trim() !== '') {
     try {

@@ -34,7 +34,7 @@ export async function findStatus(
 }
 
 /** 202 with the app's own links; Location is the app's status resource. */
-export function accepted(links: ClientLinks): HttpResponseInit {
+function accepted(links: ClientLinks): HttpResponseInit {
   return { status: 202, jsonBody: links, headers: { Location: links.statusQueryGetUri } };
 }
 

@@ -80,6 +80,8 @@ function describe(code: number): string {
         404: 'Not found',
         409: 'Already exists or decided',
         410: 'Expired',
+        413: 'The body is larger than the API reads (nothing started or written)',
+        415: 'The body is not declared as JSON (nothing started or written)',
         503: 'Cosmos database not ready',
       } as Record<number, string>
     )[code] ?? 'Error'
@@ -121,7 +123,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'StartOrder',
           security: functionKey,
           requestBody: { required: true, content: content(CreateOrderRequestSchema) },
-          responses: { ...started, ...errors(400, 409, 503) },
+          responses: { ...started, ...errors(400, 409, 413, 415, 503) },
         },
       },
       '/api/orders/{orderId}': {
@@ -166,7 +168,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'StartBatch',
           security: functionKey,
           requestBody: { required: true, content: content(CreateBatchRequestSchema) },
-          responses: { ...started, ...errors(400, 409, 503) },
+          responses: { ...started, ...errors(400, 409, 413, 415, 503) },
         },
       },
       '/api/approvals': {
@@ -174,7 +176,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'StartApproval',
           security: functionKey,
           requestBody: { required: true, content: content(CreateApprovalRequestSchema) },
-          responses: { ...started, ...errors(400, 409, 503) },
+          responses: { ...started, ...errors(400, 409, 413, 415, 503) },
         },
       },
       '/api/approvals/{instanceId}/response': {
@@ -185,7 +187,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           requestBody: { required: true, content: content(SubmitApprovalBodySchema) },
           responses: {
             '200': { description: 'Decision recorded', content: content(ApprovalResultSchemaForDocs) },
-            ...errors(400, 401, 403, 404, 409, 410, 503),
+            ...errors(400, 401, 403, 404, 409, 410, 413, 415, 503),
           },
         },
       },
@@ -194,7 +196,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           operationId: 'StartOperation',
           security: functionKey,
           requestBody: { required: true, content: content(ResilientInputSchema) },
-          responses: { ...started, ...errors(400, 409) },
+          responses: { ...started, ...errors(400, 409, 413, 415) },
         },
       },
       '/api/status/{instanceId}': {
@@ -242,7 +244,7 @@ export function buildOpenApi(serverUrl: string): Record<string, unknown> {
           security: adminKey,
           parameters: [param('instanceId'), param('eventName')],
           requestBody: { required: false, content: content(z.unknown()) },
-          responses: { '202': { description: 'Event raised' }, ...errors(400, 404) },
+          responses: { '202': { description: 'Event raised' }, ...errors(400, 404, 413, 415) },
         },
       },
       '/api/customers/{customerId}/stats': {

@@ -1,7 +1,17 @@
 import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { type z } from 'zod';
 import { DataStoreNotReadyError } from '../data/errors';
-import { errorMessage, findUnsafeJson, JSON_MAX_DEPTH, parseInput, type ValidationIssue } from '../domain';
+import {
+  clip,
+  errorMessage,
+  findUnsafeJson,
+  JSON_MAX_DEPTH,
+  parseInput,
+  parseSafeJson,
+  type ParseResult,
+  REQUEST_BODY_MAX_BYTES,
+  type ValidationIssue,
+} from '../domain';
 import { ConfigError } from '../config';
 
 /** The one error body of the API: a stable code, a message a user can act on, field issues. */
@@ -26,12 +36,73 @@ export function json(status: number, body: unknown): HttpResponseInit {
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
 
-/** Reads and validates a JSON body; every failure is a 400 naming the field. */
+/**
+ * The media types read as JSON: JSON itself, none at all, and `text/plain` (what `fetch` and the
+ * Functions runtime label a string body with). Forms, multipart and other types are refused: a
+ * form is what a web page can post to another origin without asking first.
+ */
+function isJsonMediaType(contentType: string | null): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return (
+    type === '' ||
+    type === 'text/plain' ||
+    type === 'application/json' ||
+    (type.startsWith('application/') && type.endsWith('+json'))
+  );
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text, if it is declared as JSON (415 otherwise) and is UTF-8 (400 otherwise: a
+ * lenient decoder would turn stray bytes into U+FFFD and accept what the client did not send).
+ */
+export async function readJsonText(request: HttpRequest): Promise<BodyResult<string>> {
+  const contentType = request.headers.get('content-type');
+  if (!isJsonMediaType(contentType)) {
+    return {
+      ok: false,
+      response: errorResponse(
+        415,
+        'UnsupportedMediaType',
+        `The body must be JSON (Content-Type: application/json), not ${clip(contentType ?? '', 100)}`,
+        [{ path: 'content-type', message: 'Use application/json' }],
+      ),
+    };
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > REQUEST_BODY_MAX_BYTES) return { ok: false, response: tooLarge(declared) };
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength > REQUEST_BODY_MAX_BYTES) return { ok: false, response: tooLarge(bytes.byteLength) };
+  try {
+    return { ok: true, value: utf8.decode(bytes) };
+  } catch {
+    return {
+      ok: false,
+      response: errorResponse(400, 'InvalidJson', 'The body is not valid UTF-8', [
+        { path: '', message: 'Send JSON encoded as UTF-8' },
+      ]),
+    };
+  }
+}
+
+function tooLarge(bytes: number): HttpResponseInit {
+  return errorResponse(
+    413,
+    'PayloadTooLarge',
+    `The body has ${bytes} bytes; this API reads at most ${REQUEST_BODY_MAX_BYTES}`,
+    [{ path: '', message: `At most ${REQUEST_BODY_MAX_BYTES} bytes` }],
+  );
+}
+
+/** Reads and validates a JSON body; every failure is a 400 naming the field (415 for a body that is not JSON). */
 export async function readBody<S extends z.ZodType>(
   request: HttpRequest,
   schema: S,
 ): Promise<BodyResult<z.output<S>>> {
-  const text = await request.text();
+  const body = await readJsonText(request);
+  if (!body.ok) return body;
+  const text = body.value;
   let raw: unknown;
   try {
     raw = text.trim() === '' ? undefined : JSON.parse(text);
@@ -49,6 +120,7 @@ export async function readBody<S extends z.ZodType>(
       ]),
     };
   }
+  // One walk for nesting and forbidden keys; the schema then sees only a safe value.
   const unsafe = findUnsafeJson(raw);
   if (unsafe?.code === 'TooDeep') {
     return {
@@ -58,11 +130,10 @@ export async function readBody<S extends z.ZodType>(
       ]),
     };
   }
-  return validated(schema, raw);
+  return validationAnswer(unsafe ? { ok: false, issues: [unsafe.issue] } : parseSafeJson(schema, raw));
 }
 
-export function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyResult<z.output<S>> {
-  const parsed = parseInput(schema, raw);
+function validationAnswer<T>(parsed: ParseResult<T>): BodyResult<T> {
   if (parsed.ok) return parsed;
   const fields = parsed.issues.map((i) => i.path || '(body)').join(', ');
   return {
@@ -72,7 +143,7 @@ export function validated<S extends z.ZodType>(schema: S, raw: unknown): BodyRes
 }
 
 /** Maps what an endpoint may throw to an answer; anything else is rethrown as the 500 it is. */
-export function failureResponse(err: unknown): HttpResponseInit {
+function failureResponse(err: unknown): HttpResponseInit {
   if (err instanceof DataStoreNotReadyError) return errorResponse(503, 'DataStoreNotReady', err.message);
   if (err instanceof ConfigError) return errorResponse(500, 'ConfigurationInvalid', err.message);
   throw err;

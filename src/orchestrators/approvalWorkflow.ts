@@ -31,9 +31,7 @@ const MAX_UNRECORDED_EVENTS = 10;
  * anyone holding the system key can raise it, so the workflow reads the recorded decision back
  * and acts on that alone; an event with no recorded decision behind it is ignored.
  */
-export function* approvalWorkflow(
-  context: df.OrchestrationContext,
-): Generator<df.Task, ApprovalResult, unknown> {
+function* approvalWorkflow(context: df.OrchestrationContext): Generator<df.Task, ApprovalResult, unknown> {
   const { request, timeoutSeconds } = parseOrThrow(
     ApprovalWorkflowInputSchema,
     context.df.getInput(),

@@ -26,7 +26,7 @@ export const batchInstanceId = (batchId: string) => `batch-${batchId}`;
  * the chunk twice), so a chunk that finishes before an older one is counted when the older one
  * is, which is at most the window, a tenth of the batch.
  */
-export function* processBatch(context: df.OrchestrationContext): Generator<df.Task, BatchResult, unknown> {
+function* processBatch(context: df.OrchestrationContext): Generator<df.Task, BatchResult, unknown> {
   const input = parseOrThrow(ProcessBatchInputSchema, context.df.getInput(), 'processBatch input');
   const chunks = chunkCount(input.totalItems, input.chunkSize);
   const window = chunkWindow(input);

@@ -12,7 +12,7 @@ import {
 } from '../domain';
 import { stepRetry } from './retryPolicies';
 
-export const PROCESS_BATCH_CHUNK = 'processBatchChunk';
+const PROCESS_BATCH_CHUNK = 'processBatchChunk';
 
 /** Starts one chunk as a sub-orchestration with a deterministic instance id. */
 export function callProcessBatchChunk(
@@ -29,9 +29,7 @@ export function callProcessBatchChunk(
  * the rest with fresh tasks (ProcessItem is idempotent, so a duplicate run costs nothing). No
  * task is yielded twice.
  */
-export function* processBatchChunk(
-  context: df.OrchestrationContext,
-): Generator<df.Task, ItemResult[], unknown> {
+function* processBatchChunk(context: df.OrchestrationContext): Generator<df.Task, ItemResult[], unknown> {
   const { batchId, chunkIndex } = parseOrThrow(
     ProcessBatchChunkInputSchema,
     context.df.getInput(),

@@ -39,9 +39,7 @@ type Outcome = Omit<ProcessOrderResult, 'compensated' | 'compensationFailures' |
  * failure fails it after compensating. Either way the outcome is recorded in the order document,
  * once: that record, not this instance's output, is the order's truth.
  */
-export function* processOrder(
-  context: df.OrchestrationContext,
-): Generator<df.Task, ProcessOrderResult, unknown> {
+function* processOrder(context: df.OrchestrationContext): Generator<df.Task, ProcessOrderResult, unknown> {
   const { order, paymentTokenRef } = parseOrThrow(
     ProcessOrderInputSchema,
     context.df.getInput(),

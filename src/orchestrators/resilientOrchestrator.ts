@@ -10,7 +10,7 @@ export const RESILIENT_ORCHESTRATOR = 'resilientOrchestrator';
  * Calls a flaky downstream with the SDK's retry (5 s, ×2, ≤ 1 min, 3 attempts, no retry
  * timeout: see retryPolicies) and hands the last error to HandleFailure when every attempt fails.
  */
-export function* resilientOrchestrator(
+function* resilientOrchestrator(
   context: df.OrchestrationContext,
 ): Generator<df.Task, ResilientResult, unknown> {
   const { operationId, payload } = parseOrThrow(

@@ -1,26 +1,19 @@
 import * as path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { type AppDevhost, startAppDevhost } from '../e2e/app/appDevhost';
+import { type AppDevhost, startAppDevhost } from '../support/appDevhost';
+import { orderRequest } from '../support/orders';
 import { ensureDashboardBuilt, launchBrowser, screenshotsDir, type Browser } from './browser';
 
 const XSS = '<script>alert(1)</script>';
 /** Instance ids cannot hold '/', so the id carries markup that needs none. */
 const XSS_ID = 'xss-"><img src=x onerror=alert(1)><script>alert(1)<';
 
-const order = (id: string, token: string) => ({
-  id,
-  customerId: 'cust-dash',
-  items: [{ productId: 'widget-1', quantity: 1, unitPrice: 19.99 }],
-  currency: 'USD',
-  shippingAddress: {
-    name: 'Ada',
-    line1: '1 Main St',
-    city: 'Springfield',
-    postalCode: '12345',
-    country: 'US',
-  },
-  paymentMethodToken: token,
-});
+const order = (id: string, token: string) =>
+  orderRequest(id, {
+    customerId: 'cust-dash',
+    items: [{ productId: 'widget-1', quantity: 1, unitPrice: 19.99 }],
+    paymentMethodToken: token,
+  });
 const approval = (requestId: string) => ({
   requestId,
   requestedBy: 'ada@example.com',

@@ -12,6 +12,7 @@ import {
 import { VirtualClock } from '../../devhost/src/clock/virtualClock';
 import { InstanceExistsError, LeaseLostError, StoreConflictError } from '../../devhost/src/store/errors';
 import type { InstanceRow, TaskHubStore, TaskMessage } from '../../devhost/src/store/taskHubStore';
+import { uniqueId } from '../support/ids';
 
 export interface StoreUnderTest {
   store: TaskHubStore;
@@ -21,12 +22,6 @@ export interface StoreUnderTest {
 export type StoreFactory = (clock: VirtualClock) => Promise<StoreUnderTest>;
 
 const LOCK_MS = 5 * 60_000;
-let idCounter = 0;
-
-function uniqueId(prefix = 'contract'): string {
-  idCounter += 1;
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${idCounter}`;
-}
 
 function iso(clock: VirtualClock): string {
   return new Date(clock.now()).toISOString();
@@ -160,7 +155,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     }
 
     it('shows a created instance as Pending at once and delivers its start message', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const start = startMessage(clock, instanceId);
       await store.createInstance(start, { dedupeStatuses: ['Running', 'Pending', 'Suspended'] });
 
@@ -175,7 +170,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('refuses to start over an instance in a dedupe state and overwrites a finished one', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await store.createInstance(startMessage(clock, instanceId), {
         dedupeStatuses: ['Running', 'Pending', 'Suspended'],
       });
@@ -202,7 +197,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('lets exactly one of 30 concurrent starts of one id through and refuses the others as existing', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const starts = Array.from({ length: 30 }, () => startMessage(clock, instanceId));
       const outcomes = await Promise.allSettled(
         starts.map((start) =>
@@ -221,7 +216,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('lets exactly one of 30 concurrent starts over a finished instance replace it', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const executionId = await startAndRun(instanceId);
       const item = await receiveFor(instanceId);
       expect(item).toBeUndefined();
@@ -251,7 +246,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('delivers every visible message of one instance in one work item, in enqueue order', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const executionId = await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A', 1) });
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'B', 2) });
@@ -266,7 +261,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('gives no second work item for a leased instance; later messages wait for the next one', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const first = await receiveFor(instanceId);
@@ -280,7 +275,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('redelivers the messages of a work item whose lease ran out (at least once)', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const first = await receiveFor(instanceId);
@@ -295,7 +290,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('extends a lease on renewal so the messages stay hidden', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const item = await receiveFor(instanceId);
@@ -307,7 +302,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('refuses a checkpoint whose history changed since the work item was read', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const executionId = await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const stale = await receiveFor(instanceId);
@@ -325,7 +320,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('routes TaskScheduled to the activity queue and the result back to the instance', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       const executionId = await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'go') });
       const item = await receiveFor(instanceId);
@@ -360,7 +355,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('redelivers an activity message whose lease ran out, and one that was abandoned after its delay', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await store.sendMessage({ message: activityMessage(clock, instanceId, 'e1', 0) });
       const first = await store.receiveActivityWorkItem(LOCK_MS);
       await clock.advance(LOCK_MS + 1);
@@ -375,7 +370,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('keeps a delayed message invisible until its time and then signals new work', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       const signals: number[] = [];
       const stop = store.onWorkAvailable(() => signals.push(clock.now()));
@@ -389,7 +384,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('gives abandoned messages back after the delay', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const item = await receiveFor(instanceId);
@@ -401,7 +396,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('releases the messages a checkpoint names instead of deleting them', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'early') });
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'used') });
@@ -418,7 +413,7 @@ export function describeTaskHubStoreContract(implementation: string, factory: St
     });
 
     it('rewrites the history from the start when a checkpoint begins a new execution', async () => {
-      const instanceId = uniqueId();
+      const instanceId = uniqueId('contract');
       await startAndRun(instanceId);
       await store.sendMessage({ message: eventMessage(clock, instanceId, 'A') });
       const item = await receiveFor(instanceId);

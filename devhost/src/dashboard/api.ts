@@ -7,7 +7,7 @@ export const DURABLE = '/runtime/webhooks/durabletask';
 export const ADMIN = '/_devhost/api';
 const KEY_ITEM = 'devhost.masterKey';
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,

@@ -334,7 +334,7 @@ const TIMELINE_ROW: RowSpec<RowView> = {
   },
 };
 
-export function TimelineView(props: { events: RecordedEvent[]; finished: boolean; now: number }) {
+function TimelineView(props: { events: RecordedEvent[]; finished: boolean; now: number }) {
   const { now, finished } = props;
   const timeline = useMemo(() => buildTimeline(props.events, now), [props.events, now]);
   const span = Math.max(1, timeline.end - timeline.start);

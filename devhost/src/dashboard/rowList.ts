@@ -53,7 +53,7 @@ const BLOCK = 50;
  * Makes `parent`'s rows the items' rows, in order, in blocks of `BLOCK`, building only new and
  * changed rows (the others keep their elements).
  */
-export function syncRows<T>(
+function syncRows<T>(
   parent: HTMLElement,
   items: readonly T[],
   spec: RowSpec<T>,

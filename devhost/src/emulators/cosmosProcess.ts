@@ -12,7 +12,7 @@ export interface CosmosLaunch {
   compactBytes?: number;
 }
 
-export function cosmosArgs(launch: CosmosLaunch): string[] {
+function cosmosArgs(launch: CosmosLaunch): string[] {
   const args = ['--host', launch.host, '--port', String(launch.port)];
   if (launch.dataDir) args.push('--data-dir', launch.dataDir);
   else args.push('--in-memory');

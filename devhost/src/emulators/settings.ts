@@ -9,7 +9,7 @@ export interface StackPorts {
   cosmos: number;
 }
 
-export const PORT_FLAGS: Record<keyof StackPorts, string> = {
+const PORT_FLAGS: Record<keyof StackPorts, string> = {
   blob: '--azurite-blob-port',
   queue: '--azurite-queue-port',
   table: '--azurite-table-port',

@@ -84,11 +84,11 @@ export interface Emulators {
   detach(): void;
 }
 
-export function azuriteDataDir(stateDir: string): string {
+function azuriteDataDir(stateDir: string): string {
   return path.join(stateDir, 'azurite');
 }
 
-export function cosmosDataDir(stateDir: string): string {
+function cosmosDataDir(stateDir: string): string {
   return path.join(stateDir, 'cosmos');
 }
 
@@ -120,7 +120,7 @@ export function azuriteSpec(
   };
 }
 
-export function cosmosSpec(
+function cosmosSpec(
   stateDir: string,
   host: string,
   port: number,
@@ -150,7 +150,7 @@ export function cosmosSpec(
 }
 
 /** One clear message when a configured external endpoint does not answer. */
-export function checkReachable(setting: string, endpoint: string, timeoutMs = 3000): Promise<void> {
+function checkReachable(setting: string, endpoint: string, timeoutMs = 3000): Promise<void> {
   let url: URL;
   try {
     url = new URL(endpoint);

@@ -62,8 +62,3 @@ export function emulatorStatus(appDir: string, stateDir?: string): EmulatorStatu
     };
   });
 }
-
-/** Whether any emulator devhost started for `appDir` is still running. */
-export function anyRecordedRunning(appDir: string): boolean {
-  return emulatorStatus(appDir).some((s) => s.running);
-}

@@ -39,7 +39,17 @@ export function createAdminApi(options: { app: FunctionAppHandle; keys: KeyCheck
       sendError(res, httpErrors.routeNotFound);
       return;
     }
-    const name = decodeURIComponent(match[1]!);
+    const name = decodedName(match[1]!);
+    if (name === undefined) {
+      req.resume();
+      sendError(
+        res,
+        httpErrors.badRequest,
+        'The function name in the path is not valid percent-encoding.',
+        'name',
+      );
+      return;
+    }
     const fn = options.app.functions().find((f) => f.name.toLowerCase() === name.toLowerCase());
     if (!fn) {
       req.resume();
@@ -66,6 +76,14 @@ export function createAdminApi(options: { app: FunctionAppHandle; keys: KeyCheck
     res.setHeader('content-length', '0');
     res.end();
   };
+}
+
+function decodedName(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseInput(body: Buffer): string {

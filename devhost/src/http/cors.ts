@@ -52,7 +52,7 @@ function namedOrigin(options: CorsOptions, origin: string): boolean {
  * devhost's own origin, and the same port under the other loopback names (a user may open
  * `http://localhost:7071/_devhost/` while devhost listens on 127.0.0.1).
  */
-export function isOwnOrigin(ownOrigin: string, origin: string): boolean {
+function isOwnOrigin(ownOrigin: string, origin: string): boolean {
   let own: URL;
   let other: URL;
   try {
@@ -69,13 +69,13 @@ export function isOwnOrigin(ownOrigin: string, origin: string): boolean {
 }
 
 /** A `Host` header naming devhost (its own host, or a loopback name, on its port). */
-export function isOwnHost(ownOrigin: string, host: string | undefined): boolean {
+function isOwnHost(ownOrigin: string, host: string | undefined): boolean {
   if (host === undefined) return true;
   return isOwnOrigin(ownOrigin, `${new URL(ownOrigin).protocol}//${host}`);
 }
 
 /** `application/json` or any `+json` type; other types (forms, text) are what pages can send cross-origin. */
-export function isJsonContentType(contentType: string | undefined): boolean {
+function isJsonContentType(contentType: string | undefined): boolean {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }

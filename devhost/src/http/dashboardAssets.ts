@@ -28,12 +28,13 @@ export const DASHBOARD_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const FILES: Record<string, string> = {
-  '': 'index.html',
-  'index.html': 'index.html',
-  'app.js': 'app.js',
-  'app.css': 'app.css',
-};
+/** A Map, not an object literal: a path such as `__proto__` must not find the object's prototype. */
+const FILES = new Map<string, string>([
+  ['', 'index.html'],
+  ['index.html', 'index.html'],
+  ['app.js', 'app.js'],
+  ['app.css', 'app.css'],
+]);
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -45,7 +46,7 @@ const TYPES: Record<string, string> = {
  * else through the installed package (when devhost's sources were compiled into another tree, as
  * the repository's own build does for the benchmark).
  */
-export function dashboardBundleDir(): string {
+function dashboardBundleDir(): string {
   let dir = __dirname;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
@@ -79,7 +80,7 @@ export function createDashboardAssets(bundleDir: string = dashboardBundleDir()):
       );
       return;
     }
-    const file = FILES[context.url.pathname.slice(DASHBOARD_PATH.length)];
+    const file = FILES.get(context.url.pathname.slice(DASHBOARD_PATH.length));
     if (!file) {
       sendError(res, httpErrors.dashboardRouteNotFound);
       return;

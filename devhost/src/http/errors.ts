@@ -109,10 +109,8 @@ export const httpErrors = {
   },
 } as const satisfies Record<string, HttpErrorSpec>;
 
-export type HttpErrorName = keyof typeof httpErrors;
-
 /** The JSON body of a devhost error (stable: clients may rely on `code`, and on `field` when bad input names one). */
-export function errorBody(
+function errorBody(
   spec: HttpErrorSpec,
   detail?: string,
   field?: string,

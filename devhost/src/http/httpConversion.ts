@@ -33,7 +33,7 @@ export function toRpcHttp(request: IncomingHttp): RpcHttpData {
 }
 
 /** Header names lower-cased; a repeated header joined with "," (ASP.NET's StringValues.ToString). */
-export function groupHeaders(rawHeaders: readonly string[]): Map<string, string> {
+function groupHeaders(rawHeaders: readonly string[]): Map<string, string> {
   const grouped = new Map<string, string>();
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
@@ -45,7 +45,7 @@ export function groupHeaders(rawHeaders: readonly string[]): Map<string, string>
 }
 
 /** ASP.NET's query collection: keys case-insensitive (first spelling kept), repeats joined with ','. */
-export function toNullableQuery(search: URLSearchParams): Record<string, RpcNullableString> {
+function toNullableQuery(search: URLSearchParams): Record<string, RpcNullableString> {
   const spelled = new Map<string, string>();
   const values = new Map<string, string[]>();
   for (const [key, value] of search) {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { HostKeys } from './keys';
 
-export class KeyFileError extends Error {
+class KeyFileError extends Error {
   override readonly name = 'KeyFileError';
   constructor(
     message: string,
@@ -23,11 +23,11 @@ export function defaultStateDir(appDir: string): string {
 }
 
 /** A key like the host's: 40 random bytes, URL-safe so it can go in `?code=` unescaped. */
-export function generateKey(): string {
+function generateKey(): string {
   return randomBytes(40).toString('base64url');
 }
 
-export function newHostKeys(): HostKeys {
+function newHostKeys(): HostKeys {
   return {
     masterKey: generateKey(),
     functionKeys: { default: generateKey() },

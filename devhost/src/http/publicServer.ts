@@ -20,7 +20,7 @@ export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
  * client always closes first; with Node's default of 5 s both sides closed at the same moment and a
  * request sent on the dying connection failed with ECONNRESET.
  */
-export const keepAliveTimeoutMs = 130_000;
+const keepAliveTimeoutMs = 130_000;
 
 /** Applies {@link keepAliveTimeoutMs}; `headersTimeout` must stay above it. */
 export function alignKeepAlive(server: http.Server): void {
@@ -67,7 +67,7 @@ export interface PublicServer {
   close(): Promise<void>;
 }
 
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   override readonly name = 'PortInUseError';
   constructor(
     readonly host: string,

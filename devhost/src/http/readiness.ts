@@ -10,7 +10,7 @@ import { httpErrors, type HttpErrorSpec } from './errors';
 export type HostState = 'starting' | 'running' | 'stopping';
 
 /** How long a request waits for a starting host by default (Azure waits 30 s; see docs/differences.md). */
-export const defaultReadyHoldMs = 5_000;
+const defaultReadyHoldMs = 5_000;
 
 export class Readiness {
   #state: HostState = 'starting';

@@ -30,7 +30,7 @@ export interface RouteMatch {
   params: RouteValues;
 }
 
-export class RouteConfigError extends Error {
+class RouteConfigError extends Error {
   override readonly name = 'RouteConfigError';
 }
 

@@ -337,8 +337,3 @@ function decodeSegment(raw: string): string | undefined {
     return undefined;
   }
 }
-
-/** Two templates are the same route when they are equal ignoring case (the host's conflict rule). */
-export function sameRoute(a: RouteTemplate, b: RouteTemplate): boolean {
-  return a.text.replace(/^\/+|\/+$/g, '').toLowerCase() === b.text.replace(/^\/+|\/+$/g, '').toLowerCase();
-}

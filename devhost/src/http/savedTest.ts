@@ -14,7 +14,7 @@ export interface SavedReplayTest {
 }
 
 /** A file-name stem from an instance id: letters, digits, `-` and `_` only. */
-export function fileStem(instanceId: string): string {
+function fileStem(instanceId: string): string {
   const stem = instanceId
     .replace(/[^A-Za-z0-9_-]+/g, '_')
     .replace(/^_+|_+$/g, '')

@@ -70,7 +70,7 @@ function defaultWrite(line: string, record: LogRecord): void {
   else process.stdout.write(line + '\n');
 }
 
-export function formatJson(record: LogRecord): string {
+function formatJson(record: LogRecord): string {
   const { stack, ...rest } = record.fields;
   return JSON.stringify({
     time: record.time.toISOString(),
@@ -81,7 +81,7 @@ export function formatJson(record: LogRecord): string {
   });
 }
 
-export function formatText(record: LogRecord): string {
+function formatText(record: LogRecord): string {
   const time = record.time.toISOString().slice(11, 23);
   const source = typeof record.fields.source === 'string' ? ` [${record.fields.source}]` : '';
   const stack = typeof record.fields.stack === 'string' ? `\n${indent(record.fields.stack)}` : '';

@@ -42,7 +42,7 @@ export enum OrchestrationStatus {
 
 export type RuntimeStatus = keyof typeof OrchestrationStatus;
 
-export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Canceled', 'Terminated'];
+const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Canceled', 'Terminated'];
 
 export function isTerminal(status: RuntimeStatus): boolean {
   return TERMINAL_STATUSES.includes(status);

@@ -23,7 +23,7 @@ import { checkInFlight, describeInFlightReport, type InFlightInstance } from './
 import { azureHubInstances, httpHubInstances, InFlightSourceError } from './inFlightSources';
 import { loadReplayer } from './replay';
 
-export const checkUsage = `Usage: devhost check [--app-dir <dir>] [--storage memory|azure] [--state-dir <dir>] [--url <origin>]
+const checkUsage = `Usage: devhost check [--app-dir <dir>] [--storage memory|azure] [--state-dir <dir>] [--url <origin>]
 
 Replays every orchestration instance of the task hub that has not ended (Running, Suspended, Pending)
 against the built app, without changing anything, and lists those this build would fail, with the

@@ -11,7 +11,7 @@ import { ConfigError } from '../config/configError';
 import { AppLoadError } from '../worker/errors';
 import { describeReport, replayHistory, ReplayInputError } from './replay';
 
-export const replayUsage = `Usage: devhost replay --history <file.json> [--app-dir <dir>] [--orchestrator <name>] [--input <json>]
+const replayUsage = `Usage: devhost replay --history <file.json> [--app-dir <dir>] [--orchestrator <name>] [--input <json>]
 
 Replays a recorded orchestration history against the built app and exits with 1 if the orchestrator
 no longer schedules what the history recorded (run it before deploying a change to an orchestrator).

@@ -77,7 +77,7 @@ export function resolveEntryFiles(pkg: AppPackage): string[] {
   return files;
 }
 
-export function isEsModule(file: string, pkg: AppPackage): boolean {
+function isEsModule(file: string, pkg: AppPackage): boolean {
   if (file.endsWith('.mjs')) return true;
   if (file.endsWith('.cjs')) return false;
   return pkg.isModule;

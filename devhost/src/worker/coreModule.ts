@@ -12,9 +12,9 @@ import type { HookRegistry } from './hooks';
 import { nativeModule } from './nativeModules';
 import type { CoreLogCategory, CoreLogLevel, ProgrammingModel } from './coreTypes';
 
-export const coreModuleName = '@azure/functions-core';
+const coreModuleName = '@azure/functions-core';
 /** The worker version this seam mirrors (worker 3.9.1; docs/protocol.md §10). */
-export const workerVersion = '3.9.1';
+const workerVersion = '3.9.1';
 export const hostVersion = '4.1037.0';
 
 /** One host's side of the core module. */
@@ -76,7 +76,7 @@ let installed = false;
  * Answers `require('@azure/functions-core')` in Node's real module system, as the worker does
  * (`Module.prototype.require`), so it also works when devhost itself runs inside jest.
  */
-export function installCoreModule(): void {
+function installCoreModule(): void {
   if (installed) return;
   installed = true;
   const proto = nativeModule().prototype;

@@ -1,6 +1,7 @@
 import { connectOutbox, listOutbox, outboxTarget } from '../../../devhost/src/emulators/outbox/outboxWatcher';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { type AppDevhost, startAppDevhost } from './appDevhost';
+import { type AppDevhost, startAppDevhost } from '../../support/appDevhost';
+import { orderRequest } from '../../support/orders';
 
 /** The app over HTTP, as a user drives it: devhost on a free port with keys enforced, Cosmos in-process. */
 describe('the order workflows app over HTTP', () => {
@@ -20,20 +21,12 @@ describe('the order workflows app over HTTP', () => {
   /** No timer is involved, so the instance settles within a few polls. */
   const settled = (statusUrl: string) => app.settled(statusUrl, 500);
 
-  const order = (id: string, token = 'tok_visa') => ({
-    id,
-    customerId: 'cust-http',
-    items: [{ productId: 'gizmo-1', quantity: 4, unitPrice: 5 }],
-    currency: 'USD',
-    shippingAddress: {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-    paymentMethodToken: token,
-  });
+  const order = (id: string, token = 'tok_visa') =>
+    orderRequest(id, {
+      customerId: 'cust-http',
+      items: [{ productId: 'gizmo-1', quantity: 4, unitPrice: 5 }],
+      paymentMethodToken: token,
+    });
 
   it('places an order, polls its status link and reads the business view', async () => {
     const started = await http('POST', '/api/orders', { body: order('http-1') });

@@ -1,5 +1,5 @@
 import { JSON_MAX_DEPTH } from '../../../src/domain';
-import { type AppDevhost, startAppDevhost } from './appDevhost';
+import { type AppDevhost, startAppDevhost } from '../../support/appDevhost';
 
 /** `{"probe": [[[ ... ]]]}`: `levels` nested arrays under one field, about 2 bytes a level. */
 function nestedBody(levels: number): string {

@@ -8,7 +8,8 @@ import { type EtagRetryPolicy } from '../../../src/data/etagRetry';
 import { type Repositories } from '../../../src/data/repositories';
 import { cardFingerprint, declineCodeFor } from '../../../src/payments/paymentGateway';
 import { type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { type AppDevhost, appDir, startAppDevhost } from './appDevhost';
+import { type AppDevhost, appDir, startAppDevhost } from '../../support/appDevhost';
+import { orderRequest } from '../../support/orders';
 
 /** The app's data layer as devhost loaded it (Node's own loader, from dist), not jest's copy. */
 interface NativeDataLayer {
@@ -88,20 +89,12 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
   const http: AppDevhost['http'] = (...args) => app.http(...args);
   const settled = (statusUrl: string) => app.settled(statusUrl);
 
-  const order = (id: string, productId: string, token = 'tok_visa', quantity = 1) => ({
-    id,
-    customerId: 'cust-guarantees',
-    items: [{ productId, quantity, unitPrice: 5 }],
-    currency: 'USD',
-    shippingAddress: {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-    paymentMethodToken: token,
-  });
+  const order = (id: string, productId: string, token = 'tok_visa', quantity = 1) =>
+    orderRequest(id, {
+      customerId: 'cust-guarantees',
+      items: [{ productId, quantity, unitPrice: 5 }],
+      paymentMethodToken: token,
+    });
 
   async function newProduct(stock: number): Promise<string> {
     const id = `p-${randomUUID().slice(0, 8)}`;
@@ -317,7 +310,7 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     throw new Error(`no approval link for ${requestId}`);
   }
 
-  it('refuses bad orders with 400 naming the problem, and starts and writes nothing', async () => {
+  it('refuses bad orders with a 4xx naming the problem (413 past the body cap), and starts and writes nothing', async () => {
     const productId = await newProduct(5);
     const prefix = `bad-${productId}`;
     const valid = (suffix: string) => order(`${prefix}-${suffix}`, productId);
@@ -330,8 +323,10 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     const unknown = valid('unknown');
     unknown.items[0]!.productId = `${productId}-none`;
     const oversized = valid('big');
-    oversized.shippingAddress.name = 'x'.repeat(2 * 1024 * 1024);
-    const cases: { name: string; id: string; raw: string; code: string; path?: string }[] = [
+    oversized.shippingAddress.name = 'x'.repeat(100_000);
+    const huge = valid('huge');
+    huge.shippingAddress.name = 'x'.repeat(2 * 1024 * 1024);
+    const cases: { name: string; id: string; raw: string; code: string; path?: string; status?: number }[] = [
       { name: 'malformed JSON', id: `${prefix}-json`, raw: `{"id":"${prefix}-json",`, code: 'InvalidJson' },
       { name: 'empty body', id: `${prefix}-empty`, raw: '', code: 'MissingBody' },
       {
@@ -390,10 +385,17 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
         code: 'ValidationFailed',
         path: 'shippingAddress.name',
       },
+      {
+        name: 'body over 2 MiB',
+        id: `${prefix}-huge`,
+        raw: JSON.stringify(huge),
+        code: 'PayloadTooLarge',
+        status: 413,
+      },
     ];
     for (const c of cases) {
       const answer = await http('POST', '/api/orders', { raw: c.raw });
-      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: 400 });
+      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: c.status ?? 400 });
       const error = (answer.body as { error?: { code?: string; issues?: { path: string }[] } }).error;
       expect({ name: c.name, code: error?.code }).toEqual({ name: c.name, code: c.code });
       if (c.path) expect(error?.issues?.map((i) => i.path)).toContain(c.path);

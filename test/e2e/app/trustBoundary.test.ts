@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type AppDevhost, type HttpOptions, startAppDevhost } from './appDevhost';
+import { type AppDevhost, type HttpOptions, startAppDevhost } from '../../support/appDevhost';
+import { orderRequest } from '../../support/orders';
 
 type Answer = Awaited<ReturnType<AppDevhost['http']>>;
 
@@ -85,20 +86,8 @@ describe('the app keeps management keys and forged input out', () => {
     return id;
   }
 
-  const order = (id: string, productId: string, customerId: string) => ({
-    id,
-    customerId,
-    items: [{ productId, quantity: 2, unitPrice: 5 }],
-    currency: 'USD',
-    shippingAddress: {
-      name: 'Ada',
-      line1: '1 Main St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-    paymentMethodToken: 'tok_visa',
-  });
+  const order = (id: string, productId: string, customerId: string) =>
+    orderRequest(id, { customerId, items: [{ productId, quantity: 2, unitPrice: 5 }] });
 
   async function approvalLink(requestId: string): Promise<string> {
     for (let i = 0; i < 500; i++) {

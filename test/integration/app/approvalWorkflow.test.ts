@@ -1,5 +1,7 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { type Fake, fakeActivities, startAppHost, uniqueId } from './appHost';
+import { type Fake, fakeActivities } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 const notifications: Record<string, Fake> = {
   SendApprovalRequest: () => ({ messageId: 'm1', sentTo: 'boss@example.com' }),

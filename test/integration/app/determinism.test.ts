@@ -1,6 +1,8 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { loadReplayer, type Replayer } from '../../../devhost/src/testing/replay';
-import { appDir, fakeActivities, startAppHost, uniqueId } from './appHost';
+import { fakeActivities } from './appHost';
+import { appDir, startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 /** The check the deploy docs ask for, on the app's own orchestrators: recorded histories replay. */
 describe('the app replays its recorded histories', () => {

@@ -10,7 +10,7 @@ import {
   readGoldenHistory,
   type GoldenChecker,
 } from '../../../devhost/src/testing/goldenHistories';
-import { appDir } from './appHost';
+import { appDir } from '../../support/testHosts';
 
 const dir = path.join(appDir, 'test/fixtures/histories');
 const files = goldenHistoryFiles(dir);

@@ -16,7 +16,9 @@ import { startBatch } from '../../../src/functions/startBatch';
 import { startOrder } from '../../../src/functions/startOrder';
 import { submitApproval } from '../../../src/functions/submitApproval';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { startAppHost, uniqueId } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
+import { orderRequest } from '../../support/orders';
 
 const ORIGIN = 'http://127.0.0.1:7071';
 const ctx = new InvocationContext({ functionName: 'test' });
@@ -102,17 +104,8 @@ describe('the app end to end through its HTTP functions', () => {
     return { status: response.status ?? 200, body: (response.jsonBody ?? {}) as Record<string, unknown> };
   }
 
-  const orderBody = (id: string, token = 'tok_visa', country = 'US', customerId = 'cust-e2e') => ({
-    id,
-    customerId,
-    items: [
-      { productId: 'widget-1', quantity: 2, unitPrice: 19.99 },
-      { productId: 'gadget-1', quantity: 1, unitPrice: 49.5 },
-    ],
-    currency: 'USD',
-    shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Springfield', postalCode: '12345', country },
-    paymentMethodToken: token,
-  });
+  const orderBody = (id: string, token = 'tok_visa', country = 'US', customerId = 'cust-e2e') =>
+    orderRequest(id, { paymentMethodToken: token, country, customerId });
 
   it('places an order that completes: stock reserved, one charge, a shipment and a confirmation', async () => {
     const id = uniqueId('ord');
@@ -359,6 +352,60 @@ describe('the app end to end through its HTTP functions', () => {
       'ApprovalResponse',
       JSON.stringify({ decision: 'Approved', decidedAt: '2030-01-01T00:00:00.000Z', comment: 'self' }),
     );
+
+  it('opens the request with the link as soon as it is in the outbox, before SendApprovalRequest stores the hash', async () => {
+    // The first half of SendApprovalRequest: the message is out, the hash not yet stored (its
+    // second write is slow, or its process died in between and the retry has not come yet).
+    const undo = host.overrideActivity(
+      'SendApprovalRequest',
+      async (input: { requestId: string; instanceId: string }) => {
+        const link = `${ORIGIN}/api/approvals/${input.instanceId}/response?token=early-${input.requestId}`;
+        await repos.outbox.add({
+          id: `ApprovalRequest:${input.requestId}`,
+          kind: 'ApprovalRequest',
+          to: 'boss@example.com',
+          subject: 'Approval needed',
+          body: 'POST a decision to the link',
+          link,
+          createdAt: new Date().toISOString(),
+        });
+        return { messageId: `ApprovalRequest:${input.requestId}`, sentTo: 'boss@example.com' };
+      },
+    );
+    try {
+      const { requestId, instanceId, token } = await startWaitingApproval('early');
+      expect((await repos.approvals.get(requestId))?.tokenHash).toBeUndefined();
+      const submit = (query: Record<string, string>) =>
+        call(submitApproval, { body: { decision: 'Approved' }, params: { instanceId }, query });
+      expect(await submit({ token: 'wrong' })).toMatchObject({ status: 403 });
+      expect((await submit({ token })).status).toBe(200);
+      const done = await host.waitForStatus(instanceId, 'Completed');
+      expect(done.output).toMatchObject({ status: 'Approved', requestId });
+    } finally {
+      undo();
+    }
+  });
+
+  it('wakes the workflow when the approver tries again after a decision whose event was lost', async () => {
+    const { requestId, instanceId, token } = await startWaitingApproval('lost-event', 3_600);
+    // SubmitApproval's first write, and then its process died before raising the event.
+    expect((await repos.approvals.settle(requestId, 'Rejected', new Date().toISOString())).outcome).toBe(
+      'Decided',
+    );
+    await host.runUntilIdle();
+    expect((await host.client.getStatus(instanceId))?.runtimeStatus).toBe('Running');
+
+    const again = await call(submitApproval, {
+      body: { decision: 'Rejected' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'AlreadyDecided' } } });
+    // Well before the one-hour deadline: no time passes.
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Rejected', requestId });
+    expect(await repos.outbox.get(`ApprovalRejected:${requestId}`)).toBeDefined();
+  });
 
   it("ignores an approval raised around SubmitApproval, then takes the approver's decision", async () => {
     const { requestId, instanceId, token } = await startWaitingApproval('forged');

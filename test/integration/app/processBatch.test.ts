@@ -1,7 +1,9 @@
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 import { BATCH_CHUNK_PARALLELISM, batchChunkSize, chunkCount } from '../../../src/domain';
-import { fakeActivities, startAppHost, uniqueId } from './appHost';
+import { fakeActivities } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 interface ChunkRequest {
   batchId: string;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { failing, type Fake, fakeActivities, startAppHost, uniqueId } from './appHost';
+import { failing, type Fake, fakeActivities } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 const order = (id: string) => ({
   id,

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { readGoldenHistory } from '../../../devhost/src/testing/goldenHistories';
 import { injectActivityFaults, type FaultRun } from '../../../devhost/src/testing/faultInjection';
 import { copyBuiltApp } from '../../support/appCopy';
-import { appDir } from './appHost';
+import { appDir } from '../../support/testHosts';
 
 const completed = path.join(appDir, 'test/fixtures/histories/processOrder/completed.json');
 

@@ -1,5 +1,7 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { failing, fakeActivities, startAppHost, uniqueId } from './appHost';
+import { failing, fakeActivities } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 /**
  * PurgeHistory on the virtual clock with the app's own settings (local.settings.json: daily at

@@ -1,6 +1,8 @@
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { failing, fakeActivities, startAppHost, uniqueId } from './appHost';
+import { failing, fakeActivities } from './appHost';
+import { startAppHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('resilientOrchestrator', () => {
   let host: TestHost;

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { odata, TableClient } from '@azure/data-tables';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
-import { CLI, startDevhostChild } from './devhostChild';
+import { CLI, startDevhostChild } from '../../support/devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
 import { queueStarts, waitForTerminal as waitForTerminalRows } from './taskHubRows';
 import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
@@ -82,8 +82,11 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
   }
 }
 
+/** `before-start` is reached by client starts, and these instances are queued before devhost runs. */
+const EPISODE_CRASH_POINTS = CRASH_POINTS.filter((point) => point !== 'before-start');
+
 describe('crash recovery on the azure store', () => {
-  it.each([...CRASH_POINTS])('brings every instance to its result after a crash at %s', async (point) => {
+  it.each(EPISODE_CRASH_POINTS)('brings every instance to its result after a crash at %s', async (point) => {
     await crashAndRecover([point]);
   });
 

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { freePort } from '../../../devhost/src/emulators/testing';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
-import { CLI, startDevhostChild } from './devhostChild';
+import { CLI, startDevhostChild } from '../../support/devhostChild';
 import { expectHistoryInvariants } from './historyInvariants';
 import { queueStarts, waitForTerminal } from './taskHubRows';
 import { hammerReadyApp } from '../../support/readyAppClient';

@@ -1,5 +1,6 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable plugin inside devhost', () => {
   let host: TestHost;
@@ -27,7 +28,7 @@ describe('durable plugin inside devhost', () => {
   });
 
   it('hands tests the SDK DurableClient talking to this host', async () => {
-    const id = await host.durableClient.startNew('WaitForEvent', { instanceId: uniqueInstanceId('sdk') });
+    const id = await host.durableClient.startNew('WaitForEvent', { instanceId: uniqueId('sdk') });
     await host.waitForStatus(id, 'Running');
     await host.durableClient.raiseEvent(id, 'Go', 4);
     await host.waitForStatus(id, 'Completed');

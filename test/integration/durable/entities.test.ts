@@ -1,6 +1,6 @@
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
 
 describe('durable engine: entity messages the app has no function for', () => {
   let host: TestHost;

@@ -1,5 +1,6 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable engine: external events', () => {
   let host: TestHost;
@@ -11,7 +12,7 @@ describe('durable engine: external events', () => {
   });
 
   it('resumes a waiting orchestration when its event is raised', async () => {
-    const id = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('event') });
+    const id = await host.start('WaitForEvent', { instanceId: uniqueId('event') });
     await host.runUntilIdle();
     expect((await host.client.getStatus(id))?.runtimeStatus).toBe('Running');
     expect(await host.client.raiseEvent(id, 'Go', '21')).toBe('accepted');
@@ -19,14 +20,14 @@ describe('durable engine: external events', () => {
   });
 
   it('buffers an event raised before the orchestration waits for it', async () => {
-    const id = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('early') });
+    const id = await host.start('WaitForEvent', { instanceId: uniqueId('early') });
     await host.client.raiseEvent(id, 'Go', '5');
     expect((await host.waitForStatus(id, 'Completed')).output).toBe(10);
   });
 
   it('takes the approval when it arrives before the 24-hour timeout, and the timeout otherwise', async () => {
-    const approved = await host.start('Approval', { instanceId: uniqueInstanceId('approved') });
-    const ignored = await host.start('Approval', { instanceId: uniqueInstanceId('ignored') });
+    const approved = await host.start('Approval', { instanceId: uniqueId('approved') });
+    const ignored = await host.start('Approval', { instanceId: uniqueId('ignored') });
     await host.clock.advance('23h');
     await host.client.raiseEvent(approved, 'Approval', '"yes"');
     expect((await host.waitForStatus(approved, 'Completed')).output).toEqual({ approved: 'yes' });
@@ -40,9 +41,9 @@ describe('durable engine: external events', () => {
   });
 
   it('answers gone for an event to a finished instance and notFound for an unknown one', async () => {
-    const id = await host.start('Sequence', { instanceId: uniqueInstanceId('done') });
+    const id = await host.start('Sequence', { instanceId: uniqueId('done') });
     await host.waitForStatus(id, 'Completed');
     expect(await host.client.raiseEvent(id, 'Go', '1')).toBe('gone');
-    expect(await host.client.raiseEvent(uniqueInstanceId('missing'), 'Go', '1')).toBe('notFound');
+    expect(await host.client.raiseEvent(uniqueId('missing'), 'Go', '1')).toBe('notFound');
   });
 });

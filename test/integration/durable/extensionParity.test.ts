@@ -12,15 +12,13 @@ import * as df from 'durable-functions';
 import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
+import { uniqueId } from '../../support/ids';
 
 jest.setTimeout(60_000);
 
 const repo = path.resolve(__dirname, '../../..');
 const parityApp = path.join(repo, 'test/fixtures/parity-app');
 const env = nativeProcess().env;
-
-let counter = 0;
-const uid = (label: string): string => `${label}-${process.pid}-${(counter += 1)}`;
 
 /** Real time: the azure store's queues are polled, and both stores must run the same test. */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 20_000): Promise<T> {
@@ -87,7 +85,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
 
   async function running(name: string, input?: unknown): Promise<string> {
     const id = await client.startNew(name, {
-      instanceId: uid(name),
+      instanceId: uniqueId(name),
       ...(input === undefined ? {} : { input }),
     });
     await eventually(
@@ -99,7 +97,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
 
   async function completed(name: string, input?: unknown): Promise<string> {
     const id = await client.startNew(name, {
-      instanceId: uid(name),
+      instanceId: uniqueId(name),
       ...(input === undefined ? {} : { input }),
     });
     await eventually(
@@ -125,7 +123,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
     const from = new Date();
     const done = await completed('Quick', 'x');
     const live = await running('WaitForGo');
-    const entity = await entityWithState(uid('purge'));
+    const entity = await entityWithState(uniqueId('purge'));
 
     const onlyDone = await client.purgeInstanceHistoryBy({
       createdTimeFrom: from,
@@ -178,7 +176,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
     const done = await completed('Quick', 1);
     expect((await webhook(`instances/${done}/suspend`, { method: 'POST' })).status).toBe(410);
     expect((await webhook(`instances/${done}/resume`, { method: 'POST' })).status).toBe(410);
-    expect((await webhook(`instances/${uid('nobody')}/suspend`, { method: 'POST' })).status).toBe(404);
+    expect((await webhook(`instances/${uniqueId('nobody')}/suspend`, { method: 'POST' })).status).toBe(404);
   });
 
   // EXT 2.13.7 Options/DurableTaskOptions.cs OverridableExistingInstanceStates and
@@ -197,7 +195,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
     const other = await startTestHost({ appDir: anyState.dir, clock: 'real', storage });
     try {
       const otherClient = other.durableClient;
-      const replaced = uid('replaced');
+      const replaced = uniqueId('replaced');
       await otherClient.startNew('WaitForGo', { instanceId: replaced, input: 'first' });
       await eventually(
         () => otherClient.getStatus(replaced),
@@ -252,7 +250,7 @@ describe.each(['memory', 'azure'] as const)('extension rules on the %s store', (
   // AzureStorageDurabilityProvider.ConvertWebjobsDurableConditionToAzureStorageCondition (no
   // ExcludeEntities), DTFAS 1.17.5 AzureTableTrackingStore: entity rows are instances.
   test('entity instances appear in instance queries and answer their status', async () => {
-    const key = uid('listed');
+    const key = uniqueId('listed');
     const entity = await entityWithState(key);
     const one = await webhook(`instances/${encodeURIComponent(entity)}`);
     expect(one.status).toBe(202);

@@ -1,5 +1,6 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable engine: fan-out and concurrency', () => {
   let host: TestHost;
@@ -18,7 +19,7 @@ describe('durable engine: fan-out and concurrency', () => {
       running -= 1;
       return n * 2;
     });
-    const id = await host.start('FanOut', { instanceId: uniqueInstanceId('fan'), input: 20 });
+    const id = await host.start('FanOut', { instanceId: uniqueId('fan'), input: 20 });
     const status = await host.waitForStatus(id, 'Completed');
     expect(status.output).toBe(380);
     // The fixture's host.json sets maxConcurrentActivityFunctions: 3.
@@ -29,9 +30,7 @@ describe('durable engine: fan-out and concurrency', () => {
   it('runs no more orchestrator episodes at once than maxConcurrentOrchestratorFunctions', async () => {
     host = await startFixtureHost({ settings: { maxConcurrentOrchestratorFunctions: 2 } });
     const ids = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        host.start('Sequence', { instanceId: uniqueInstanceId(`many${i}`) }),
-      ),
+      Array.from({ length: 6 }, (_, i) => host.start('Sequence', { instanceId: uniqueId(`many${i}`) })),
     );
     for (const id of ids) await host.waitForStatus(id, 'Completed');
     // Six instances ready at once: the pump runs exactly as many episodes together as allowed.

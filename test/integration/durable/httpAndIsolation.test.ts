@@ -1,7 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable engine: callHttp', () => {
   let host: TestHost;
@@ -27,14 +28,14 @@ describe('durable engine: callHttp', () => {
   });
 
   it('performs the request for real and hands back the DurableHttpResponse', async () => {
-    const id = await host.start('CallsHttp', { instanceId: uniqueInstanceId('http'), input: url });
+    const id = await host.start('CallsHttp', { instanceId: uniqueId('http'), input: url });
     const status = await host.waitForStatus(id, 'Completed', { timeoutMs: 5000 });
     expect(status.output).toEqual({ statusCode: 200, content: 'pong GET /ping' });
   });
 
   it('polls a 202 answer at its Location after Retry-After, on the virtual clock', async () => {
     const id = await host.start('CallsHttp', {
-      instanceId: uniqueInstanceId('poll'),
+      instanceId: uniqueId('poll'),
       input: url.replace('/ping', '/slow'),
     });
     await host.runUntilIdle();
@@ -53,7 +54,7 @@ describe('durable engine: test hosts side by side', () => {
     ]);
     try {
       a.overrideActivity('Hello', (name: string) => `fake ${name}`);
-      const id = uniqueInstanceId('shared-id');
+      const id = uniqueId('shared-id');
       await a.start('Sequence', { instanceId: id, input: ['A'] });
       await b.start('Sequence', { instanceId: id, input: ['B'] });
       await a.clock.advance('1h');
@@ -91,7 +92,7 @@ describe('durable engine: leases under virtual time', () => {
         await gate;
         return n * 3;
       });
-      const id = await host.start('FanOut', { instanceId: uniqueInstanceId('lease'), input: 2 });
+      const id = await host.start('FanOut', { instanceId: uniqueId('lease'), input: 2 });
       while (calls < 2) await new Promise((resolve) => setImmediate(resolve));
       // Both activities are still running while time moves 1 h, twelve times their 5-minute lock:
       // without renewal the store would hand each work item out again.

@@ -1,7 +1,8 @@
 import { DurableOperationError } from '../../../devhost/src/durable/client/operations';
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable engine: instance management', () => {
   let host: TestHost;
@@ -13,7 +14,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('shows a started instance as Pending at once, before any episode runs', async () => {
-    const id = await host.start('Sequence', { instanceId: uniqueInstanceId('pending') });
+    const id = await host.start('Sequence', { instanceId: uniqueId('pending') });
     expect(await host.client.getStatus(id)).toMatchObject({
       runtimeStatus: 'Pending',
       output: null,
@@ -22,7 +23,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('terminates a running instance with the reason as output, and then refuses with gone', async () => {
-    const id = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('term') });
+    const id = await host.start('WaitForEvent', { instanceId: uniqueId('term') });
     await host.runUntilIdle();
     expect(await host.client.terminate(id, 'no longer needed')).toBe('accepted');
     const status = await host.waitForStatus(id, 'Terminated');
@@ -35,7 +36,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('holds events while suspended and delivers them on resume', async () => {
-    const id = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('susp') });
+    const id = await host.start('WaitForEvent', { instanceId: uniqueId('susp') });
     await host.runUntilIdle();
     expect(await host.client.suspend(id, 'maintenance')).toBe('accepted');
     await host.waitForStatus(id, 'Suspended');
@@ -48,10 +49,10 @@ describe('durable engine: instance management', () => {
   });
 
   it('rewinds a failed instance so the failed activity runs again', async () => {
-    const id = await host.start('CallsFlaky', { instanceId: uniqueInstanceId('rewind') });
+    const id = await host.start('CallsFlaky', { instanceId: uniqueId('rewind') });
     const failed = await host.waitForStatus(id, 'Failed');
     expect(failed.output).toContain("Activity function 'Flaky' failed");
-    await expect(host.client.rewind(uniqueInstanceId('nobody'), null)).resolves.toBe('notFound');
+    await expect(host.client.rewind(uniqueId('nobody'), null)).resolves.toBe('notFound');
 
     let calls = 0;
     host.overrideActivity('Flaky', (input: string) => {
@@ -65,16 +66,16 @@ describe('durable engine: instance management', () => {
   });
 
   it('refuses to rewind an instance that did not fail', async () => {
-    const running = await host.start('WaitForEvent', { instanceId: uniqueInstanceId('rw-running') });
+    const running = await host.start('WaitForEvent', { instanceId: uniqueId('rw-running') });
     await host.runUntilIdle();
     await expect(host.client.rewind(running, null)).rejects.toMatchObject({ code: 'invalidState' });
-    const done = await host.start('Sequence', { instanceId: uniqueInstanceId('rw-done') });
+    const done = await host.start('Sequence', { instanceId: uniqueId('rw-done') });
     await host.waitForStatus(done, 'Completed');
     expect(await host.client.rewind(done, null)).toBe('gone');
   });
 
   it('refuses a duplicate start of a live instance and overwrites a finished one with a new execution', async () => {
-    const id = uniqueInstanceId('dup');
+    const id = uniqueId('dup');
     await host.start('WaitForEvent', { instanceId: id });
     await expect(host.start('WaitForEvent', { instanceId: id })).rejects.toBeInstanceOf(
       DurableOperationError,
@@ -111,7 +112,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('restarts an instance with its original input, and purges one or many', async () => {
-    const id = await host.start('Sequence', { instanceId: uniqueInstanceId('restart'), input: ['Rome'] });
+    const id = await host.start('Sequence', { instanceId: uniqueId('restart'), input: ['Rome'] });
     await host.waitForStatus(id, 'Completed');
     const restarted = await host.client.restart(id, true);
     if (!restarted) throw new Error('restart found no instance');
@@ -126,7 +127,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('lists instances with filters and continuation tokens', async () => {
-    const prefix = uniqueInstanceId('list');
+    const prefix = uniqueId('list');
     for (const n of [1, 2, 3]) await host.start('Sequence', { instanceId: `${prefix}-${n}` });
     const first = await host.client.listInstances({ instanceIdPrefix: prefix, top: 2 });
     expect(first.items.map((s) => s.instanceId)).toEqual([`${prefix}-1`, `${prefix}-2`]);
@@ -142,7 +143,7 @@ describe('durable engine: instance management', () => {
   });
 
   it('formats status history as the extension does when asked for it', async () => {
-    const id = await host.start('Sequence', { instanceId: uniqueInstanceId('hist'), input: ['Kyiv'] });
+    const id = await host.start('Sequence', { instanceId: uniqueId('hist'), input: ['Kyiv'] });
     await host.waitForStatus(id, 'Completed');
     const status = await host.client.getStatus(id, { showHistory: true, showHistoryOutput: true });
     expect(status?.historyEvents?.map((e) => (e as { EventType: string }).EventType)).toEqual([

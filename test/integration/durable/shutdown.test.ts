@@ -3,7 +3,7 @@
  * the running ones finish within the shutdown timeout, and hands back those that do not.
  */
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
 
 const BACKLOG = 3000;
 

@@ -1,6 +1,7 @@
 import { EventType } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable engine: sub-orchestrations and continue-as-new', () => {
   let host: TestHost;
@@ -12,7 +13,7 @@ describe('durable engine: sub-orchestrations and continue-as-new', () => {
   });
 
   it('runs a child to completion and reports a failing child to the parent as an error', async () => {
-    const id = uniqueInstanceId('parent');
+    const id = uniqueId('parent');
     await host.start('Parent', { instanceId: id, input: 'Oslo' });
     const status = await host.waitForStatus(id, 'Completed');
     expect(status.output).toMatchObject({ child: 'Hello Oslo!', failed: true });
@@ -32,7 +33,7 @@ describe('durable engine: sub-orchestrations and continue-as-new', () => {
   });
 
   it('continues as new with a fresh execution until the orchestrator returns, keeping custom status', async () => {
-    const id = uniqueInstanceId('counter');
+    const id = uniqueId('counter');
     await host.start('Counter', { instanceId: id, input: 0 });
     const status = await host.waitForStatus(id, 'Completed');
     expect(status.output).toBe(3);
@@ -56,7 +57,7 @@ describe('durable engine: retried sub-orchestrations and entity signals', () => 
   });
 
   it('retries a failing sub-orchestration after its backoff timer and then surfaces the failure', async () => {
-    const id = uniqueInstanceId('retries-child');
+    const id = uniqueId('retries-child');
     await host.start('RetriesChild', { instanceId: id });
     await host.runUntilIdle();
     expect((await host.client.getStatus(id))?.runtimeStatus).toBe('Running');
@@ -70,7 +71,7 @@ describe('durable engine: retried sub-orchestrations and entity signals', () => 
   });
 
   it('sends an entity signal from an orchestration as an event to the entity, which runs it', async () => {
-    const id = uniqueInstanceId('signals');
+    const id = uniqueId('signals');
     await host.start('SignalsEntity', { instanceId: id });
     expect((await host.waitForStatus(id, 'Completed')).output).toBe('signalled');
     const sent = (await host.history(id)).find((e) => e.EventType === EventType.EventSent);

@@ -1,6 +1,7 @@
 import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startFixtureHost, uniqueInstanceId } from './fixtureHost';
+import { startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 const START = '2030-01-01T00:00:00.000Z';
 
@@ -22,13 +23,13 @@ describe('durable engine: time', () => {
 
   it('gives the orchestrator the virtual time as currentUtcDateTime', async () => {
     await host.clock.advance('90m');
-    const id = await host.start('WhatTimeIsIt', { instanceId: uniqueInstanceId('time') });
+    const id = await host.start('WhatTimeIsIt', { instanceId: uniqueId('time') });
     const status = await host.waitForStatus(id, 'Completed');
     expect(status.output).toBe('2030-01-01T01:30:00.000Z');
   });
 
   it('fires a 10-day timer as 3-day slices only when virtual time reaches each one', async () => {
-    const id = await host.start('LongTimer', { instanceId: uniqueInstanceId('long') });
+    const id = await host.start('LongTimer', { instanceId: uniqueId('long') });
     await host.runUntilIdle();
     expect((await host.client.getStatus(id))?.runtimeStatus).toBe('Running');
 
@@ -53,7 +54,7 @@ describe('durable engine: time', () => {
       attempts += 1;
       throw new Error(`attempt ${attempts} failed`);
     });
-    const id = await host.start('Retrying', { instanceId: uniqueInstanceId('retry'), input: 'x' });
+    const id = await host.start('Retrying', { instanceId: uniqueId('retry'), input: 'x' });
     await host.runUntilIdle();
     expect(attempts).toBe(1);
 
@@ -83,7 +84,7 @@ describe('durable engine: time', () => {
       if (attempts < 2) throw new Error('not yet');
       return `recovered with ${input}`;
     });
-    const id = await host.start('Retrying', { instanceId: uniqueInstanceId('recover'), input: 'y' });
+    const id = await host.start('Retrying', { instanceId: uniqueId('recover'), input: 'y' });
     await host.clock.advance('5s');
     const status = await host.waitForStatus(id, 'Completed');
     expect(status.output).toBe('recovered with y');

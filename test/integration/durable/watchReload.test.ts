@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
-import { startFixtureDevhost, type FixtureDevhost } from '../http/helpers';
+import { startFixtureDevhost, type FixtureDevhost } from '../../support/fixtureDevhost';
 import { hammerReadyApp } from '../../support/readyAppClient';
 
 const repo = path.resolve(__dirname, '../../..');

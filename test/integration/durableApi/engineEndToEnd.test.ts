@@ -10,11 +10,10 @@ import {
 } from '../../../devhost/src/durable/client/durableHttpApi';
 import { defaultMaxRequestBodyBytes, readBody } from '../../../devhost/src/http/publicServer';
 import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
+import { uniqueId } from '../../support/ids';
 import { call } from './harness';
 
 const durableAppDir = path.resolve(__dirname, '../../fixtures/durable-app');
-let counter = 0;
-const uniqueId = (label: string): string => `${label}-e2e-${process.pid}-${++counter}`;
 
 /**
  * The real engine behind the Durable HTTP API, driven by the real SDK `DurableClient` built from

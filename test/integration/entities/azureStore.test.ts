@@ -6,7 +6,8 @@ import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
 import { startTestAzurite, type TestAzurite } from '../../support/azuriteProcess';
-import { entityAppDir, uniqueId } from './entityHost';
+import { entityAppDir } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 /** Polls (real time) until `check` holds. */
 async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, ms = 15_000): Promise<T> {

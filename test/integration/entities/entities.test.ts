@@ -3,7 +3,9 @@ import { MessageSorter } from '../../../devhost/src/protocol/messageSorter';
 import { serializeRequest, type RequestMessage } from '../../../devhost/src/protocol/entityMessages';
 import { EventType, type EventSentEvent } from '../../../devhost/src/protocol/history';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { entityState, openGate, startEntityHost, uniqueId } from './entityHost';
+import { entityState, openGate } from './entityHost';
+import { startEntityHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 describe('durable entities', () => {
   let host: TestHost;

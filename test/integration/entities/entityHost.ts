@@ -1,25 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
-import {
-  startTestHost,
-  type StartTestHostOptions,
-  type TestHost,
-} from '../../../devhost/src/testing/startTestHost';
-
-export const entityAppDir = path.resolve(__dirname, '../../fixtures/entity-app');
-
-let counter = 0;
-
-/** A unique id per test (entity keys, instance ids), so hosts never collide. */
-export function uniqueId(label: string): string {
-  counter += 1;
-  return `${label}-${process.pid}-${counter}`;
-}
-
-export function startEntityHost(options: Partial<StartTestHostOptions> = {}): Promise<TestHost> {
-  return startTestHost({ appDir: entityAppDir, ...options });
-}
+import type { TestHost } from '../../../devhost/src/testing/startTestHost';
 
 /** The user state of an entity as the Durable HTTP API reads it, parsed. */
 export async function entityState(host: TestHost, name: string, key: string): Promise<unknown> {

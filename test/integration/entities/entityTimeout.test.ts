@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { EventType, type EventRaisedEvent } from '../../../devhost/src/protocol/history';
 import { startTestHost, type TestHost } from '../../../devhost/src/testing/startTestHost';
-import { entityState, openGate, uniqueId } from './entityHost';
+import { entityState, openGate } from './entityHost';
+import { uniqueId } from '../../support/ids';
 
 describe('an entity batch that outlives functionTimeout', () => {
   let host: TestHost;

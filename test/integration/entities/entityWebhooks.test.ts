@@ -1,5 +1,6 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startEntityHost, uniqueId } from './entityHost';
+import { startEntityHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 /** The entity routes of the public Durable webhook API, answered as the extension answers them. */
 describe('entity webhooks', () => {

@@ -1,5 +1,6 @@
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { startEntityHost, uniqueId } from './entityHost';
+import { startEntityHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 /**
  * `POST instances/{id}/restart`, which the JS DurableClient does not offer: the extension's

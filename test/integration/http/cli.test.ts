@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixtures } from './helpers';
+import { fixtures } from '../../support/fixtureDevhost';
 
 const repo = path.resolve(__dirname, '../../..');
 const cli = path.join(repo, 'devhost', 'dist', 'main.js');

@@ -1,4 +1,4 @@
-import { startFixtureDevhost, type FixtureDevhost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from '../../support/fixtureDevhost';
 
 let t: FixtureDevhost;
 

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { startFixtureDevhost, type FixtureDevhost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from '../../support/fixtureDevhost';
 
 let open: FixtureDevhost;
 let enforced: FixtureDevhost;

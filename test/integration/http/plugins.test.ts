@@ -1,5 +1,5 @@
 import type { DevhostPlugin, PluginContext } from '../../../devhost/src/startDevhost';
-import { startFixtureDevhost } from './helpers';
+import { startFixtureDevhost } from '../../support/fixtureDevhost';
 
 /** A small trigger server, as the durable engine plugs in: a webhook path and a client input. */
 function testPlugin(events: string[]): DevhostPlugin & { context?: PluginContext } {

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { DevhostPlugin, PluginContext } from '../../../devhost/src/startDevhost';
-import { fixtures, startFixtureDevhost, type FixtureDevhost } from './helpers';
+import { fixtures, startFixtureDevhost, type FixtureDevhost } from '../../support/fixtureDevhost';
 
 /** A plugin whose start waits for the test, and which mounts its path only at the end of start. */
 function slowStartingPlugin(): {

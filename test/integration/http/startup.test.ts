@@ -5,7 +5,7 @@ import { holdPort } from '../../../devhost/src/emulators/testing';
 import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { startDevhost } from '../../../devhost/src/startDevhost';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { startFixtureDevhost } from './helpers';
+import { startFixtureDevhost } from '../../support/fixtureDevhost';
 
 describe('start-up checks', () => {
   test('conflicting routes stop the start with an error naming both functions', async () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startFixtureDevhost, type FixtureDevhost } from './helpers';
+import { startFixtureDevhost, type FixtureDevhost } from '../../support/fixtureDevhost';
 
 const repo = path.resolve(__dirname, '../../..');
 

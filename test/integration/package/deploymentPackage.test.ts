@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { PackageError } from '../../../scripts/package/appFiles';
 import { buildPackage, type PackageResult } from '../../../scripts/package/buildPackage';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
-import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
+import { type RunningDevhost, startDevhostProcess } from '../../support/devhostProcess';
 import { extractEntries, readZip } from './zipContents';
 
 const run = promisify(execFile);
@@ -216,8 +216,9 @@ describe('the unpacked package in devhost', () => {
       COSMOS_AUTH: 'key',
       COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
-      // Azure has it from infra/app/appSettings.json; without it the host cannot schedule PurgeHistory.
+      // Azure has them from infra/app/appSettings.json; without them the host cannot schedule the timers.
       HISTORY_PURGE_SCHEDULE: '0 0 2 * * *',
+      ORDER_RECONCILE_SCHEDULE: '0 30 * * * *',
     });
   }, 120_000);
 

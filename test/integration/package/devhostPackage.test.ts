@@ -9,7 +9,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type RunningDevhost, startDevhostProcess } from './devhostProcess';
+import { type RunningDevhost, startDevhostProcess } from '../../support/devhostProcess';
 import { assertDevhostBuilt, npm, packDevhost, repoRoot } from './npmPack';
 
 const run = promisify(execFile);

@@ -13,7 +13,8 @@ import {
 import { runReplayCommand } from '../../../devhost/src/testing/replayCli';
 import { createMemoryLogger } from '../../../devhost/src/log/logger';
 import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
+import { durableAppDir, startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 const repo = path.resolve(__dirname, '../../..');
 
@@ -40,7 +41,7 @@ describe('history replay and the determinism check', () => {
   beforeAll(async () => {
     const host = await startFixtureHost();
     try {
-      const id = await host.start('Sequence', { instanceId: uniqueInstanceId('replay'), input: ['A', 'B'] });
+      const id = await host.start('Sequence', { instanceId: uniqueId('replay'), input: ['A', 'B'] });
       await host.waitForStatus(id, 'Completed');
       // Saved as a user would save it: through JSON.
       history = JSON.parse(JSON.stringify(await host.history(id))) as HistoryEvent[];

@@ -2,7 +2,8 @@ import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/hist
 import { loadReplayer, type Replayer } from '../../../devhost/src/testing/replay';
 import { historyFromStatusEvents, StatusHistoryError } from '../../../devhost/src/testing/statusHistory';
 import type { TestHost } from '../../../devhost/src/testing/startTestHost';
-import { durableAppDir, startFixtureHost, uniqueInstanceId } from '../durable/fixtureHost';
+import { durableAppDir, startFixtureHost } from '../../support/testHosts';
+import { uniqueId } from '../../support/ids';
 
 const SCHEDULING = [
   EventType.TaskScheduled,
@@ -51,7 +52,7 @@ describe('histories saved from the status API', () => {
     }))!;
 
   async function run(name: string, input: unknown, drive?: (id: string) => Promise<void>) {
-    const id = await host.start(name, { instanceId: uniqueInstanceId(name), input });
+    const id = await host.start(name, { instanceId: uniqueId(name), input });
     await host.runUntilIdle();
     await drive?.(id);
     await host.waitForStatus(id, ['Completed', 'Failed']);
@@ -114,7 +115,7 @@ describe('histories saved from the status API', () => {
 
   it('rebuilds instances still in flight, so their replay schedules nothing new', async () => {
     for (const name of ['WaitForEvent', 'Approval']) {
-      const id = await host.start(name, { instanceId: uniqueInstanceId('open') });
+      const id = await host.start(name, { instanceId: uniqueId('open') });
       await host.waitForStatus(id, 'Running');
       expect(await replayer.replay({ history: await statusOf(id) })).toMatchObject({
         deterministic: true,

@@ -11,7 +11,7 @@ import type { DurableOperations } from './operations';
 import { WEBHOOK_PATH } from './webhookLinks';
 
 /** The host system key that guards the Durable webhooks (the master key passes too). */
-export const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
+const DURABLE_SYSTEM_KEY_NAME = 'durabletask_extension';
 
 /** The parts of devhost's `PluginContext` this needs (a `PluginContext` is one). */
 export type DurableApiHostContext = Pick<

@@ -8,7 +8,7 @@
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask';
 export const INSTANCE_ID_PLACEHOLDER = 'INSTANCEID';
 /** The Azure Storage provider's default connection name, echoed in every management URL. */
-export const DEFAULT_CONNECTION_NAME = 'Storage';
+const DEFAULT_CONNECTION_NAME = 'Storage';
 
 export interface WebhookLinkOptions {
   /** The host's own public origin, e.g. `http://localhost:7071` (no trailing slash). */

@@ -39,7 +39,7 @@ import { statusPayload } from './statusPayload';
  * `OverridableStatesExtensions.ToDedupeStatuses` — `NonRunningStates` (the default) refuses these,
  * `AnyState` none (a start replaces whatever runs under that id).
  */
-export function dedupeStatuses(states: OverridableStates): readonly RuntimeStatus[] {
+function dedupeStatuses(states: OverridableStates): readonly RuntimeStatus[] {
   return states === 'AnyState' ? [] : ['Running', 'ContinuedAsNew', 'Pending', 'Suspended'];
 }
 

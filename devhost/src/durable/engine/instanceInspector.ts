@@ -142,7 +142,7 @@ export class InstanceInspector implements InstanceInspection {
 }
 
 /** Timers whose `TimerCreated` has no `TimerFired` yet, in the order they were created. */
-export function openTimers(events: readonly HistoryEvent[]): { timerId: number; fireAt: string }[] {
+function openTimers(events: readonly HistoryEvent[]): { timerId: number; fireAt: string }[] {
   const fired = new Set<number>();
   for (const event of events) {
     if (event.EventType === EventType.TimerFired) fired.add(completionTaskId(event)!);

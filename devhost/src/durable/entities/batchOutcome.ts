@@ -40,7 +40,7 @@ export interface BatchContext {
 /** What the entity function did: its reply, or a timeout that fails every operation. */
 export type BatchExecution = { kind: 'reply'; reply: EntityReply } | { kind: 'timeout'; message: string };
 
-export const LOCK_GRANTED_RESULT = 'Lock Acquisition Completed';
+const LOCK_GRANTED_RESULT = 'Lock Acquisition Completed';
 
 export function completeBatch(
   state: SchedulerState,

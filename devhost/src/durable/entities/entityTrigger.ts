@@ -53,7 +53,7 @@ export interface EntityReply {
 }
 
 /** The reply is not what the protocol allows; the extension aborts the batch and retries it. */
-export class EntityReplyError extends Error {
+class EntityReplyError extends Error {
   override readonly name = 'EntityReplyError';
 }
 

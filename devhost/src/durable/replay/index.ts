@@ -11,10 +11,9 @@ export { nextGenerationEvents } from './continueAsNew';
 export { subOrchestrationStarted } from './subOrchestrationStart';
 export { activityBindingText, activityInputValue } from './payloads';
 export { HTTP_ACTIVITY_NAME } from './httpPolling';
-export { entityNameFromSchedulerId, entityRequestMessage, entityResponseMessage } from './entityMessages';
+export { entityRequestMessage, entityResponseMessage } from './entityMessages';
 
 // The status API.
 export { formatHistoryEvents, type HistoryFormatOptions } from './historyFormat';
 export { summarizeExecution, type ExecutionSummary } from './executionSummary';
 export { formatStatusTime, parseStoredValue } from './statusValues';
-export { formatTimeSpan } from '../../protocol/timeSpan';

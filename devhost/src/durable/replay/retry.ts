@@ -10,7 +10,7 @@ import { HostTask, type TaskOutcome } from './hostTask';
 /** EXT's default `MaxRetryInterval` (`RetryOptions.cs`): 6 days. */
 const DEFAULT_MAX_RETRY_INTERVAL_MS = 6 * 86_400_000;
 
-export function nextRetryDelayMs(
+function nextRetryDelayMs(
   options: RetryOptionsJson,
   attempt: number,
   firstAttemptMs: number,

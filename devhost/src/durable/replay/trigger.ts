@@ -34,7 +34,7 @@ export function findExecutionStarted(events: readonly HistoryEvent[]): Execution
 }
 
 /** JSON text → value as `MessagePayloadDataConverter.ConvertToJToken` does: invalid JSON stays a string. */
-export function parseJsonText(text: string | null): unknown {
+function parseJsonText(text: string | null): unknown {
   if (text === null) return null;
   try {
     return JSON.parse(text) as unknown;

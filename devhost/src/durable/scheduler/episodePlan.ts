@@ -30,7 +30,7 @@ export type EpisodePlan =
 /** Marks a `GenericEvent` message as a rewind request; the rest of `Data` is the reason. */
 export const REWIND_PREFIX = 'Rewind: ';
 
-export function isRewindRequest(event: HistoryEvent): event is GenericEvent {
+function isRewindRequest(event: HistoryEvent): event is GenericEvent {
   return event.EventType === EventType.GenericEvent && (event.Data ?? '').startsWith(REWIND_PREFIX);
 }
 

@@ -11,7 +11,7 @@ export interface DurableHttpResponseJson {
   content: string;
 }
 
-export class HttpActivityError extends Error {
+class HttpActivityError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'HttpActivityError';

@@ -77,6 +77,6 @@ export async function runLeasedWorkItem(
   }
 }
 
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }

@@ -45,7 +45,7 @@ export interface OrchestrationDispatcherDeps {
 }
 
 /** How long a parked instance's messages stay out of sight before they are looked at again. */
-export const PARKED_RECHECK_MS = 5_000;
+const PARKED_RECHECK_MS = 5_000;
 
 export async function dispatchOrchestration(
   deps: OrchestrationDispatcherDeps,

@@ -51,7 +51,7 @@ export async function runEpisode(
 }
 
 /** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
-export function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
   if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
   const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
   if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };

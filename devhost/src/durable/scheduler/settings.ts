@@ -70,7 +70,7 @@ const durableTaskSchema = z.looseObject({
     .optional(),
 });
 
-export class DurableSettingsError extends Error {
+class DurableSettingsError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DurableSettingsError';

@@ -13,9 +13,9 @@ import { EmulatorError } from '../errors';
 import { ensureError } from '../../worker/errors';
 import type { OutboxDocument } from './format';
 
-export { formatOutboxDocument, findLinks, type OutboxDocument } from './format';
+export { formatOutboxDocument, type OutboxDocument } from './format';
 
-export const DEFAULT_OUTBOX_CONTAINER = 'outbox';
+const DEFAULT_OUTBOX_CONTAINER = 'outbox';
 
 export interface OutboxTarget {
   endpoint: string;

@@ -39,7 +39,7 @@ interface Tail {
  * sequence takes about this long, so a few checkpoints share one row write; whoever reads the
  * row (status, a start, a query, a stop) does not wait for it.
  */
-export const ROW_COALESCE_MS = 25;
+const ROW_COALESCE_MS = 25;
 
 export class CheckpointTails {
   private readonly tails = new Map<string, Tail>();

@@ -4,8 +4,8 @@
  * `DevelopmentStorageProxyUri`), as the storage SDKs and the Functions host read it; any other
  * value is a full connection string and is passed to the SDKs unchanged.
  */
-export const DEVSTORE_ACCOUNT = 'devstoreaccount1';
-export const DEVSTORE_KEY =
+const DEVSTORE_ACCOUNT = 'devstoreaccount1';
+const DEVSTORE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export class StorageConnectionError extends Error {

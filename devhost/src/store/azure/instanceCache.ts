@@ -25,7 +25,7 @@ interface Entry extends KnownInstance {
 }
 
 /** Default bound of the cache: histories of a few thousand busy instances. */
-export const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
+const DEFAULT_CACHE_BYTES = 128 * 1024 * 1024;
 
 export class InstanceCache {
   private readonly entries = new Map<string, Entry>();

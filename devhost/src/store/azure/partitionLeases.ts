@@ -12,7 +12,7 @@ const LEASE_SECONDS = 30;
 const RENEW_MS = 10_000;
 const RETRY_MS = 2_000;
 
-export class HubOwnedError extends Error {
+class HubOwnedError extends Error {
   constructor(
     readonly partition: string,
     readonly owner: string,

@@ -10,7 +10,7 @@ export type StorageService = 'table' | 'queue' | 'blob';
 export type CallPriority = 'read' | 'write' | 'background';
 
 /** In flight at once: enough to keep a storage emulator busy, few enough that nothing waits long in it. */
-export const DEFAULT_MAX_IN_FLIGHT = 16;
+const DEFAULT_MAX_IN_FLIGHT = 16;
 const BACKGROUND_SHARE = 4;
 
 export class StorageCalls {

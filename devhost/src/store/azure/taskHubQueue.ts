@@ -13,9 +13,9 @@ import type { StorageCalls } from './storageCalls';
 import { statusOf } from './trackingStore';
 
 /** Envelopes above this many UTF-8 bytes go to a blob (DTFAS `MaxMessageSizeInBytes`-ish limit). */
-export const LARGE_MESSAGE_BYTES = 45 * 1024;
+const LARGE_MESSAGE_BYTES = 45 * 1024;
 /** Azure Queue's longest visibility timeout, less a second. */
-export const MAX_VISIBILITY_MS = 7 * 86_400_000 - 1000;
+const MAX_VISIBILITY_MS = 7 * 86_400_000 - 1000;
 
 export interface FetchedMessage {
   messageId: string;
@@ -29,7 +29,7 @@ export interface FetchedMessage {
   blobName?: string;
 }
 
-export function visibilitySeconds(ms: number): number {
+function visibilitySeconds(ms: number): number {
   return Math.max(0, Math.ceil(Math.min(ms, MAX_VISIBILITY_MS) / 1000));
 }
 

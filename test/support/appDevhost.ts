@@ -1,13 +1,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { type DurablePlugin, durablePlugin } from '../../../devhost/src/durable/engine/durablePlugin';
-import { createMemoryLogger } from '../../../devhost/src/log/logger';
-import { startDevhost, type Devhost } from '../../../devhost/src/startDevhost';
-import { nativeProcess } from '../../../devhost/src/worker/nativeModules';
-import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
+import { type DurablePlugin, durablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
+import { createMemoryLogger, type Logger } from '../../devhost/src/log/logger';
+import { startDevhost, type Devhost, type DevhostPlugin } from '../../devhost/src/startDevhost';
+import { nativeProcess } from '../../devhost/src/worker/nativeModules';
+import { startTestCosmos, type TestCosmos } from '../unit/src/support/cosmosServer';
 
-export const appDir = path.resolve(__dirname, '../../..');
+/** The repository root, from the sources (jest) or from `dist/test/support` (`npm run fuzz`). */
+function repositoryRoot(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'host.json')) && fs.existsSync(path.join(dir, 'src/functions')))
+      return dir;
+    if (path.dirname(dir) === dir) throw new Error(`No repository root above ${__dirname}.`);
+  }
+}
+
+export const appDir = repositoryRoot();
 
 export interface HttpOptions {
   body?: unknown;
@@ -39,17 +48,26 @@ export interface AppDevhost {
  */
 export async function startAppDevhost(
   stateDirPrefix: string,
-  options: { enforceKeys?: boolean } = {},
+  options: {
+    enforceKeys?: boolean;
+    /** App settings on top of the Cosmos ones, for as long as the host runs. */
+    settings?: Record<string, string>;
+    /** More plugins next to the durable one, made once Cosmos is known. */
+    plugins?: (cosmos: TestCosmos, logger: Logger) => DevhostPlugin[];
+    /** The Cosmos endpoint the app is given (a proxy in front of the test server); default the server. */
+    cosmosEndpoint?: (server: string) => Promise<string> | string;
+  } = {},
 ): Promise<AppDevhost> {
   if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
   const cosmos = await startTestCosmos();
-  const settings = {
-    COSMOS_ENDPOINT: cosmos.endpoint,
+  const settings: Record<string, string> = {
+    COSMOS_ENDPOINT: options.cosmosEndpoint ? await options.cosmosEndpoint(cosmos.endpoint) : cosmos.endpoint,
     COSMOS_DATABASE: cosmos.database.id,
     COSMOS_KEY: cosmos.key,
     PAYMENT_GATEWAY_LATENCY_MS: '0',
+    ...options.settings,
   };
   const env = nativeProcess().env;
   const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, env[k]]));
@@ -64,7 +82,7 @@ export async function startAppDevhost(
     enforceKeys: options.enforceKeys ?? true,
     logger,
     banner: false,
-    plugins: [durable],
+    plugins: [durable, ...(options.plugins?.(cosmos, logger) ?? [])],
   });
   const masterKey = host.keys.keys.masterKey;
 

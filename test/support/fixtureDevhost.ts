@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createMemoryLogger } from '../../../devhost/src/log/logger';
-import { startDevhost, type Devhost, type DevhostOptions } from '../../../devhost/src/startDevhost';
+import { createMemoryLogger } from '../../devhost/src/log/logger';
+import { startDevhost, type Devhost, type DevhostOptions } from '../../devhost/src/startDevhost';
 
-export const fixtures = path.resolve(__dirname, '../../fixtures');
+export const fixtures = path.resolve(__dirname, '../fixtures');
 
 export interface FixtureDevhost {
   host: Devhost;
