@@ -195,6 +195,8 @@ function reader(options: {
   path: (id: string) => string;
   schema: z.ZodType;
   known: (env: FuzzEnv) => string[];
+  /** The answer a query asks for instead, for an id the route accepts (`?showHistory=true` → 403). */
+  queryAnswer?: (query: string) => number | undefined;
 }): Endpoint {
   return {
     name: `app:${options.name}`,
@@ -205,7 +207,14 @@ function reader(options: {
         fuzzCase({
           kind: `id:${id.state}`,
           hostile: id.state === 'hostile',
-          expected: id.state === 'known' ? [200] : id.state === 'maybe' ? [200, 404] : [404],
+          expected:
+            options.queryAnswer?.(query) !== undefined
+              ? [options.queryAnswer(query)!]
+              : id.state === 'known'
+                ? [200]
+                : id.state === 'maybe'
+                  ? [200, 404]
+                  : [404],
           method: 'GET',
           path: `${options.path(id.raw)}${query}`,
           headers: headersFor(env, undefined),
@@ -411,6 +420,8 @@ export const appEndpoints: Endpoint[] = [
     path: (id) => `/api/status/${id}`,
     schema: InstanceIdSchema,
     known: (env) => env.known.finishedInstanceIds,
+    // History needs the admin route: the status route says where, with 403.
+    queryAnswer: (query) => (new URLSearchParams(query).get('showHistory') === 'true' ? 403 : undefined),
   }),
   reader({
     name: 'GetOrchestrationHistory',

@@ -33,7 +33,9 @@ const usage = `Usage: npm run fuzz [-- --runs <n>] [-- --seed <n>] [-- --endpoin
   --endpoint <name>  only endpoints whose name contains this (e.g. app:StartOrder, webhook:)
   --shard <k>/<n>    only every n-th endpoint, starting at the k-th (shard 1 also measures nested load)
   --save <file>      write the run's figures as JSON instead of into the docs
-  --merge <files>    write the saved runs' figures into docs/reliability.md as one run
+  --merge <files>    write the saved runs' figures into docs/reliability.md as one run; a .log file
+                     is a run's printed output, read for the endpoints it finished
+  --measure          time the nested and megabyte bodies even when --endpoint picks endpoints
 A run of every endpoint writes its figures into docs/reliability.md.`;
 
 export const ALL_ENDPOINTS = [...appEndpoints, ...devhostEndpoints];
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       shard: { type: 'string' },
       save: { type: 'string' },
       merge: { type: 'string' },
+      measure: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -56,7 +59,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (values.merge) {
-    const parts = values.merge.split(',').map((file) => JSON.parse(fs.readFileSync(file, 'utf8')) as FuzzRun);
+    const parts = values.merge
+      .split(',')
+      .map((file) =>
+        file.endsWith('.log')
+          ? runFromLog(fs.readFileSync(file, 'utf8'))
+          : (JSON.parse(fs.readFileSync(file, 'utf8')) as FuzzRun),
+      );
     const run = mergeRuns(parts);
     const file = path.join(repoRoot(), 'docs', 'reliability.md');
     await writeReliabilityDoc(file, renderFuzzFigures(run));
@@ -76,7 +85,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const endpoints = ALL_ENDPOINTS.filter(
-    (e, i) => (!values.endpoint || e.name.includes(values.endpoint)) && i % shardCount === shardIndex - 1,
+    (e, i) =>
+      (!values.endpoint || values.endpoint.split(',').some((name) => e.name.includes(name))) &&
+      i % shardCount === shardIndex - 1,
   );
   const whole = !values.endpoint && shardCount === 1;
   if (endpoints.length === 0) {
@@ -114,7 +125,7 @@ async function main(argv: string[]): Promise<number> {
       );
       if (result.failure) console.log(result.failure);
     }
-    if (!values.endpoint && shardIndex === 1) {
+    if ((!values.endpoint && shardIndex === 1) || values.measure) {
       deepLoad = await measureDeepLoad(host);
       largeBodies = await measureLargeBodies(host);
     }
@@ -208,6 +219,54 @@ async function measureDeepLoad(host: FuzzHost): Promise<DeepLoadFigures> {
   };
 }
 
+/**
+ * The endpoints a run finished, read back from what it printed (a run stopped before its end
+ * saves nothing): cases, statuses, slowest answer and slow-once count per endpoint.
+ */
+function runFromLog(log: string): FuzzRun {
+  const head = /Fuzzing \d+ endpoint\(s\), (\d+) case\(s\) each, seed (\d+)\./.exec(log);
+  const started = /^# started (\S+) load (\S+) (\S+) (\S+)$/m.exec(log);
+  const routes = new Map(ALL_ENDPOINTS.map((e) => [e.name, e.route]));
+  const figures: EndpointFigures[] = [];
+  let seconds = 0;
+  for (const line of log.split('\n')) {
+    const m =
+      /^(ok|FAIL) +(\S+): (\d+) cases \((\d+) hostile\) (.*), max (\d+) ms \((.*)\), (\d+) slow once, (\d+) s$/.exec(
+        line,
+      );
+    if (!m) continue;
+    seconds += Number(m[9]);
+    figures.push({
+      endpoint: m[2]!,
+      route: routes.get(m[2]!) ?? m[2]!,
+      cases: Number(m[3]),
+      hostile: Number(m[4]),
+      statuses: Object.fromEntries(
+        m[5]!
+          .split(' ')
+          .map((pair) => pair.split('×') as [string, string])
+          .map(([k, v]) => [k, Number(v)]),
+      ),
+      maxMs: Number(m[6]),
+      slowestKind: m[7]!,
+      slowOnce: Array.from({ length: Number(m[8]) }, () => 'details in the run log'),
+      ...(m[1] === 'FAIL' ? { failure: `${m[2]} failed (see the run log)` } : {}),
+    });
+  }
+  const load = started ? [Number(started[2]), Number(started[3]), Number(started[4])] : [];
+  return {
+    date: started?.[1] ?? new Date().toISOString(),
+    seed: Number(head?.[2]),
+    runs: Number(head?.[1]),
+    seconds,
+    loadBefore: load,
+    loadAfter: os.loadavg(),
+    cpus: os.cpus().length,
+    node: process.version,
+    figures,
+  };
+}
+
 /** Shards of one run (same seed and runs) as one: their endpoints in catalogue order, the widest time span. */
 function mergeRuns(parts: FuzzRun[]): FuzzRun {
   const order = new Map(ALL_ENDPOINTS.map((e, i) => [e.name, i]));
@@ -221,9 +280,13 @@ function mergeRuns(parts: FuzzRun[]): FuzzRun {
     loadBefore: parts[0]!.loadBefore,
     loadAfter: parts[parts.length - 1]!.loadAfter,
     shards: parts.length,
-    figures: parts
-      .flatMap((p) => p.figures)
-      .sort((a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0)),
+    // An endpoint run again on its own (after a fix) replaces its earlier figures.
+    figures: [...new Map(parts.flatMap((p) => p.figures).map((f) => [f.endpoint, f])).values()].sort(
+      (a, b) => (order.get(a.endpoint) ?? 0) - (order.get(b.endpoint) ?? 0),
+    ),
+    reruns: parts
+      .flatMap((p) => p.figures.map((f) => f.endpoint))
+      .filter((name, i, all) => all.indexOf(name) !== i),
     ...(deepLoad ? { deepLoad } : {}),
   };
 }

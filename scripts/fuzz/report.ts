@@ -32,9 +32,11 @@ export interface FuzzRun {
   loadAfter: number[];
   cpus: number;
   node: string;
-  /** Processes the endpoints were shared out to (run side by side). */
+  /** Processes the endpoints were shared out to, each with its own host. */
   shards?: number;
   figures: EndpointFigures[];
+  /** Endpoints whose figures come from a run of their own after the first one failed. */
+  reruns?: string[];
   deepLoad?: DeepLoadFigures;
   largeBodies?: LargeBodyFigures[];
 }
@@ -79,7 +81,7 @@ export function renderFuzzFigures(run: FuzzRun): string {
     `Run of ${run.date.slice(0, 16).replace('T', ' ')} UTC: \`npm run fuzz -- --runs ${run.runs} --seed ${run.seed}\`, ` +
       `${total.toLocaleString('en-US')} requests to ${run.figures.length} endpoints in ${Math.round(run.seconds / 60)} min ` +
       (run.shards && run.shards > 1
-        ? `(${run.shards} processes side by side, each with its own host) `
+        ? `(the endpoints shared out over ${run.shards} processes, each with its own host) `
         : '') +
       `(Node ${run.node}, ${run.cpus} cores shared; load average 1/5/15 min ${load(run.loadBefore)} before, ${load(run.loadAfter)} after).`,
     '',
@@ -113,6 +115,12 @@ export function renderFuzzFigures(run: FuzzRun): string {
       '',
     );
   }
+  if (run.reruns?.length) {
+    lines.push(
+      `Run again on their own with the same seed after a fix, and counted from that run: ${run.reruns.join(', ')}.`,
+      '',
+    );
+  }
   const slowOnce = run.figures.flatMap((f) => f.slowOnce.map((s) => `${f.endpoint} ${s}`));
   if (slowOnce.length > 0) {
     lines.push(
@@ -123,7 +131,8 @@ export function renderFuzzFigures(run: FuzzRun): string {
   }
   lines.push(
     failures.length === 0
-      ? 'No 5xx, no answer slower than a second, no hostile input that started an instance or wrote to Cosmos.'
+      ? 'No 5xx, no hostile input answered slower than a second twice, none that started an instance or wrote to ' +
+          'Cosmos. The slowest answer counts valid cases too, which have no time bound (a start writes and enqueues).'
       : `Failed: ${failures.map((f) => `\n\n\`\`\`\n${f.failure}\n\`\`\``).join('')}`,
   );
   return lines.join('\n');
