@@ -8,6 +8,7 @@ const slow = [
   '<rootDir>/test/integration/crash/',
   '<rootDir>/test/integration/package/',
   '<rootDir>/test/e2e/app/orderGuarantees.test.ts',
+  '<rootDir>/test/integration/soak/',
   '<rootDir>/test/browser/',
 ];
 

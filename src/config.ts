@@ -29,6 +29,12 @@ export const ConfigSchema = z
     DOWNSTREAM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.3),
     /** PurgeHistory deletes finished instances created longer ago than this. */
     HISTORY_RETENTION_DAYS: intSetting(1, 3650, 30),
+    /**
+     * ReconcileOrders abandons an order stored without a workflow once its last start attempt is
+     * older than this. Keep it above host.json's functionTimeout (10 min): a starter still running
+     * may yet start the workflow.
+     */
+    ORDER_RECONCILE_AFTER_SECONDS: intSetting(1, 30 * 24 * 3600, 3600),
   })
   .superRefine((cfg, ctx) => {
     if (cfg.COSMOS_AUTH === 'key' && !cfg.COSMOS_KEY) {

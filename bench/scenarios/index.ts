@@ -1,5 +1,6 @@
 /** Every scenario, in the order they run and are reported. */
 import { batch10k, batch1k, orders } from './orderApp';
+import { dashboard } from './dashboard';
 import { entities, events, status } from './hub';
 import type { Scenario } from './types';
 import { fanOut10k, fanOut1k, hello, hello50, sequenceScenario } from './workflows';
@@ -16,6 +17,7 @@ export const SCENARIOS: readonly Scenario[] = [
   orders,
   batch1k,
   batch10k,
+  dashboard,
 ];
 
 export function findScenario(name: string): Scenario {

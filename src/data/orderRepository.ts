@@ -7,10 +7,18 @@ export interface OrderDoc extends Order {
   instanceId: string;
   totalCents: number;
   createdAt: string;
-  /** Set once, by the order's own workflow when it ends. */
+  /**
+   * When a later request last set out to start the workflow of this stored order (its first
+   * request died between storing it and starting it); absent, `createdAt` stands for it.
+   */
+  startAttemptAt?: string;
+  /** Set once, by the order's own workflow when it ends, or by the sweep that abandons it. */
   outcome?: RecordedOrderOutcome;
   finishedAt?: string;
 }
+
+export type ClaimResult =
+  { outcome: 'Claimed'; doc: OrderDoc } | { outcome: 'Ended'; doc: OrderDoc } | { outcome: 'NotFound' };
 
 export type RecordOutcomeResult =
   | { outcome: 'Recorded' | 'AlreadyRecorded'; doc: OrderDoc }
@@ -63,6 +71,63 @@ export class OrderRepository {
     );
   }
 
+  /**
+   * A request that found the order stored without a workflow notes, with If-Match, that it is
+   * about to start it: the sweep abandons only orders with no start attempt since its cutoff, so
+   * it never abandons an order a request is starting. `Ended` when the sweep (or a workflow) got
+   * there first.
+   */
+  claimStart(orderId: string, at: string): Promise<ClaimResult> {
+    return compareAndSwap<OrderDoc, ClaimResult>(
+      this.container,
+      orderId,
+      orderId,
+      (doc) => {
+        if (!doc) return { result: { outcome: 'NotFound' } };
+        if (doc.outcome) return { result: { outcome: 'Ended', doc: stripSystemFields(doc) } };
+        const write: OrderDoc = { ...doc, startAttemptAt: at };
+        return { write, result: { outcome: 'Claimed', doc: stripSystemFields(write) } };
+      },
+      this.policy,
+    );
+  }
+
+  /**
+   * Orders without an outcome whose last start attempt is older than `cutoff` (ISO), oldest
+   * first, at most `limit`: the candidates of the reconciliation sweep. Orders still running are
+   * among them too; the sweep asks the task hub about each.
+   */
+  async listUnfinishedBefore(cutoff: string, limit: number): Promise<OrderDoc[]> {
+    const { resources } = await this.container.items
+      .query<OrderDoc>({
+        query:
+          'SELECT * FROM c WHERE NOT IS_DEFINED(c.outcome) AND c.createdAt < @cutoff ORDER BY c.createdAt',
+        parameters: [{ name: '@cutoff', value: cutoff }],
+      })
+      .fetchAll();
+    return resources
+      .map(stripSystemFields)
+      .filter((doc) => lastStartAttempt(doc) < cutoff)
+      .slice(0, limit);
+  }
+
+  /**
+   * Records `Abandoned` for an order whose workflow never started, with If-Match, only while it
+   * still has no outcome and no start attempt since `cutoff`: a request that claimed it since wins.
+   */
+  abandon(orderId: string, cutoff: string, outcome: RecordedOrderOutcome, at: string): Promise<boolean> {
+    return compareAndSwap<OrderDoc, boolean>(
+      this.container,
+      orderId,
+      orderId,
+      (doc) => {
+        if (!doc || doc.outcome || lastStartAttempt(doc) >= cutoff) return { result: false };
+        return { write: { ...doc, outcome, finishedAt: at }, result: true };
+      },
+      this.policy,
+    );
+  }
+
   /** The customer's orders, for the statistics endpoint to check the entity's ledger against. */
   async listForCustomer(customerId: string): Promise<OrderDoc[]> {
     const { resources } = await this.container.items
@@ -73,6 +138,10 @@ export class OrderRepository {
       .fetchAll();
     return resources.map(stripSystemFields);
   }
+}
+
+function lastStartAttempt(doc: OrderDoc): string {
+  return doc.startAttemptAt ?? doc.createdAt;
 }
 
 /** Cosmos adds `_rid`, `_etag`…; the business view shows only what the app wrote. */

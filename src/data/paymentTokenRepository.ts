@@ -34,9 +34,28 @@ export class PaymentTokenRepository {
     return resource?.orderId === orderId ? resource.token : undefined;
   }
 
+  /**
+   * Deletes every token stored for the order but the one `keep` names: those of requests that
+   * died before starting its workflow, which nothing will ever read. Returns how many went.
+   */
+  async deleteAllFor(orderId: string, keep?: string): Promise<number> {
+    const { resources } = await this.container.items
+      .query<Pick<PaymentTokenDoc, 'id'>>({
+        query: 'SELECT c.id FROM c WHERE c.orderId = @o',
+        parameters: [{ name: '@o', value: orderId }],
+      })
+      .fetchAll();
+    const stale = resources.filter((r) => keep === undefined || r.id !== tokenDocId(orderId, keep));
+    for (const { id } of stale) await this.deleteDoc(id);
+    return stale.length;
+  }
+
   /** For a request that did not start the workflow: its token must never be charged. */
-  async delete(orderId: string, ref: string): Promise<void> {
-    const id = tokenDocId(orderId, ref);
+  delete(orderId: string, ref: string): Promise<void> {
+    return this.deleteDoc(tokenDocId(orderId, ref));
+  }
+
+  private async deleteDoc(id: string): Promise<void> {
     try {
       await this.container.item(id, id).delete();
     } catch (err) {

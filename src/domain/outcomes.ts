@@ -36,10 +36,12 @@ export const ProcessOrderResultSchema = z.strictObject({
 
 /**
  * What the order document records when its workflow ends: the business outcome, or `Failed`
- * when the workflow failed at run time. Written once; the order's source of truth.
+ * when the workflow failed at run time, or `Abandoned` when its workflow never started (the
+ * request died between storing the order and starting it, and no retry came; ReconcileOrders
+ * records it). Written once; the order's source of truth.
  */
 export const RecordedOrderOutcomeSchema = ProcessOrderResultSchema.extend({
-  status: z.enum([...OrderOutcomeSchema.options, 'Failed']),
+  status: z.enum([...OrderOutcomeSchema.options, 'Failed', 'Abandoned']),
 });
 
 export const OrderStepSchema = z.enum([

@@ -1,6 +1,7 @@
 import { type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getConfig } from '../config';
+import { occurrenceOf } from '../timerOccurrence';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -19,18 +20,6 @@ export function purgeFilter(asOf: Date, retentionDays: number) {
     createdTimeTo: new Date(asOf.getTime() - retentionDays * DAY_MS),
     runtimeStatus: PURGED_STATUSES,
   };
-}
-
-/**
- * The occurrence this run stands for. While a scheduled run executes, the timer extension still
- * holds that occurrence in `ScheduleStatus.Next` (it moves on only after the function returns),
- * so the cutoff follows the schedule rather than the instant the worker got to it. Without a
- * schedule monitor there is no status, and the run uses the current time.
- */
-function occurrenceOf(timer: Timer | null | undefined): Date {
-  const next = timer?.scheduleStatus?.next;
-  const instant = typeof next === 'string' ? Date.parse(next) : NaN;
-  return Number.isNaN(instant) ? new Date() : new Date(instant);
 }
 
 /**

@@ -1,16 +1,18 @@
 /**
- * Headless Chromium for the dashboard's browser tests: Debian's chromium driven by playwright-core
- * (never a downloaded browser), a fresh profile per launch, and the dashboard bundle built when it
- * is missing or older than its sources.
+ * Headless Chromium for the dashboard's browser tests (launched as the benchmark launches it,
+ * bench/browser.ts), with page errors and dialogs collected, and the dashboard bundle built when
+ * it is missing or older than its sources.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../../bench/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-export const docsImages = path.resolve(__dirname, '../../docs/images');
+/**
+ * Where the dashboard test saves the README's screenshots: set by `npm run screenshots`
+ * (scripts/screenshots.ts). Unset, no test takes any, so a test run never changes tracked files.
+ */
+export const screenshotsDir: string | undefined = process.env.DASHBOARD_SCREENSHOTS || undefined;
 
 /** Builds devhost/dist/dashboard when it is missing or older than devhost/src/dashboard. */
 export function ensureDashboardBuilt(): void {
@@ -34,42 +36,14 @@ export interface Browser {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(
-      `The browser tests need Chromium at ${CHROMIUM}. Install it with \`sudo apt-get install chromium\` ` +
-        '(Debian; .ci/run does this), or set CHROMIUM_PATH to a Chromium binary. Never `npx playwright install`.',
-    );
-  }
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'devhost-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const chromium = await launchChromium();
+  const context = await chromium.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('dialog', (dialog) => {
     problems.push(`dialog: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  return {
-    context,
-    page,
-    problems,
-    close: async () => {
-      await context.close();
-      fs.rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { context, page, problems, close: () => chromium.close() };
 }

@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { type AppDevhost, startAppDevhost } from '../support/appDevhost';
-import { docsImages, ensureDashboardBuilt, launchBrowser, type Browser } from './browser';
 import { orderRequest } from '../support/orders';
+import { ensureDashboardBuilt, launchBrowser, screenshotsDir, type Browser } from './browser';
 
 const XSS = '<script>alert(1)</script>';
 /** Instance ids cannot hold '/', so the id carries markup that needs none. */
@@ -65,10 +64,12 @@ describe('the devhost dashboard in a browser', () => {
   beforeAll(() => {
     ({ app, page } = session);
   });
-  const shot = (name: string) => page.screenshot({ path: path.join(docsImages, name), fullPage: false });
+  /** Only for `npm run screenshots`: what the README shows. */
+  const shot = async (name: string, of: Page | Locator = page): Promise<void> => {
+    if (screenshotsDir) await of.screenshot({ path: path.join(screenshotsDir, name) });
+  };
 
   it('filters, shows a compensation, a batch reaching 100 %, the inbox, and acts on instances', async () => {
-    fs.mkdirSync(docsImages, { recursive: true });
     for (const [id, token] of [
       ['dash-ok', 'tok_visa'],
       ['dash-declined', 'tok_chargeDeclined'],
@@ -93,19 +94,19 @@ describe('the devhost dashboard in a browser', () => {
     }
 
     await page.goto(`${app.host.url}/_devhost/`);
-    await page.locator('tr.instance').first().waitFor();
+    await page.locator('.instance').first().waitFor();
     await page.locator('[data-status="Completed"] .count-value', { hasText: /^[1-9]/ }).waitFor();
     await shot('dashboard-list.png');
 
     // Filter by orchestrator: only orders remain.
     await page.locator('select[name="name"]').selectOption('processOrder');
     await page.waitForFunction(() =>
-      Array.from(document.querySelectorAll('tr.instance')).every((row) =>
+      Array.from(document.querySelectorAll('.instance')).every((row) =>
         row.textContent?.includes('processOrder'),
       ),
     );
     const ids = await page
-      .locator('tr.instance')
+      .locator('.instance')
       .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-instance-id')));
     expect(ids.sort()).toEqual(['order-dash-declined', 'order-dash-ok']);
 
@@ -119,7 +120,7 @@ describe('the devhost dashboard in a browser', () => {
     expect(
       await timeline.locator('.tl-row[data-kind="activity"]', { hasText: 'ProcessPayment' }).count(),
     ).toBeGreaterThan(0);
-    await timeline.screenshot({ path: path.join(docsImages, 'dashboard-order-timeline.png') });
+    await shot('dashboard-order-timeline.png', timeline);
 
     // The batch's progress bar reaches 100 % while the page refreshes itself.
     await page.goto(`${app.host.url}/_devhost/#/instance/batch-dash-batch`);
@@ -222,7 +223,7 @@ describe('the devhost dashboard with --enforce-keys', () => {
     await page.goto(`${app.host.url}/_devhost/`);
     await page.getByLabel('Master key').fill(app.masterKey);
     await page.getByRole('button', { name: 'Use key' }).click();
-    await page.locator('tr.instance').first().waitFor();
+    await page.locator('.instance').first().waitFor();
     await page.goto(`${app.host.url}/_devhost/#/inbox`);
     await page.locator('tr.waiting[data-instance-id="approval-dash-keys"] .timer').waitFor();
     expect(await page.locator('[data-action="fire-timer"]').count()).toBe(0);
@@ -251,7 +252,7 @@ describe('the devhost dashboard with --enforce-keys', () => {
     expect(raised.status).toBe(202);
 
     await page.goto(`${app.host.url}/_devhost/#/`);
-    await page.locator(`tr.instance[data-instance-id="${XSS_ID.replace(/"/g, '\\"')}"]`).waitFor();
+    await page.locator(`.instance[data-instance-id="${XSS_ID.replace(/"/g, '\\"')}"]`).waitFor();
     await page.goto(`${app.host.url}/_devhost/#/instance/${encodeURIComponent(XSS_ID)}`);
     await page.locator('.failure').waitFor();
     expect(await page.getByTestId('instance-id').textContent()).toBe(XSS_ID);

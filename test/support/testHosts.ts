@@ -11,6 +11,7 @@ import {
   type StartTestHostOptions,
   type TestHost,
 } from '../../devhost/src/testing/startTestHost';
+import { nativeProcess } from '../../devhost/src/worker/nativeModules';
 import { repoDir } from './appCopy';
 
 export const durableAppDir = path.resolve(__dirname, '../fixtures/durable-app');
@@ -26,12 +27,55 @@ export function startEntityHost(options: Partial<StartTestHostOptions> = {}): Pr
   return startTestHost({ appDir: entityAppDir, ...options });
 }
 
+export interface AppHostOptions {
+  /** App settings for this host, over local.settings.json; set in the environment until stop. */
+  settings?: Record<string, string>;
+  /** Where virtual time starts (default 2030-01-01T00:00:00Z). */
+  startAt?: number;
+}
+
+/**
+ * ReconcileOrders reads Cosmos on every run; hosts of tests that are not about it run it once a
+ * year (never within a test), so days of virtual time do not cost thousands of sweeps.
+ */
+const SWEEP_ONCE_A_YEAR = { ORDER_RECONCILE_SCHEDULE: '0 0 0 1 1 *' };
+
 /** The compiled order app on a virtual clock (activities can be replaced with `overrideActivity`). */
-export async function startAppHost(): Promise<TestHost> {
+export async function startAppHost(options: AppHostOptions = {}): Promise<TestHost> {
   if (!fs.existsSync(path.join(appDir, 'dist/src/functions/startOrder.js'))) {
     throw new Error('The app is not built: run `npm run build` first (npm test does).');
   }
   // The harness applies the app's local.settings.json (TASKHUB_NAME for host.json's hubName) and
-  // removes it again on stop, as devhost does.
-  return startTestHost({ appDir, clock: 'virtual' });
+  // removes it again on stop, as devhost does; settings already in the environment win.
+  const env = nativeProcess().env;
+  const settings = { ...SWEEP_ONCE_A_YEAR, ...options.settings };
+  const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, env[k]]));
+  const restore = () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete env[k];
+      else env[k] = v;
+    }
+  };
+  Object.assign(env, settings);
+  let host: TestHost;
+  try {
+    host = await startTestHost({
+      appDir,
+      clock: 'virtual',
+      ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
+    });
+  } catch (err) {
+    restore();
+    throw err;
+  }
+  const stop = host.stop.bind(host);
+  return Object.assign(host, {
+    stop: async () => {
+      try {
+        await stop();
+      } finally {
+        restore();
+      }
+    },
+  });
 }

@@ -21,13 +21,21 @@ export interface ApiReply<T> {
   status: number;
   body: T;
   headers: Headers;
+  /** The body as sent: an unchanged answer to a poll need not be rendered again. */
+  text: string;
 }
 
-let askForKey: () => void = () => undefined;
+let askForKey: (() => void) | undefined;
+/** A 401 that came before anyone listened (a prefetched request). */
+let missedUnauthorized = false;
 
 /** Called when the API answers 401: the key is dropped and the prompt shown. */
 export function onUnauthorized(listener: () => void): void {
   askForKey = listener;
+  if (missedUnauthorized) {
+    missedUnauthorized = false;
+    listener();
+  }
 }
 
 export function setKey(key: string): void {
@@ -52,6 +60,36 @@ export async function call<T = unknown>(
   path: string,
   options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiReply<T>> {
+  const early = method === 'GET' ? prefetched.get(path) : undefined;
+  if (early) {
+    prefetched.delete(path);
+    return early as Promise<ApiReply<T>>;
+  }
+  return send<T>(method, path, options);
+}
+
+const prefetched = new Map<string, Promise<ApiReply<unknown>>>();
+
+/**
+ * Starts the first page's GET requests while the page is still rendering, instead of after the
+ * view that makes them has mounted. The first `call` of the same path takes the reply; a new route
+ * drops what was not taken, so no view ever gets an old answer.
+ */
+export function prefetch(paths: readonly string[]): void {
+  for (const path of paths) {
+    const reply = send('GET', path, {});
+    // Whoever takes the reply sees its failure; one nobody takes must not be an unhandled rejection.
+    reply.catch(() => undefined);
+    prefetched.set(path, reply);
+  }
+  window.addEventListener('hashchange', () => prefetched.clear(), { once: true });
+}
+
+async function send<T>(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  options: { body?: unknown; headers?: Record<string, string> },
+): Promise<ApiReply<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   const key = sessionStorage.getItem(KEY_ITEM);
   if (key) headers['x-functions-key'] = key;
@@ -75,12 +113,13 @@ export async function call<T = unknown>(
   }
   if (response.status === 401) {
     sessionStorage.removeItem(KEY_ITEM);
-    askForKey();
+    if (askForKey) askForKey();
+    else missedUnauthorized = true;
     throw new ApiError(401, 'devhost needs the master key.');
   }
   if (response.status >= 400)
     throw new ApiError(response.status, errorMessage(response.status, body), errorField(body));
-  return { status: response.status, body: body as T, headers: response.headers };
+  return { status: response.status, body: body as T, headers: response.headers, text };
 }
 
 function errorMessage(status: number, body: unknown): string {

@@ -2,9 +2,10 @@
  * One instance: its status, input, output, custom status (progress bar and step, live), failure
  * details, the history as a timeline, the actions the API allows in its status, and "save as test".
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { ADMIN, call, DURABLE, queryString, segment } from './api';
 import { html } from './html';
+import { el, RowList, type RowSpec } from './rowList';
 import { isFinished, refusal, type InstanceAction, type RuntimeStatus } from './rules';
 import { buildTimeline, formatDuration, type RecordedEvent, type TimelineRow } from './timeline';
 import {
@@ -47,6 +48,14 @@ function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The calls behind an instance's page (also made early, before the view mounts: main.ts). */
+export function instancePaths(instanceId: string): { status: string; history: string } {
+  return {
+    status: `${DURABLE}/instances/${segment(instanceId)}${queryString({ showInput: true })}`,
+    history: `${ADMIN}/instances/${segment(instanceId)}/history`,
+  };
+}
+
 export function InstanceView(props: {
   instanceId: string;
   confirm: (request: ConfirmRequest) => void;
@@ -55,26 +64,33 @@ export function InstanceView(props: {
   const { instanceId } = props;
   const [status, setStatus] = useState<InstanceStatus | undefined>();
   const [events, setEvents] = useState<RecordedEvent[]>([]);
+  const [polledAt, setPolledAt] = useState(0);
   const [missing, setMissing] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const [historyFor, setHistoryFor] = useState('');
+  const shown = useRef({ status: '', history: '' });
   const base = `${DURABLE}/instances/${segment(instanceId)}`;
 
   usePoll(
     async () => {
+      const paths = instancePaths(instanceId);
       try {
-        const reply = await call<InstanceStatus>('GET', `${base}${queryString({ showInput: true })}`);
-        setStatus(reply.body);
+        // The first time, status and history together; then the history only when the status moved.
+        const first = shown.current.history === '';
+        const history = first ? call<{ events: RecordedEvent[] }>('GET', paths.history) : undefined;
+        history?.catch(() => undefined);
+        const reply = await call<InstanceStatus>('GET', paths.status);
         setMissing(false);
         setError(undefined);
+        setPolledAt(Date.now());
         const stamp = `${reply.body.lastUpdatedTime}|${reply.body.runtimeStatus}`;
-        if (stamp !== historyFor) {
-          const history = await call<{ events: RecordedEvent[] }>(
-            'GET',
-            `${ADMIN}/instances/${segment(instanceId)}/history`,
-          );
-          setEvents(history.body.events);
-          setHistoryFor(stamp);
+        if (reply.text !== shown.current.status) {
+          shown.current.status = reply.text;
+          setStatus(reply.body);
+        }
+        if (first || stamp !== shown.current.history) {
+          const recorded = await (history ?? call<{ events: RecordedEvent[] }>('GET', paths.history));
+          setEvents(recorded.body.events);
+          shown.current.history = stamp;
         }
       } catch (err) {
         if ((err as { status?: number }).status === 404) setMissing(true);
@@ -83,6 +99,12 @@ export function InstanceView(props: {
     },
     props.refreshMs,
     [instanceId],
+  );
+  const finished = status !== undefined && isFinished(status.runtimeStatus);
+  // A finished instance's timeline never changes; a live one's pending bars grow at each poll.
+  const timeline = useMemo(
+    () => html`<${TimelineView} events=${events} finished=${finished} now=${polledAt} />`,
+    [events, finished, finished ? 0 : polledAt],
   );
 
   if (missing)
@@ -138,7 +160,7 @@ export function InstanceView(props: {
         Save as test
       </button>
     </h3>
-    <${TimelineView} events=${events} finished=${isFinished(status.runtimeStatus)} />
+    ${timeline}
   </section>`;
 }
 
@@ -267,49 +289,86 @@ const KIND_LABEL: Record<TimelineRow['kind'], string> = {
   lifecycle: '',
 };
 
-function TimelineView(props: { events: RecordedEvent[]; finished: boolean }) {
-  const now = Date.now();
-  const timeline = useMemo(() => buildTimeline(props.events, now), [props.events]);
+/** One timeline row as the page shows it: every field text or a number. */
+interface RowView {
+  key: string;
+  kind: TimelineRow['kind'];
+  state: TimelineRow['state'];
+  label: string;
+  childInstanceId: string | undefined;
+  retry: number;
+  /** Bar position and width in % of the span. */
+  left: number;
+  width: number;
+  duration: string;
+  detail: string;
+}
+
+const TIMELINE_ROW: RowSpec<RowView> = {
+  key: (row) => row.key,
+  signature: (row) => JSON.stringify(row),
+  build: (row) => {
+    const bar = el('span', { class: 'tl-bar' });
+    bar.style.left = `${row.left}%`;
+    bar.style.width = `${row.width}%`;
+    return el(
+      'div',
+      { class: `tl-row tl-${row.kind} tl-${row.state}`, 'data-kind': row.kind, 'data-state': row.state },
+      el(
+        'div',
+        { class: 'tl-label' },
+        row.childInstanceId
+          ? el(
+              'a',
+              { href: `#/instance/${encodeURIComponent(row.childInstanceId)}`, title: row.childInstanceId },
+              row.label,
+            )
+          : el('span', null, row.label),
+        row.retry > 0 && el('span', { class: 'retry' }, ` retry ${row.retry}`),
+        el('small', null, KIND_LABEL[row.kind]),
+      ),
+      el('div', { class: 'tl-track' }, bar),
+      el('div', { class: 'tl-duration' }, row.duration),
+      el('div', { class: 'tl-detail', title: row.detail }, truncate(row.detail, 160)),
+    );
+  },
+};
+
+function TimelineView(props: { events: RecordedEvent[]; finished: boolean; now: number }) {
+  const { now, finished } = props;
+  const timeline = useMemo(() => buildTimeline(props.events, now), [props.events, now]);
   const span = Math.max(1, timeline.end - timeline.start);
+  const rows = useMemo(
+    () =>
+      timeline.rows.map((row): RowView => {
+        const end = row.end ?? (finished ? row.start : now);
+        const left = Math.min(((row.start - timeline.start) / span) * 100, 99.6);
+        const width = Math.max(0.4, ((end - row.start) / span) * 100);
+        return {
+          key: row.key,
+          kind: row.kind,
+          state: row.state,
+          label: row.label,
+          childInstanceId: row.childInstanceId,
+          retry: row.attempt - 1,
+          left,
+          width: Math.min(width, 100 - left),
+          duration:
+            row.state === 'mark'
+              ? ''
+              : row.end === undefined
+                ? 'pending'
+                : formatDuration(row.end - row.start),
+          detail: row.detail ?? '',
+        };
+      }),
+    [timeline, finished],
+  );
   return html`<div class="timeline" data-testid="timeline">
     <div class="timeline-axis">
       <span>${formatTime(new Date(timeline.start).toISOString())}</span><span>${formatDuration(span)}</span>
     </div>
-    ${timeline.rows.map((row) => {
-      const end = row.end ?? (props.finished ? row.start : now);
-      const left = ((row.start - timeline.start) / span) * 100;
-      const width = Math.max(0.4, ((end - row.start) / span) * 100);
-      return html`<div
-        class=${`tl-row tl-${row.kind} tl-${row.state}`}
-        key=${row.key}
-        data-kind=${row.kind}
-        data-state=${row.state}
-      >
-        <div class="tl-label">
-          ${
-            row.childInstanceId
-              ? html`<a
-                  href=${`#/instance/${encodeURIComponent(row.childInstanceId)}`}
-                  title=${row.childInstanceId}
-                  >${row.label}</a
-                >`
-              : html`<span>${row.label}</span>`
-          }
-          ${row.attempt > 1 && html` <span class="retry">retry ${row.attempt - 1}</span>`}
-          <small>${KIND_LABEL[row.kind]}</small>
-        </div>
-        <div class="tl-track">
-          <span
-            class="tl-bar"
-            style=${{ left: `${Math.min(left, 99.6)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.6))}%` }}
-          ></span>
-        </div>
-        <div class="tl-duration">
-          ${row.state === 'mark' ? '' : row.end === undefined ? 'pending' : formatDuration(row.end - row.start)}
-        </div>
-        <div class="tl-detail" title=${row.detail ?? ''}>${row.detail ? truncate(row.detail, 160) : ''}</div>
-      </div>`;
-    })}
+    <${RowList} items=${rows} spec=${TIMELINE_ROW} />
   </div>`;
 }
 

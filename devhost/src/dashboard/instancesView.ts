@@ -3,11 +3,12 @@
  * range, id prefix) kept in the URL, continuation-token paging, live refresh that keeps the page
  * and scroll position, and bulk terminate / purge of the filtered set.
  */
-import { useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { ADMIN, call, queryString } from './api';
 import { html } from './html';
 import { isFinished, RUNTIME_STATUSES, type RuntimeStatus } from './rules';
-import { type ConfirmRequest, CustomStatusSummary, formatTime, StatusBadge, usePoll } from './widgets';
+import { el, RowList, type RowSpec } from './rowList';
+import { type ConfirmRequest, customStatusNodes, formatTime, statusBadgeElement, usePoll } from './widgets';
 
 export interface InstanceSummary {
   instanceId: string;
@@ -59,6 +60,24 @@ function toLocalInput(iso: string | undefined): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
+function commonFilter(filter: ListFilter) {
+  return {
+    name: filter.name,
+    createdTimeFrom: filter.createdTimeFrom,
+    createdTimeTo: filter.createdTimeTo,
+    instanceIdPrefix: filter.instanceIdPrefix,
+  };
+}
+
+/** The API calls behind one page of the list (also made early, before the view mounts: main.ts). */
+export function listPaths(filter: ListFilter, token?: string): { page: string; counts: string } {
+  const common = commonFilter(filter);
+  return {
+    page: `${ADMIN}/instances${queryString({ ...common, runtimeStatus: filter.runtimeStatus, top: filter.top ?? 100, continuationToken: token })}`,
+    counts: `${ADMIN}/counts${queryString(common)}`,
+  };
+}
+
 export function InstancesView(props: {
   filter: ListFilter;
   orchestrators: string[];
@@ -72,6 +91,7 @@ export function InstancesView(props: {
   const [next, setNext] = useState<string | undefined>();
   const [counts, setCounts] = useState<Record<string, number>>({});
   const [error, setError] = useState<string | undefined>();
+  const shownPage = useRef('');
   const filterKey = JSON.stringify(filter);
   const [pagedFor, setPagedFor] = useState(filterKey);
   if (pagedFor !== filterKey) {
@@ -81,35 +101,39 @@ export function InstancesView(props: {
   }
   const token = pagedFor === filterKey ? tokens[tokens.length - 1] : undefined;
 
-  const common = {
-    name: filter.name,
-    createdTimeFrom: filter.createdTimeFrom,
-    createdTimeTo: filter.createdTimeTo,
-    instanceIdPrefix: filter.instanceIdPrefix,
-  };
+  const common = commonFilter(filter);
   usePoll(
     async () => {
-      try {
-        const [page, count] = await Promise.all([
-          call<{ items: InstanceSummary[]; continuationToken?: string }>(
-            'GET',
-            `${ADMIN}/instances${queryString({ ...common, runtimeStatus: filter.runtimeStatus, top: filter.top ?? 100, continuationToken: token })}`,
-          ),
-          call<{ counts: Record<string, number>; total: number }>(
-            'GET',
-            `${ADMIN}/counts${queryString(common)}`,
-          ),
-        ]);
-        setItems(page.body.items);
-        setNext(page.body.continuationToken);
-        setCounts(count.body.counts);
-        setError(undefined);
-      } catch (err) {
-        setError(err instanceof Error ? err.message : String(err));
-      }
+      const paths = listPaths(filter, token);
+      // The rows do not wait for the counts, which scan every matching instance.
+      const paging = call<{ items: InstanceSummary[]; continuationToken?: string }>('GET', paths.page).then(
+        (page) => {
+          // An unchanged page (most refreshes) is not rendered again.
+          if (page.text !== shownPage.current) {
+            shownPage.current = page.text;
+            setItems(page.body.items);
+          }
+          setNext(page.body.continuationToken);
+        },
+      );
+      const counting = call<{ counts: Record<string, number>; total: number }>('GET', paths.counts).then(
+        (count) => setCounts(count.body.counts),
+      );
+      const failed = (await Promise.allSettled([paging, counting])).find((r) => r.status === 'rejected');
+      setError(failed ? errorText(failed.reason) : undefined);
     },
     props.refreshMs,
     [filterKey, token],
+  );
+  const rows = useMemo(
+    () =>
+      html`<${RowList}
+        tag="tbody"
+        attributes=${{ role: 'rowgroup' }}
+        items=${items ?? []}
+        spec=${INSTANCE_ROW}
+      />`,
+    [items],
   );
 
   const selected = filter.runtimeStatus ? filter.runtimeStatus.split(',') : [];
@@ -242,31 +266,19 @@ export function InstancesView(props: {
       </button>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    <table class="list">
-      <thead>
-        <tr>
-          <th>Instance</th>
-          <th>Orchestrator</th>
-          <th>Status</th>
-          <th>Progress</th>
-          <th>Created</th>
-          <th>Last updated</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${(items ?? []).map(
-          (item) =>
-            html`<tr class="instance" key=${item.instanceId} data-instance-id=${item.instanceId}>
-              <td><a href=${`#/instance/${encodeURIComponent(item.instanceId)}`}>${item.instanceId}</a></td>
-              <td>${item.name}</td>
-              <td><${StatusBadge} status=${item.runtimeStatus} /></td>
-              <td><${CustomStatusSummary} customStatus=${item.customStatus} compact=${true} /></td>
-              <td>${formatTime(item.createdTime)}</td>
-              <td>${formatTime(item.lastUpdatedTime)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    <div class="list instance-list" role="table" aria-label="Instances">
+      <div role="rowgroup">
+        <div class="list-row list-head" role="row">
+          <span role="columnheader">Instance</span>
+          <span role="columnheader">Orchestrator</span>
+          <span role="columnheader">Status</span>
+          <span role="columnheader">Progress</span>
+          <span role="columnheader">Created</span>
+          <span role="columnheader">Last updated</span>
+        </div>
+      </div>
+      ${rows}
+    </div>
     ${items && items.length === 0 && html`<p class="empty">No instance matches.</p>`}
     <div class="pager">
       <button disabled=${tokens.length <= 1} onClick=${() => setTokens(tokens.slice(0, -1))}>Previous</button>
@@ -277,3 +289,25 @@ export function InstancesView(props: {
     </div>
   </section>`;
 }
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const INSTANCE_ROW: RowSpec<InstanceSummary> = {
+  key: (item) => item.instanceId,
+  signature: (item) => JSON.stringify(item),
+  build: (item) => {
+    const cell = (...children: (Node | string)[]) => el('span', { role: 'cell' }, ...children);
+    return el(
+      'div',
+      { class: 'list-row instance', role: 'row', 'data-instance-id': item.instanceId },
+      cell(el('a', { href: `#/instance/${encodeURIComponent(item.instanceId)}` }, item.instanceId)),
+      cell(item.name),
+      cell(statusBadgeElement(item.runtimeStatus)),
+      cell(...customStatusNodes(item.customStatus, true)),
+      cell(formatTime(item.createdTime)),
+      cell(formatTime(item.lastUpdatedTime)),
+    );
+  },
+};

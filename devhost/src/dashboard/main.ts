@@ -5,12 +5,12 @@
  */
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ADMIN, call, onUnauthorized, setKey } from './api';
+import { ADMIN, call, onUnauthorized, prefetch, setKey } from './api';
 import { EntitiesView } from './entitiesView';
 import { html } from './html';
 import { InboxView } from './inboxView';
-import { filterFromParams, InstancesView, type ListFilter } from './instancesView';
-import { InstanceView } from './instanceView';
+import { filterFromParams, InstancesView, listPaths, type ListFilter } from './instancesView';
+import { instancePaths, InstanceView } from './instanceView';
 import { type ConfirmRequest, ConfirmDialog } from './widgets';
 
 const REFRESH_MS = 1500;
@@ -37,6 +37,13 @@ function readRoute(): Route {
   if (path === '/inbox') return { view: 'inbox' };
   if (path === '/entities') return { view: 'entities' };
   return { view: 'instances', filter: filterFromParams(new URLSearchParams(search)) };
+}
+
+/** The calls the first view makes, started before it renders (the list and one instance). */
+function firstCalls(route: Route): string[] {
+  if (route.view === 'instances') return Object.values(listPaths(route.filter));
+  if (route.view === 'instance') return Object.values(instancePaths(route.instanceId));
+  return [];
 }
 
 function listHash(filter: ListFilter): string {
@@ -111,39 +118,39 @@ function App() {
       }}
     />`;
   }
-  if (!info)
-    return html`<main>
-      ${error ? html`<p class="error" role="alert">${error}</p>` : html`<p>Loading…</p>`}
-    </main>`;
 
   const tab = (view: Route['view'], href: string, label: string) =>
     html`<a class=${route.view === view ? 'tab active' : 'tab'} href=${href}>${label}</a>`;
+  // The list and an instance need nothing from `app` to fetch their rows, so they do not wait for it.
+  const waiting = html`<p>Loading…</p>`;
   return html`<div class="app">
     <header>
       <h1>devhost</h1>
-      <span class="hub">task hub <code>${info.taskHub}</code></span>
+      ${info && html`<span class="hub">task hub <code>${info.taskHub}</code></span>`}
       <nav>
         ${tab('instances', '#/', 'Instances')} ${tab('inbox', '#/inbox', 'Waiting')}
         ${tab('entities', '#/entities', 'Entities')}
       </nav>
     </header>
     <main>
+      ${error && html`<p class="error" role="alert">${error}</p>`}
       ${
         route.view === 'instances' &&
         html`<${InstancesView}
           filter=${route.filter}
-          orchestrators=${info.orchestrators}
+          orchestrators=${info?.orchestrators ?? []}
           refreshMs=${REFRESH_MS}
           navigate=${(filter: ListFilter) => (location.hash = listHash(filter))}
           confirm=${setConfirmRequest}
         />`
       }
       ${route.view === 'instance' && html`<${InstanceView} key=${route.instanceId} instanceId=${route.instanceId} confirm=${setConfirmRequest} refreshMs=${REFRESH_MS} />`}
-      ${route.view === 'inbox' && html`<${InboxView} fireTimers=${info.fireTimers} confirm=${setConfirmRequest} refreshMs=${REFRESH_MS} />`}
-      ${route.view === 'entities' && html`<${EntitiesView} entities=${info.entities} confirm=${setConfirmRequest} refreshMs=${REFRESH_MS} />`}
+      ${route.view === 'inbox' && (info ? html`<${InboxView} fireTimers=${info.fireTimers} confirm=${setConfirmRequest} refreshMs=${REFRESH_MS} />` : waiting)}
+      ${route.view === 'entities' && (info ? html`<${EntitiesView} entities=${info.entities} confirm=${setConfirmRequest} refreshMs=${REFRESH_MS} />` : waiting)}
     </main>
     <${ConfirmDialog} request=${confirmRequest} close=${() => setConfirmRequest(undefined)} />
   </div>`;
 }
 
+prefetch([`${ADMIN}/app`, ...firstCalls(readRoute())]);
 render(html`<${App} />`, document.getElementById('app')!);

@@ -1,6 +1,7 @@
 /** Small shared pieces: polling, the confirmation dialog, the JSON editor, status badges, progress. */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from './html';
+import { el } from './rowList';
 
 /** Runs `load` now and every `intervalMs` while mounted (and again when `deps` change). */
 export function usePoll(load: () => Promise<void>, intervalMs: number, deps: unknown[]): void {
@@ -96,38 +97,55 @@ export function JsonEditor(props: {
   </label>`;
 }
 
+const badgeClass = (status: string): string => `badge status-${status}`;
+
 export function StatusBadge(props: { status: string }) {
-  return html`<span class=${`badge status-${props.status}`}>${props.status}</span>`;
+  return html`<span class=${badgeClass(props.status)}>${props.status}</span>`;
+}
+
+/** `StatusBadge` for rows built without preact (rowList.ts). */
+export function statusBadgeElement(status: string): HTMLElement {
+  return el('span', { class: badgeClass(status) }, status);
 }
 
 /** Custom status `{processed, total}` as a bar; `{step}` as a step chip. Anything else: nothing. */
-export function CustomStatusSummary(props: { customStatus: unknown; compact?: boolean }) {
-  const status = props.customStatus;
-  if (typeof status !== 'object' || status === null) return null;
+export function customStatusNodes(status: unknown, compact: boolean): HTMLElement[] {
+  if (typeof status !== 'object' || status === null) return [];
   const { processed, total, step } = status as { processed?: unknown; total?: unknown; step?: unknown };
-  const parts = [];
+  const parts: HTMLElement[] = [];
   if (typeof processed === 'number' && typeof total === 'number' && total > 0) {
     const percent = Math.max(0, Math.min(100, Math.round((processed / total) * 100)));
+    const fill = el('span', { class: 'progress-fill' });
+    fill.style.width = `${percent}%`;
     parts.push(
-      html`<span
-        class="progress"
-        role="progressbar"
-        aria-valuemin="0"
-        aria-valuemax="100"
-        aria-valuenow=${percent}
-        data-testid="progress"
-      >
-        <span class="progress-fill" style=${{ width: `${percent}%` }}></span>
-        <span class="progress-text">${`${processed} / ${total} (${percent} %)`}</span>
-      </span>`,
+      el(
+        'span',
+        {
+          class: 'progress',
+          role: 'progressbar',
+          'aria-valuemin': '0',
+          'aria-valuemax': '100',
+          'aria-valuenow': String(percent),
+          'data-testid': 'progress',
+        },
+        fill,
+        el('span', { class: 'progress-text' }, `${processed} / ${total} (${percent} %)`),
+      ),
     );
   }
   if (typeof step === 'string' || typeof step === 'number') {
-    parts.push(
-      html`<span class="step" data-testid="step">${props.compact ? '' : 'Step: '}${String(step)}</span>`,
-    );
+    parts.push(el('span', { class: 'step', 'data-testid': 'step' }, compact ? '' : 'Step: ', String(step)));
   }
-  return parts.length ? html`<span class="custom-summary">${parts}</span>` : null;
+  return parts;
+}
+
+/** `customStatusNodes` in a preact tree (the instance page); rows use the nodes directly. */
+export function CustomStatusSummary(props: { customStatus: unknown; compact?: boolean }) {
+  const span = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    span.current?.replaceChildren(...customStatusNodes(props.customStatus, props.compact ?? false));
+  }, [props.customStatus, props.compact]);
+  return html`<span class="custom-summary" ref=${span}></span>`;
 }
 
 export function Json(props: { value: unknown }) {
@@ -135,8 +153,18 @@ export function Json(props: { value: unknown }) {
   return html`<pre class="json">${text ?? 'null'}</pre>`;
 }
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * Local time as `2030-01-31 14:05:09`: sortable, unambiguous, and cheap enough for a thousand
+ * rows (`toLocaleString` sets up the locale's formatter on every call).
+ */
 export function formatTime(iso: string | undefined | null): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  if (Number.isNaN(date.getTime())) return iso;
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`
+  );
 }

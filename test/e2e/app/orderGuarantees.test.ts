@@ -310,7 +310,7 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     throw new Error(`no approval link for ${requestId}`);
   }
 
-  it('refuses bad orders with 400 naming the problem, and starts and writes nothing', async () => {
+  it('refuses bad orders with a 4xx naming the problem (413 past the body cap), and starts and writes nothing', async () => {
     const productId = await newProduct(5);
     const prefix = `bad-${productId}`;
     const valid = (suffix: string) => order(`${prefix}-${suffix}`, productId);
@@ -323,8 +323,10 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
     const unknown = valid('unknown');
     unknown.items[0]!.productId = `${productId}-none`;
     const oversized = valid('big');
-    oversized.shippingAddress.name = 'x'.repeat(2 * 1024 * 1024);
-    const cases: { name: string; id: string; raw: string; code: string; path?: string }[] = [
+    oversized.shippingAddress.name = 'x'.repeat(100_000);
+    const huge = valid('huge');
+    huge.shippingAddress.name = 'x'.repeat(2 * 1024 * 1024);
+    const cases: { name: string; id: string; raw: string; code: string; path?: string; status?: number }[] = [
       { name: 'malformed JSON', id: `${prefix}-json`, raw: `{"id":"${prefix}-json",`, code: 'InvalidJson' },
       { name: 'empty body', id: `${prefix}-empty`, raw: '', code: 'MissingBody' },
       {
@@ -383,10 +385,17 @@ describe('the order workflows app keeps its guarantees over HTTP', () => {
         code: 'ValidationFailed',
         path: 'shippingAddress.name',
       },
+      {
+        name: 'body over 2 MiB',
+        id: `${prefix}-huge`,
+        raw: JSON.stringify(huge),
+        code: 'PayloadTooLarge',
+        status: 413,
+      },
     ];
     for (const c of cases) {
       const answer = await http('POST', '/api/orders', { raw: c.raw });
-      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: 400 });
+      expect({ name: c.name, status: answer.status }).toEqual({ name: c.name, status: c.status ?? 400 });
       const error = (answer.body as { error?: { code?: string; issues?: { path: string }[] } }).error;
       expect({ name: c.name, code: error?.code }).toEqual({ name: c.name, code: c.code });
       if (c.path) expect(error?.issues?.map((i) => i.path)).toContain(c.path);

@@ -353,6 +353,60 @@ describe('the app end to end through its HTTP functions', () => {
       JSON.stringify({ decision: 'Approved', decidedAt: '2030-01-01T00:00:00.000Z', comment: 'self' }),
     );
 
+  it('opens the request with the link as soon as it is in the outbox, before SendApprovalRequest stores the hash', async () => {
+    // The first half of SendApprovalRequest: the message is out, the hash not yet stored (its
+    // second write is slow, or its process died in between and the retry has not come yet).
+    const undo = host.overrideActivity(
+      'SendApprovalRequest',
+      async (input: { requestId: string; instanceId: string }) => {
+        const link = `${ORIGIN}/api/approvals/${input.instanceId}/response?token=early-${input.requestId}`;
+        await repos.outbox.add({
+          id: `ApprovalRequest:${input.requestId}`,
+          kind: 'ApprovalRequest',
+          to: 'boss@example.com',
+          subject: 'Approval needed',
+          body: 'POST a decision to the link',
+          link,
+          createdAt: new Date().toISOString(),
+        });
+        return { messageId: `ApprovalRequest:${input.requestId}`, sentTo: 'boss@example.com' };
+      },
+    );
+    try {
+      const { requestId, instanceId, token } = await startWaitingApproval('early');
+      expect((await repos.approvals.get(requestId))?.tokenHash).toBeUndefined();
+      const submit = (query: Record<string, string>) =>
+        call(submitApproval, { body: { decision: 'Approved' }, params: { instanceId }, query });
+      expect(await submit({ token: 'wrong' })).toMatchObject({ status: 403 });
+      expect((await submit({ token })).status).toBe(200);
+      const done = await host.waitForStatus(instanceId, 'Completed');
+      expect(done.output).toMatchObject({ status: 'Approved', requestId });
+    } finally {
+      undo();
+    }
+  });
+
+  it('wakes the workflow when the approver tries again after a decision whose event was lost', async () => {
+    const { requestId, instanceId, token } = await startWaitingApproval('lost-event', 3_600);
+    // SubmitApproval's first write, and then its process died before raising the event.
+    expect((await repos.approvals.settle(requestId, 'Rejected', new Date().toISOString())).outcome).toBe(
+      'Decided',
+    );
+    await host.runUntilIdle();
+    expect((await host.client.getStatus(instanceId))?.runtimeStatus).toBe('Running');
+
+    const again = await call(submitApproval, {
+      body: { decision: 'Rejected' },
+      params: { instanceId },
+      query: { token },
+    });
+    expect(again).toMatchObject({ status: 409, body: { error: { code: 'AlreadyDecided' } } });
+    // Well before the one-hour deadline: no time passes.
+    const done = await host.waitForStatus(instanceId, 'Completed');
+    expect(done.output).toMatchObject({ status: 'Rejected', requestId });
+    expect(await repos.outbox.get(`ApprovalRejected:${requestId}`)).toBeDefined();
+  });
+
   it("ignores an approval raised around SubmitApproval, then takes the approver's decision", async () => {
     const { requestId, instanceId, token } = await startWaitingApproval('forged');
     await forgeAnswer(instanceId);

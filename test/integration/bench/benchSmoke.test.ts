@@ -47,5 +47,6 @@ describe('npm run bench (smoke sizes, never the benchmark itself)', () => {
         });
       }
     }
-  }, 60_000);
+    // Every scenario, one of them in a browser: minutes on a busy machine.
+  }, 120_000);
 });

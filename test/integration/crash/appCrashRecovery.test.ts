@@ -14,6 +14,7 @@ import { CosmosClient, type Database } from '@azure/cosmos';
 import { TableClient } from '@azure/data-tables';
 import { SAMPLE_PRODUCTS } from '../../../src/data/seed';
 import type { LedgerEntry } from '../../../src/payments/paymentGateway';
+import type { OrderDoc } from '../../../src/data/orderRepository';
 import type { ProductDoc } from '../../../src/data/productRepository';
 import { seed } from '../../../scripts/seed';
 import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
@@ -203,6 +204,14 @@ async function expectMoneyAndStock(c: Case): Promise<void> {
     const charges = ledger.filter((e) => e.kind === 'charge' && e.idempotencyKey.endsWith(`:${orderId}`));
     expect({ orderId, charges: charges.length }).toEqual({ orderId, charges: 1 });
   }
+  // The token of a request that died before starting its order was deleted by the retry that did.
+  const tokens = await all<{ orderId: string }>(db, 'paymentTokens');
+  for (const orderId of [`ok-${c.tag}`, `declined-${c.tag}`]) {
+    expect({ orderId, tokens: tokens.filter((t) => t.orderId === orderId).length }).toEqual({
+      orderId,
+      tokens: 1,
+    });
+  }
   const charges = ledger.filter((e) => e.kind === 'charge');
   const refunds = ledger.filter((e) => e.kind === 'refund');
   expect(charges.map((e) => e.status).sort()).toEqual(['declined', 'succeeded']);
@@ -290,5 +299,59 @@ describe('the app recovers from a devhost crash on the azure store', () => {
 
   it('brings every workflow to its result when devhost crashes again while recovering', async () => {
     await crashAndRecover(['after-history', 'activity-after-side-effect:3']);
+  });
+
+  it('abandons an order a crash left without a workflow, and deletes its token, when no retry comes', async () => {
+    caseCounter += 1;
+    const c: Case = {
+      hub: uniqueHubName('appcrash'),
+      database: `crash${process.pid}x${caseCounter}`,
+      tag: `abandoned-${process.pid}-${caseCounter}`,
+    };
+    await seed({ appDir: APP_DIR, settings: env(c) });
+    const [start] = starts(c);
+    const first = await startDevhostChild(env(c, 'before-start'), APP_DIR);
+    expect(await post(first, [start!])).toEqual([start]);
+    expect(await first.exited).toBe('SIGKILL');
+    await first.stop();
+
+    const db = client.database(c.database);
+    const orderId = `ok-${c.tag}`;
+    const stored = async () =>
+      (await db.container('orders').item(orderId, orderId).read<OrderDoc>()).resource;
+    const tokens = async () =>
+      (await all<{ orderId: string }>(db, 'paymentTokens')).filter((t) => t.orderId === orderId);
+    const createdAt = Date.parse(String((await stored())?.createdAt));
+    expect(await tokens()).toHaveLength(1);
+
+    const last = await startDevhostChild({ ...env(c), ORDER_RECONCILE_AFTER_SECONDS: '1' }, APP_DIR);
+    try {
+      // The age the sweep needs has passed while devhost started again (if not, what is left of
+      // the second); the admin API runs the sweep now.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, createdAt + 1_100 - Date.now())));
+      const run = await fetch(`${last.origin}/admin/functions/ReconcileOrders`, { method: 'POST' });
+      expect(run.status).toBe(202);
+      let order = await stored();
+      for (let i = 0; i < 200 && !order?.outcome; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        order = await stored();
+      }
+      expect(order?.outcome).toMatchObject({ status: 'Abandoned', orderId });
+      expect(await tokens()).toEqual([]);
+
+      const late = await fetch(`${last.origin}/api/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(start!.body),
+      });
+      expect(late.status).toBe(409);
+      expect(((await late.json()) as { error: { code: string } }).error.code).toBe('OrderAbandoned');
+      const status = await fetch(`${last.origin}/api/status/${start!.instanceId}`);
+      expect(status.status).toBe(404);
+      const ledger = await all<LedgerEntry>(db, 'gatewayLedger');
+      expect(ledger.filter((e) => e.idempotencyKey.endsWith(`:${orderId}`))).toEqual([]);
+    } finally {
+      await last.stop();
+    }
   });
 });

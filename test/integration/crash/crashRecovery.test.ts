@@ -82,8 +82,11 @@ async function crashAndRecover(crashes: string[]): Promise<void> {
   }
 }
 
+/** `before-start` is reached by client starts, and these instances are queued before devhost runs. */
+const EPISODE_CRASH_POINTS = CRASH_POINTS.filter((point) => point !== 'before-start');
+
 describe('crash recovery on the azure store', () => {
-  it.each([...CRASH_POINTS])('brings every instance to its result after a crash at %s', async (point) => {
+  it.each(EPISODE_CRASH_POINTS)('brings every instance to its result after a crash at %s', async (point) => {
     await crashAndRecover([point]);
   });
 

@@ -216,8 +216,9 @@ describe('the unpacked package in devhost', () => {
       COSMOS_AUTH: 'key',
       COSMOS_KEY: cosmos.key,
       PAYMENT_GATEWAY_LATENCY_MS: '0',
-      // Azure has it from infra/app/appSettings.json; without it the host cannot schedule PurgeHistory.
+      // Azure has them from infra/app/appSettings.json; without them the host cannot schedule the timers.
       HISTORY_PURGE_SCHEDULE: '0 0 2 * * *',
+      ORDER_RECONCILE_SCHEDULE: '0 30 * * * *',
     });
   }, 120_000);
 

@@ -211,6 +211,7 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   createInstance(start: TaskMessage, options: CreateInstanceOptions): Promise<void> {
     this.assertOpen();
+    this.crash.reached('before-start');
     return this.writer.createInstance(start, options);
   }
 

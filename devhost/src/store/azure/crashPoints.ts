@@ -4,6 +4,9 @@
  * nothing after it runs, exactly as a power cut would.
  */
 export const CRASH_POINTS = [
+  // A client's start, before anything of the instance is written (the app's starters wrote their
+  // own documents just before).
+  'before-start',
   'after-enqueue',
   'after-history',
   'after-instance',

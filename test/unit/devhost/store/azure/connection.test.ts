@@ -35,6 +35,6 @@ describe('DEVHOST_CRASH_AT', () => {
     expect(parseCrashSetting(undefined)).toBeUndefined();
     expect(parseCrashSetting('after-history')).toEqual({ point: 'after-history', nth: 1 });
     expect(parseCrashSetting('before-delete:3')).toEqual({ point: 'before-delete', nth: 3 });
-    expect(() => parseCrashSetting('sometime')).toThrow(/must be one of after-enqueue/);
+    expect(() => parseCrashSetting('sometime')).toThrow(/must be one of before-start, after-enqueue/);
   });
 });
