@@ -7,6 +7,7 @@ import { PackageError } from '../../../scripts/package/appFiles';
 import { buildPackage, type PackageResult } from '../../../scripts/package/buildPackage';
 import { startTestCosmos, type TestCosmos } from '../../unit/src/support/cosmosServer';
 import { type RunningDevhost, startDevhostProcess } from '../../support/devhostProcess';
+import { orderRequest } from '../../support/orders';
 import { extractEntries, readZip } from './zipContents';
 
 const run = promisify(execFile);
@@ -236,20 +237,10 @@ describe('the unpacked package in devhost', () => {
   });
 
   it('completes an order placed over HTTP, its activities writing to Cosmos DB', async () => {
-    const order = {
-      id: 'package-1',
+    const order = orderRequest('package-1', {
       customerId: 'cust-package',
       items: [{ productId: 'gizmo-1', quantity: 2, unitPrice: 5 }],
-      currency: 'USD',
-      shippingAddress: {
-        name: 'Ada',
-        line1: '1 Main St',
-        city: 'Springfield',
-        postalCode: '12345',
-        country: 'US',
-      },
-      paymentMethodToken: 'tok_visa',
-    };
+    });
     const started = await fetch(`${host.url}/api/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
