@@ -63,7 +63,7 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     taskHubName,
     calls,
   );
-  const lean = LeanQueueCalls.fromConnectionString(connectionString, queues.url);
+  const lean = LeanQueueCalls.fromConnectionString(connectionString);
   const partitions = await PartitionLeases.acquire({
     container: leaseContainer,
     hubName: taskHubName,
