@@ -91,7 +91,10 @@ export class CheckpointTails {
     const { tracking, cache, held, crash, log, clock } = this.deps;
     while (tail.waiting.length > 0) {
       // Wait a little for newer checkpoints of the instance: only the newest row is written.
-      const newest = tail.waiting.reduce<InstanceRow | undefined>((last, entry) => entry.row ?? last, undefined);
+      const newest = tail.waiting.reduce<InstanceRow | undefined>(
+        (last, entry) => entry.row ?? last,
+        undefined,
+      );
       if (!tail.hurried && !(newest && isTerminal(newest.runtimeStatus)))
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ROW_COALESCE_MS);
