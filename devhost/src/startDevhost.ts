@@ -47,6 +47,11 @@ export interface DevhostOptions {
   enforceKeys?: boolean;
   /** Default 100 MB, as on Azure. */
   maxRequestBodyBytes?: number;
+  /**
+   * App settings over local.settings.json `Values` (e.g. `AzureWebJobs.<name>.Disabled` in a test
+   * host); as with those, variables already set in the environment win. Removed again on stop.
+   */
+  appSettings?: Record<string, string>;
   /** Where devhost keeps state (keys.json). Default `<appDir>/.devhost`. */
   stateDir?: string;
   /** Overrides host.json functionTimeout; `null` = no limit. */
@@ -152,7 +157,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     // started one after another in one process (jest workers) do not see each other's settings.
     teardown.push(
       'the app settings',
-      applyAppSettings({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values }, env),
+      applyAppSettings(
+        { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values, ...options.appSettings },
+        env,
+      ),
     );
     // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
     let localStack: LocalStack | undefined;
@@ -177,7 +185,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       readiness,
-      fallback: createFunctionsHandler({ state: () => slot.state(), keys, logger }),
+      fallback: createFunctionsHandler({ state: () => slot.state(), keys, logger, env }),
     });
     server = publicServer;
     teardown.push('the public server', () => publicServer.close());
@@ -211,7 +219,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     warnAboutUnservedTriggers(slot.app, plugins, logger);
 
     readiness.markRunning();
-    if (options.banner !== false) printBanner(slot.app, slot.routes, publicServer.origin, keys, logger);
+    if (options.banner !== false) printBanner(slot.app, slot.routes, publicServer.origin, keys, logger, env);
     if (options.watch) {
       const watcher = watchApp({
         appDir,

@@ -22,6 +22,13 @@ export const httpErrors = {
     message: 'No function matches this path and method. Check the route, the route prefix and the methods.',
     emptyBody: true,
   },
+  functionDisabled: {
+    code: 'FUNCTION_DISABLED',
+    status: 404,
+    message:
+      'This function is disabled (app setting AzureWebJobs.<name>.Disabled); as on Azure, only a request with the master key runs it.',
+    emptyBody: true,
+  },
   unauthorized: {
     code: 'UNAUTHORIZED',
     status: 401,

@@ -4,11 +4,12 @@
  * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isFunctionDisabled } from '../config/appSettings';
 import type { Logger } from '../log/logger';
 import type { FunctionAppHandle, InvocationOutcome, RpcTypedData } from '../worker/types';
 import { httpErrors, sendError } from './errors';
 import { fromRpcHttp, HttpResultError, toRpcHttp, type OutgoingHttp } from './httpConversion';
-import type { KeyChecker } from './keys';
+import { grantFor, keyFromRequest, type KeyChecker } from './keys';
 import { BodyTooLargeError, type RequestContext, type RequestHandler } from './publicServer';
 import { matchRoute, type HttpRoute } from './routeTable';
 
@@ -22,6 +23,8 @@ export interface FunctionsHandlerOptions {
   state(): FunctionsState | undefined;
   keys: KeyChecker;
   logger: Logger;
+  /** The app settings (`AzureWebJobs.<name>.Disabled`). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export function createFunctionsHandler(options: FunctionsHandlerOptions): RequestHandler {
@@ -40,6 +43,15 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
         return;
       }
       sendError(res, httpErrors.routeNotFound);
+      return;
+    }
+    // A disabled function answers 404 unless the master key is sent, keys enforced or not (Azure).
+    if (
+      isFunctionDisabled(match.route.functionName, options.env) &&
+      grantFor(options.keys.keys, keyFromRequest(req.headers, context.url))?.kind !== 'master'
+    ) {
+      req.resume();
+      sendError(res, httpErrors.functionDisabled);
       return;
     }
     if (!options.keys.check(match.route.authLevel, { headers: req.headers, url: context.url })) {
