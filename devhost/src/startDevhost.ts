@@ -14,7 +14,7 @@ import { printBanner, warnAboutUnservedTriggers } from './host/banner';
 import { boundedBy, TeardownStack } from './host/teardown';
 import { createAdminApi } from './http/adminApi';
 import { createDashboardAssets, DASHBOARD_PATH } from './http/dashboardAssets';
-import { createFunctionsHandler } from './http/functionsHandler';
+import { createFunctionsHandler, defaultHttpFunctionTimeoutMs } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
 import { defaultMaxRequestBodyBytes, startPublicServer } from './http/publicServer';
@@ -56,6 +56,12 @@ export interface DevhostOptions {
   stateDir?: string;
   /** Overrides host.json functionTimeout; `null` = no limit. */
   functionTimeoutMs?: number | null;
+  /**
+   * How long an HTTP function may take to answer before the client gets 504 and the host serves on
+   * (default 230 s, where Azure's front end cuts HTTP requests whatever functionTimeout says);
+   * `null` = no limit. The invocation is not stopped by it (functionTimeout still applies).
+   */
+  httpFunctionTimeoutMs?: number | null;
   /** Rebuild and reload the app when its files change. */
   watch?: boolean;
   logger?: Logger;
@@ -117,6 +123,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
+  const httpFunctionTimeoutMs =
+    options.httpFunctionTimeoutMs === undefined
+      ? defaultHttpFunctionTimeoutMs
+      : options.httpFunctionTimeoutMs;
 
   const teardown = new TeardownStack(logger);
   const readiness = new Readiness(options.readyHoldMs);
@@ -185,7 +195,13 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       readiness,
-      fallback: createFunctionsHandler({ state: () => slot.state(), keys, logger, env }),
+      fallback: createFunctionsHandler({
+        state: () => slot.state(),
+        keys,
+        logger,
+        env,
+        ...(httpFunctionTimeoutMs !== null ? { httpFunctionTimeoutMs } : {}),
+      }),
     });
     server = publicServer;
     teardown.push('the public server', () => publicServer.close());

@@ -41,6 +41,14 @@ export const httpErrors = {
     message: 'The function failed; its error and stack are in the devhost log.',
     emptyBody: true,
   },
+  httpFunctionTimeout: {
+    code: 'HTTP_FUNCTION_TIMEOUT',
+    status: 504,
+    message:
+      'The function did not answer within the HTTP time limit (--http-function-timeout; 230 s by default, ' +
+      "Azure's front end). It runs on until it ends or reaches functionTimeout. Answer long work with 202 " +
+      'and finish it in the background (e.g. a durable orchestration).',
+  },
   payloadTooLarge: {
     code: 'PAYLOAD_TOO_LARGE',
     status: 413,

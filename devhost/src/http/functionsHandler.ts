@@ -1,8 +1,10 @@
 /**
  * Serves function routes: match → key check → read body → invoke through the worker seam →
  * write the function's HTTP response. The request pipeline of the host's
- * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500).
+ * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500), and the time limit
+ * Azure's front end puts on an HTTP answer (504; the invocation itself runs on).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isFunctionDisabled } from '../config/appSettings';
 import type { Logger } from '../log/logger';
@@ -25,7 +27,15 @@ export interface FunctionsHandlerOptions {
   logger: Logger;
   /** The app settings (`AzureWebJobs.<name>.Disabled`). */
   env: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long a function may take to answer before the client gets 504 (Azure's front end cuts at
+   * 230 s whatever functionTimeout says; see docs/differences.md). Undefined: no limit.
+   */
+  httpFunctionTimeoutMs?: number;
 }
+
+/** The default of `httpFunctionTimeoutMs`: Azure's 230 s limit on an HTTP answer. */
+export const defaultHttpFunctionTimeoutMs = 230_000;
 
 export function createFunctionsHandler(options: FunctionsHandlerOptions): RequestHandler {
   return async (req: IncomingMessage, res: ServerResponse, context: RequestContext) => {
@@ -78,11 +88,27 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       body,
       params: match.params,
     });
-    const outcome = await state.app.invoke({
-      functionName: match.route.functionName,
-      triggerData: { http },
-      origin: context.url.origin,
-    });
+    const invocationId = randomUUID();
+    const outcome = await withinLimit(
+      state.app.invoke({
+        functionName: match.route.functionName,
+        triggerData: { http },
+        origin: context.url.origin,
+        invocationId,
+      }),
+      options.httpFunctionTimeoutMs,
+    );
+    if (outcome === 'timedOut') {
+      // The invocation is not cancelled (the host cannot cancel it either): its outcome is logged
+      // when it ends, or functionTimeout fails it.
+      options.logger.warn(
+        `Function '${match.route.functionName}' (Id=${invocationId}) did not answer within ` +
+          `${options.httpFunctionTimeoutMs} ms: the client got 504; the invocation runs on.`,
+        { function: match.route.functionName, invocationId },
+      );
+      sendError(res, httpErrors.httpFunctionTimeout);
+      return;
+    }
     if (outcome.status === 'failure') {
       sendError(res, httpErrors.functionFailed);
       return;
@@ -119,6 +145,23 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       sendError(res, httpErrors.functionFailed);
     }
   };
+}
+
+/** The invocation's outcome, or `timedOut` once `limitMs` passed first (the invocation goes on). */
+async function withinLimit(
+  invocation: Promise<InvocationOutcome>,
+  limitMs: number | undefined,
+): Promise<InvocationOutcome | 'timedOut'> {
+  if (limitMs === undefined) return invocation;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'timedOut'>((resolve) => {
+    timer = setTimeout(() => resolve('timedOut'), limitMs);
+  });
+  try {
+    return await Promise.race([invocation, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The value of the function's http output binding (`$return`, or a named http output). */

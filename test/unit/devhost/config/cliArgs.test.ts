@@ -1,4 +1,4 @@
-import { parseCliArgs, parseShutdownTimeout, parseSize, usage } from '../../../../devhost/src/config/cliArgs';
+import { parseCliArgs, parseSize, parseTime, usage } from '../../../../devhost/src/config/cliArgs';
 import { stackUsage } from '../../../../devhost/src/emulators/cliArgs';
 
 describe('devhost command line', () => {
@@ -81,11 +81,32 @@ describe('devhost command line', () => {
   });
 
   test('the shutdown timeout is seconds, or a time with ms, s or m', () => {
-    expect(parseShutdownTimeout('10')).toBe(10_000);
-    expect(parseShutdownTimeout('2.5')).toBe(2_500);
-    expect(parseShutdownTimeout('500ms')).toBe(500);
-    expect(parseShutdownTimeout('1m')).toBe(60_000);
-    expect(parseShutdownTimeout('0')).toBe(0);
+    expect(parseTime('10', '--shutdown-timeout')).toBe(10_000);
+    expect(parseTime('2.5', '--shutdown-timeout')).toBe(2_500);
+    expect(parseTime('500ms', '--shutdown-timeout')).toBe(500);
+    expect(parseTime('1m', '--shutdown-timeout')).toBe(60_000);
+    expect(parseTime('0', '--shutdown-timeout')).toBe(0);
+  });
+
+  test('the HTTP function time limit is a time or none, from the flag or else DEVHOST_HTTP_FUNCTION_TIMEOUT', () => {
+    expect(parseCliArgs(['start'])).not.toHaveProperty('httpFunctionTimeoutMs');
+    expect(parseCliArgs(['start', '--http-function-timeout', '90s'])).toMatchObject({
+      httpFunctionTimeoutMs: 90_000,
+    });
+    expect(parseCliArgs(['start', '--http-function-timeout=none'])).toMatchObject({
+      httpFunctionTimeoutMs: null,
+    });
+    const env = { DEVHOST_HTTP_FUNCTION_TIMEOUT: '2m' };
+    expect(parseCliArgs(['start'], env)).toMatchObject({ httpFunctionTimeoutMs: 120_000 });
+    expect(parseCliArgs(['start', '--http-function-timeout', '5'], env)).toMatchObject({
+      httpFunctionTimeoutMs: 5_000,
+    });
+    expect(() => parseCliArgs(['start', '--http-function-timeout', '0'])).toThrow(
+      "--http-function-timeout must be longer than 0 ('none' for no limit).",
+    );
+    expect(() => parseCliArgs(['start'], { DEVHOST_HTTP_FUNCTION_TIMEOUT: 'soon' })).toThrow(
+      /--http-function-timeout must be seconds or a time/,
+    );
   });
 
   test('sizes take units', () => {
