@@ -42,6 +42,10 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       ...(args.httpFunctionTimeoutMs !== undefined
         ? { httpFunctionTimeoutMs: args.httpFunctionTimeoutMs }
         : {}),
+      ...(args.maxConcurrentRequests !== undefined
+        ? { maxConcurrentRequests: args.maxConcurrentRequests }
+        : {}),
+      ...(args.requestTimeoutMs !== undefined ? { requestTimeoutMs: args.requestTimeoutMs } : {}),
       emulators: stack.emulators,
       localStack: stack,
       plugins: [durable, ...guard],

@@ -19,6 +19,7 @@ import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
 import { defaultMaxRequestBodyBytes, startPublicServer } from './http/publicServer';
 import { Readiness } from './http/readiness';
+import { defaultRequestLimits } from './http/requestLimits';
 import { createLogger, type Logger } from './log/logger';
 import { hasBuildScript, watchApp } from './worker/appWatcher';
 import { readAppPackage } from './worker/appLoader';
@@ -62,6 +63,13 @@ export interface DevhostOptions {
    * `null` = no limit. The invocation is not stopped by it (functionTimeout still applies).
    */
   httpFunctionTimeoutMs?: number | null;
+  /**
+   * Requests served at once (default 200); past it a request gets 503 `HOST_BUSY` with
+   * `Retry-After`, and open connections are capped at four times as many (at least 1,000).
+   */
+  maxConcurrentRequests?: number;
+  /** How long a client may take to send a request, headers and body (default 30 s); then 408. */
+  requestTimeoutMs?: number;
   /** Rebuild and reload the app when its files change. */
   watch?: boolean;
   logger?: Logger;
@@ -192,6 +200,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
       maxRequestBodyBytes,
+      limits: {
+        maxConcurrentRequests: options.maxConcurrentRequests ?? defaultRequestLimits.maxConcurrentRequests,
+        requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestLimits.requestTimeoutMs,
+      },
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       readiness,

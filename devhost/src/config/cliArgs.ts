@@ -25,6 +25,10 @@ export interface StartArgs {
   shutdownTimeoutMs?: number;
   /** `--http-function-timeout`: the limit on an HTTP function's answer; `null` = none; unset = 230 s. */
   httpFunctionTimeoutMs?: number | null;
+  /** `--max-concurrent-requests`; unset = devhost's default (200). */
+  maxConcurrentRequests?: number;
+  /** `--request-timeout`: how long a request may take to arrive; unset = devhost's default (30 s). */
+  requestTimeoutMs?: number;
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -57,6 +61,10 @@ Options:
   --http-function-timeout <time>   an HTTP function that has not answered by then gets the client a 504 (the
                                    invocation runs on until functionTimeout); default 230s, Azure's front-end
                                    limit; none for no limit (DEVHOST_HTTP_FUNCTION_TIMEOUT)
+  --max-concurrent-requests <n>    requests served at once; past it new ones get 503 with Retry-After;
+                                   default 200 (DEVHOST_MAX_CONCURRENT_REQUESTS)
+  --request-timeout <time>         how long a client may take to send a request's headers and body; then
+                                   408; default 30s (DEVHOST_REQUEST_TIMEOUT)
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -72,11 +80,15 @@ const valueFlags = new Set([
   '--storage',
   '--shutdown-timeout',
   '--http-function-timeout',
+  '--max-concurrent-requests',
+  '--request-timeout',
 ]);
 
 /** Environment variables that set a flag's value when the flag is not given. */
 const envFlags: Record<string, string> = {
   DEVHOST_HTTP_FUNCTION_TIMEOUT: '--http-function-timeout',
+  DEVHOST_MAX_CONCURRENT_REQUESTS: '--max-concurrent-requests',
+  DEVHOST_REQUEST_TIMEOUT: '--request-timeout',
 };
 
 export function parseCliArgs(
@@ -130,6 +142,7 @@ export function parseCliArgs(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
           `--park-nondeterministic, ` +
           `--inspect, --log, --max-request-body-size, --storage, --shutdown-timeout, --http-function-timeout, ` +
+          `--max-concurrent-requests, --request-timeout, ` +
           `--help (local stack flags: see --help).`,
       );
     }
@@ -169,6 +182,12 @@ export function parseCliArgs(
         break;
       case '--http-function-timeout':
         args.httpFunctionTimeoutMs = value.trim().toLowerCase() === 'none' ? null : positiveTime(value, flag);
+        break;
+      case '--max-concurrent-requests':
+        args.maxConcurrentRequests = parseCount(value, flag);
+        break;
+      case '--request-timeout':
+        args.requestTimeoutMs = positiveTime(value, flag);
         break;
     }
   }
@@ -211,8 +230,20 @@ export function parseTime(value: string, flag: string): number {
 
 function positiveTime(value: string, flag: string): number {
   const ms = parseTime(value, flag);
-  if (ms <= 0) throw new CliUsageError(`${flag} must be longer than 0 ('none' for no limit).`);
+  if (ms <= 0) {
+    throw new CliUsageError(
+      `${flag} must be longer than 0${flag === '--http-function-timeout' ? " ('none' for no limit)" : ''}.`,
+    );
+  }
   return ms;
+}
+
+function parseCount(value: string, flag: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || count < 1) {
+    throw new CliUsageError(`${flag} must be a whole number from 1 up, not '${value}'.`);
+  }
+  return count;
 }
 
 const units: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

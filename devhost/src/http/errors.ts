@@ -59,6 +59,17 @@ export const httpErrors = {
     status: 400,
     message: 'The request could not be read.',
   },
+  requestTimeout: {
+    code: 'REQUEST_TIMEOUT',
+    status: 408,
+    message:
+      'The request did not arrive in time: its headers and body must come within --request-timeout (30 s).',
+  },
+  headersTooLarge: {
+    code: 'HEADERS_TOO_LARGE',
+    status: 431,
+    message: 'The request headers are larger than the host reads (16 KB in all).',
+  },
   methodNotAllowed: {
     code: 'METHOD_NOT_ALLOWED',
     status: 405,
@@ -111,6 +122,13 @@ export const httpErrors = {
     message: 'devhost is starting: the app is loading and its plugins are starting. Retry shortly.',
     retryAfterSeconds: 1,
   },
+  hostBusy: {
+    code: 'HOST_BUSY',
+    status: 503,
+    message:
+      'devhost is serving as many requests as it takes at once (--max-concurrent-requests); retry shortly.',
+    retryAfterSeconds: 1,
+  },
   hostStopping: {
     code: 'HOST_STOPPING',
     status: 503,
@@ -125,7 +143,7 @@ export const httpErrors = {
 } as const satisfies Record<string, HttpErrorSpec>;
 
 /** The JSON body of a devhost error (stable: clients may rely on `code`, and on `field` when bad input names one). */
-function errorBody(
+export function errorBody(
   spec: HttpErrorSpec,
   detail?: string,
   field?: string,

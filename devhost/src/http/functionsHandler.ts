@@ -12,7 +12,7 @@ import type { FunctionAppHandle, InvocationOutcome, RpcTypedData } from '../work
 import { httpErrors, sendError } from './errors';
 import { fromRpcHttp, HttpResultError, toRpcHttp, type OutgoingHttp } from './httpConversion';
 import { grantFor, keyFromRequest, type KeyChecker } from './keys';
-import { BodyTooLargeError, type RequestContext, type RequestHandler } from './publicServer';
+import { sendBodyReadError, type RequestContext, type RequestHandler } from './publicServer';
 import { matchRoute, type HttpRoute } from './routeTable';
 
 export interface FunctionsState {
@@ -73,12 +73,7 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
     try {
       body = await context.readBody();
     } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        res.setHeader('connection', 'close');
-        sendError(res, httpErrors.payloadTooLarge, err.message);
-        return;
-      }
-      sendError(res, httpErrors.badRequest, (err as Error).message);
+      sendBodyReadError(res, err);
       return;
     }
     const http = toRpcHttp({

@@ -109,6 +109,30 @@ describe('devhost command line', () => {
     );
   });
 
+  test('the request limits come from their flags, or else from DEVHOST_MAX_CONCURRENT_REQUESTS and DEVHOST_REQUEST_TIMEOUT', () => {
+    expect(parseCliArgs(['start', '--max-concurrent-requests', '50', '--request-timeout=10s'])).toMatchObject(
+      {
+        maxConcurrentRequests: 50,
+        requestTimeoutMs: 10_000,
+      },
+    );
+    const env = { DEVHOST_MAX_CONCURRENT_REQUESTS: '500', DEVHOST_REQUEST_TIMEOUT: '1m' };
+    expect(parseCliArgs(['start'], env)).toMatchObject({
+      maxConcurrentRequests: 500,
+      requestTimeoutMs: 60_000,
+    });
+    expect(parseCliArgs(['start', '--max-concurrent-requests=7'], env)).toMatchObject({
+      maxConcurrentRequests: 7,
+      requestTimeoutMs: 60_000,
+    });
+    expect(() => parseCliArgs(['start', '--max-concurrent-requests', '0'])).toThrow(
+      "--max-concurrent-requests must be a whole number from 1 up, not '0'.",
+    );
+    expect(() => parseCliArgs(['start', '--request-timeout', '0'])).toThrow(
+      '--request-timeout must be longer than 0.',
+    );
+  });
+
   test('sizes take units', () => {
     expect(parseSize('100MB')).toBe(100 * 1024 * 1024);
     expect(parseSize('512kb')).toBe(512 * 1024);
