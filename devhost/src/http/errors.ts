@@ -29,6 +29,12 @@ export const httpErrors = {
       'This function is disabled (app setting AzureWebJobs.<name>.Disabled); as on Azure, only a request with the master key runs it.',
     emptyBody: true,
   },
+  routeParameterEmpty: {
+    code: 'ROUTE_PARAMETER_EMPTY',
+    status: 404,
+    message:
+      'No function matches this path: a route parameter is empty (the Functions host answers 404 too).',
+  },
   unauthorized: {
     code: 'UNAUTHORIZED',
     status: 401,

@@ -13,7 +13,7 @@ import { httpErrors, sendError } from './errors';
 import { fromRpcHttp, HttpResultError, toRpcHttp, type OutgoingHttp } from './httpConversion';
 import { grantFor, keyFromRequest, type KeyChecker } from './keys';
 import { sendBodyReadError, type RequestContext, type RequestHandler } from './publicServer';
-import { matchRoute, type HttpRoute } from './routeTable';
+import { findEmptyParameter, matchRoute, type HttpRoute } from './routeTable';
 
 export interface FunctionsState {
   app: FunctionAppHandle;
@@ -50,6 +50,17 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       req.resume();
       if (context.url.pathname === '/' && (method === 'GET' || method === 'HEAD')) {
         sendHomePage(res, method);
+        return;
+      }
+      // Still 404, as on Azure, but saying which value is missing to a caller the route would admit.
+      const empty = findEmptyParameter(state.routes, method, context.url.pathname);
+      if (empty && options.keys.check(empty.route.authLevel, { headers: req.headers, url: context.url })) {
+        sendError(
+          res,
+          httpErrors.routeParameterEmpty,
+          `'${empty.parameter}' of ${empty.route.functionName} (${empty.route.template.text}) must not be empty.`,
+          empty.parameter,
+        );
         return;
       }
       sendError(res, httpErrors.routeNotFound);

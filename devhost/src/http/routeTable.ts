@@ -5,6 +5,7 @@
  */
 import type { RegisteredFunction } from '../worker/types';
 import {
+  emptyParameterOf,
   matchRouteTemplate,
   parseRouteTemplate,
   RouteTemplateError,
@@ -107,6 +108,24 @@ export function matchRoute(
     if (route.methods.length > 0 && !route.methods.includes(verb)) continue;
     const params = matchRouteTemplate(route.template, path);
     if (params) return { route, params };
+  }
+  return undefined;
+}
+
+/**
+ * A route the path would match, for `method`, if its empty segment held a value, and the
+ * parameter left empty (see `emptyParameterOf`).
+ */
+export function findEmptyParameter(
+  routes: readonly HttpRoute[],
+  method: string,
+  path: string,
+): { route: HttpRoute; parameter: string } | undefined {
+  const verb = method.toUpperCase();
+  for (const route of routes) {
+    if (route.methods.length > 0 && !route.methods.includes(verb)) continue;
+    const parameter = emptyParameterOf(route.template, path);
+    if (parameter !== undefined) return { route, parameter };
   }
   return undefined;
 }
