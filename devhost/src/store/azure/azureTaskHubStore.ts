@@ -14,7 +14,7 @@ import type { HistoryEvent } from '../../protocol/history';
 import type { Clock } from '../../clock/clock';
 import { attempt } from '../attempt';
 import { instancePage, matchingInstances } from '../instanceQuery';
-import { asReceived } from '../leaseTable';
+import { asReceived } from '../heldMessage';
 import type {
   ActivityWorkItem,
   CreateInstanceOptions,

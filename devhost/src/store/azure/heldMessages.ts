@@ -7,7 +7,8 @@
  * recognised by its id and stays held.
  */
 import type { Clock } from '../../clock/clock';
-import { LeaseTable, type HeldMessage } from '../leaseTable';
+import type { HeldMessage } from '../heldMessage';
+import { LeaseTable } from '../leaseTable';
 import { controlQueueIndex, queueFor } from '../routing';
 import type { OutboundMessage } from '../taskHubStore';
 import { QueueReader } from './queueReader';
