@@ -270,38 +270,15 @@ export type RouteValues = Record<string, string>;
 /**
  * Matches a request path (without query, without the leading '/') against the template.
  * Segments are percent-decoded before matching, except that a catch-all keeps '/' separators.
+ * The simple parameter at index `anyValueAt` takes any value, whatever its constraints say.
  */
-export function matchRouteTemplate(template: RouteTemplate, requestPath: string): RouteValues | undefined {
-  const trimmed = requestPath.replace(/^\/+/, '').replace(/\/$/, '');
-  return matchSegments(template, trimmed === '' ? [] : trimmed.split('/'), undefined);
-}
-
-/**
- * The parameter that an empty segment of `requestPath` leaves without a value, when the path
- * would match the template with a value there: `approvals//response` against
- * `approvals/{instanceId}/response`, or `orders/` against `orders/{orderId}`. Such a path matches
- * nothing (a required parameter never takes an empty value), so the host answers 404; devhost
- * names the parameter in that answer.
- */
-export function emptyParameterOf(template: RouteTemplate, requestPath: string): string | undefined {
+export function matchRouteTemplate(
+  template: RouteTemplate,
+  requestPath: string,
+  anyValueAt?: number,
+): RouteValues | undefined {
   const trimmed = requestPath.replace(/^\/+/, '').replace(/\/$/, '');
   const rawSegments = trimmed === '' ? [] : trimmed.split('/');
-  if (requestPath.length > 1 && requestPath.endsWith('/')) rawSegments.push('');
-  for (let index = 0; index < rawSegments.length; index++) {
-    const parameter = template.segments[index]?.simple;
-    if (rawSegments[index] !== '' || !parameter || parameter.catchAll) continue;
-    const filled = rawSegments.map((raw, i) => (i === index ? 'value' : raw));
-    if (matchSegments(template, filled, index)) return parameter.name;
-  }
-  return undefined;
-}
-
-/** Matches split path segments; the segment at `anyValueAt` skips its constraints. */
-function matchSegments(
-  template: RouteTemplate,
-  rawSegments: readonly string[],
-  anyValueAt: number | undefined,
-): RouteValues | undefined {
   const values: RouteValues = {};
   const segments = template.segments;
   for (let index = 0; index < segments.length; index++) {
