@@ -32,7 +32,7 @@ import {
   readFilter,
 } from './dashboardFilter';
 import { httpErrors, sendError } from './errors';
-import { BodyTooLargeError } from './publicServer';
+import { BodyTimeoutError, BodyTooLargeError, sendBodyReadError } from './publicServer';
 import { savedReplayTest } from './savedTest';
 
 export const DASHBOARD_API_PATH = '/_devhost/api/';
@@ -119,8 +119,8 @@ export function createDashboardApi(options: DashboardApiOptions): HostRequestHan
       sendError(res, httpErrors.dashboardRouteNotFound, `${method} ${DASHBOARD_API_PATH}${path}`);
     } catch (error) {
       if (error instanceof BadInput) return sendError(res, httpErrors.badRequest, error.message, error.field);
-      if (error instanceof BodyTooLargeError)
-        return sendError(res, httpErrors.payloadTooLarge, error.message);
+      if (error instanceof BodyTooLargeError || error instanceof BodyTimeoutError)
+        return sendBodyReadError(res, error);
       throw error;
     }
   };
