@@ -91,8 +91,11 @@ class Workers {
   private child(target: string): ChildProcess {
     const existing = this.children.get(target);
     if (existing && existing.exitCode === null && existing.signalCode === null) return existing;
+    // BENCH_CPU_PROF=<folder>: each benchmark process writes a V8 CPU profile there when it exits.
+    const profileDir = process.env.BENCH_CPU_PROF;
     const child = fork(path.join(__dirname, 'worker.js'), [], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      ...(profileDir ? { execArgv: [...process.execArgv, '--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     });
     this.children.set(target, child);
     return child;

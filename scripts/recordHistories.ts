@@ -111,6 +111,8 @@ async function record(
     appDir,
     clock: 'virtual',
     settings: { maxConcurrentActivityFunctions: 1, maxConcurrentOrchestratorFunctions: 1 },
+    // Days of virtual time would run the hourly sweep against this script's database.
+    appSettings: { 'AzureWebJobs.ReconcileOrders.Disabled': 'true' },
   });
   const failures: string[] = [];
   try {

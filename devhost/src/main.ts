@@ -39,6 +39,13 @@ async function start(args: StartArgs, stack: StackFlags): Promise<void> {
       watch: args.watch,
       maxRequestBodyBytes: args.maxRequestBodyBytes,
       ...(args.shutdownTimeoutMs !== undefined ? { shutdownTimeoutMs: args.shutdownTimeoutMs } : {}),
+      ...(args.httpFunctionTimeoutMs !== undefined
+        ? { httpFunctionTimeoutMs: args.httpFunctionTimeoutMs }
+        : {}),
+      ...(args.maxConcurrentRequests !== undefined
+        ? { maxConcurrentRequests: args.maxConcurrentRequests }
+        : {}),
+      ...(args.requestTimeoutMs !== undefined ? { requestTimeoutMs: args.requestTimeoutMs } : {}),
       emulators: stack.emulators,
       localStack: stack,
       plugins: [durable, ...guard],
@@ -97,7 +104,7 @@ function main(argv: readonly string[]): void {
   try {
     const taken = takeStackFlags(argv);
     stack = taken.flags;
-    args = parseCliArgs(taken.rest);
+    args = parseCliArgs(taken.rest, process.env);
   } catch (err) {
     if (err instanceof CliUsageError || err instanceof EmulatorError)
       fail(err.message, 'Run `devhost --help` for the options.', 2);

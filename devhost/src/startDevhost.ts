@@ -14,11 +14,12 @@ import { printBanner, warnAboutUnservedTriggers } from './host/banner';
 import { boundedBy, TeardownStack } from './host/teardown';
 import { createAdminApi } from './http/adminApi';
 import { createDashboardAssets, DASHBOARD_PATH } from './http/dashboardAssets';
-import { createFunctionsHandler } from './http/functionsHandler';
+import { createFunctionsHandler, defaultHttpFunctionTimeoutMs } from './http/functionsHandler';
 import { createKeyChecker, type KeyChecker } from './http/keys';
 import { defaultStateDir, loadOrCreateKeys } from './http/keyStore';
 import { defaultMaxRequestBodyBytes, startPublicServer } from './http/publicServer';
 import { Readiness } from './http/readiness';
+import { defaultRequestLimits } from './http/requestLimits';
 import { createLogger, type Logger } from './log/logger';
 import { hasBuildScript, watchApp } from './worker/appWatcher';
 import { readAppPackage } from './worker/appLoader';
@@ -47,10 +48,28 @@ export interface DevhostOptions {
   enforceKeys?: boolean;
   /** Default 100 MB, as on Azure. */
   maxRequestBodyBytes?: number;
+  /**
+   * App settings over local.settings.json `Values` (e.g. `AzureWebJobs.<name>.Disabled` in a test
+   * host); as with those, variables already set in the environment win. Removed again on stop.
+   */
+  appSettings?: Record<string, string>;
   /** Where devhost keeps state (keys.json). Default `<appDir>/.devhost`. */
   stateDir?: string;
   /** Overrides host.json functionTimeout; `null` = no limit. */
   functionTimeoutMs?: number | null;
+  /**
+   * How long an HTTP function may take to answer before the client gets 504 and the host serves on
+   * (default 230 s, where Azure's front end cuts HTTP requests whatever functionTimeout says);
+   * `null` = no limit. The invocation is not stopped by it (functionTimeout still applies).
+   */
+  httpFunctionTimeoutMs?: number | null;
+  /**
+   * Requests served at once (default 200); past it a request gets 503 `HOST_BUSY` with
+   * `Retry-After`, and open connections are capped at four times as many (at least 1,000).
+   */
+  maxConcurrentRequests?: number;
+  /** How long a client may take to send a request, headers and body (default 30 s); then 408. */
+  requestTimeoutMs?: number;
   /** Rebuild and reload the app when its files change. */
   watch?: boolean;
   logger?: Logger;
@@ -112,6 +131,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
   const { keys: hostKeys, file: keyFile } = loadOrCreateKeys(stateDir);
   const keys = createKeyChecker(hostKeys, keyFile, options.enforceKeys ?? false);
   const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes;
+  const httpFunctionTimeoutMs =
+    options.httpFunctionTimeoutMs === undefined
+      ? defaultHttpFunctionTimeoutMs
+      : options.httpFunctionTimeoutMs;
 
   const teardown = new TeardownStack(logger);
   const readiness = new Readiness(options.readyHoldMs);
@@ -152,7 +175,10 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     // started one after another in one process (jest workers) do not see each other's settings.
     teardown.push(
       'the app settings',
-      applyAppSettings({ AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values }, env),
+      applyAppSettings(
+        { AZURE_FUNCTIONS_ENVIRONMENT: 'Development', ...localSettings.values, ...options.appSettings },
+        env,
+      ),
     );
     // Before the app loads: it reads COSMOS_ENDPOINT and AzureWebJobsStorage from its settings.
     let localStack: LocalStack | undefined;
@@ -174,10 +200,20 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
       host: options.host ?? '127.0.0.1',
       port: options.port ?? localSettings.localHttpPort ?? 7071,
       maxRequestBodyBytes,
+      limits: {
+        maxConcurrentRequests: options.maxConcurrentRequests ?? defaultRequestLimits.maxConcurrentRequests,
+        requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestLimits.requestTimeoutMs,
+      },
       cors: { origins: localSettings.cors, credentials: localSettings.corsCredentials },
       logger,
       readiness,
-      fallback: createFunctionsHandler({ state: () => slot.state(), keys, logger }),
+      fallback: createFunctionsHandler({
+        state: () => slot.state(),
+        keys,
+        logger,
+        env,
+        ...(httpFunctionTimeoutMs !== null ? { httpFunctionTimeoutMs } : {}),
+      }),
     });
     server = publicServer;
     teardown.push('the public server', () => publicServer.close());
@@ -211,7 +247,7 @@ export async function startDevhost(options: DevhostOptions = {}): Promise<Devhos
     warnAboutUnservedTriggers(slot.app, plugins, logger);
 
     readiness.markRunning();
-    if (options.banner !== false) printBanner(slot.app, slot.routes, publicServer.origin, keys, logger);
+    if (options.banner !== false) printBanner(slot.app, slot.routes, publicServer.origin, keys, logger, env);
     if (options.watch) {
       const watcher = watchApp({
         appDir,

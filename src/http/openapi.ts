@@ -82,7 +82,7 @@ function describe(code: number): string {
         410: 'Expired',
         413: 'The body is larger than the API reads (nothing started or written)',
         415: 'The body is not declared as JSON (nothing started or written)',
-        503: 'Cosmos database not ready',
+        503: 'Cosmos DB not ready or not answering for now (Retry-After says when to try again)',
       } as Record<number, string>
     )[code] ?? 'Error'
   );

@@ -1,6 +1,6 @@
 import { type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { type z } from 'zod';
-import { DataStoreNotReadyError } from '../data/errors';
+import { cosmosUnavailable, DataStoreNotReadyError } from '../data/errors';
 import {
   clip,
   errorMessage,
@@ -146,6 +146,19 @@ function validationAnswer<T>(parsed: ParseResult<T>): BodyResult<T> {
 function failureResponse(err: unknown): HttpResponseInit {
   if (err instanceof DataStoreNotReadyError) return errorResponse(503, 'DataStoreNotReady', err.message);
   if (err instanceof ConfigError) return errorResponse(500, 'ConfigurationInvalid', err.message);
+  const unavailable = cosmosUnavailable(err);
+  if (unavailable) {
+    // Temporary: the client may send the same request again (a starter takes a retry under the
+    // same id and never starts twice). The cause (an address, an activity id) stays out of it.
+    return {
+      ...errorResponse(
+        503,
+        'DataStoreUnavailable',
+        `The data store (Cosmos DB) is ${unavailable.reason}. Retry after ${unavailable.retryAfterSeconds} s`,
+      ),
+      headers: { 'Retry-After': String(unavailable.retryAfterSeconds) },
+    };
+  }
   throw err;
 }
 

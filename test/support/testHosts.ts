@@ -32,13 +32,16 @@ export interface AppHostOptions {
   settings?: Record<string, string>;
   /** Where virtual time starts (default 2030-01-01T00:00:00Z). */
   startAt?: number;
+  /**
+   * Run the ReconcileOrders timer (default off). It sweeps the orders of the Cosmos database in
+   * the settings, local.settings.json's (a developer's `npm start` data) unless the test names its
+   * own, and abandons those without a workflow in this host's task hub: every one, on a fresh hub.
+   */
+  reconcile?: boolean;
 }
 
-/**
- * ReconcileOrders reads Cosmos on every run; hosts of tests that are not about it run it once a
- * year (never within a test), so days of virtual time do not cost thousands of sweeps.
- */
-const SWEEP_ONCE_A_YEAR = { ORDER_RECONCILE_SCHEDULE: '0 0 0 1 1 *' };
+/** The host's own switch for a function (`AzureWebJobs.<name>.Disabled`), as in Azure. */
+const RECONCILE_DISABLED = 'AzureWebJobs.ReconcileOrders.Disabled';
 
 /** The compiled order app on a virtual clock (activities can be replaced with `overrideActivity`). */
 export async function startAppHost(options: AppHostOptions = {}): Promise<TestHost> {
@@ -48,7 +51,7 @@ export async function startAppHost(options: AppHostOptions = {}): Promise<TestHo
   // The harness applies the app's local.settings.json (TASKHUB_NAME for host.json's hubName) and
   // removes it again on stop, as devhost does; settings already in the environment win.
   const env = nativeProcess().env;
-  const settings = { ...SWEEP_ONCE_A_YEAR, ...options.settings };
+  const settings = { [RECONCILE_DISABLED]: options.reconcile ? 'false' : 'true', ...options.settings };
   const saved = Object.fromEntries(Object.keys(settings).map((k) => [k, env[k]]));
   const restore = () => {
     for (const [k, v] of Object.entries(saved)) {

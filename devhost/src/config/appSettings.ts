@@ -45,3 +45,24 @@ export function resolveAppSettingsDeep<T>(
   }
   return value;
 }
+
+/**
+ * Whether the app settings disable a function, as the host reads them (WebJobs SDK
+ * `FunctionIndexer.IsDisabled`): `AzureWebJobs.<name>.Disabled`, or `AzureWebJobs_<name>_Disabled`
+ * where a variable name cannot hold dots, set to `true` or `1` (any case). Setting names are
+ * case-insensitive there (.NET configuration), so they are here. Source: Microsoft Learn, "How to
+ * disable functions in Azure Functions" (docs/differences.md, "Disabled functions").
+ */
+export function isFunctionDisabled(functionName: string, env: Record<string, string | undefined>): boolean {
+  const names = new Set(
+    [`AzureWebJobs.${functionName}.Disabled`, `AzureWebJobs_${functionName}_Disabled`].map((n) =>
+      n.toLowerCase(),
+    ),
+  );
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined || !names.has(key.toLowerCase())) continue;
+    const text = value.toLowerCase();
+    if (text === 'true' || text === '1') return true;
+  }
+  return false;
+}

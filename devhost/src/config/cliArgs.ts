@@ -23,6 +23,12 @@ export interface StartArgs {
   storage?: 'memory' | 'azure';
   /** `--shutdown-timeout`: how long a stop lets running work finish; unset = devhost's default (10 s). */
   shutdownTimeoutMs?: number;
+  /** `--http-function-timeout`: the limit on an HTTP function's answer; `null` = none; unset = 230 s. */
+  httpFunctionTimeoutMs?: number | null;
+  /** `--max-concurrent-requests`; unset = devhost's default (200). */
+  maxConcurrentRequests?: number;
+  /** `--request-timeout`: how long a request may take to arrive; unset = devhost's default (30 s). */
+  requestTimeoutMs?: number;
 }
 
 export type CliArgs = StartArgs | { command: 'help' };
@@ -52,6 +58,13 @@ Options:
   --shutdown-timeout <time>        on SIGINT/SIGTERM, how long running requests and durable work may finish
                                    before the rest is handed back to the task hub: seconds, or 500ms, 30s, 1m;
                                    default 10s. A second signal exits at once.
+  --http-function-timeout <time>   an HTTP function that has not answered by then gets the client a 504 (the
+                                   invocation runs on until functionTimeout); default 230s, Azure's front-end
+                                   limit; none for no limit (DEVHOST_HTTP_FUNCTION_TIMEOUT)
+  --max-concurrent-requests <n>    requests served at once; past it new ones get 503 with Retry-After;
+                                   default 200 (DEVHOST_MAX_CONCURRENT_REQUESTS)
+  --request-timeout <time>         how long a client may take to send a request's headers and body; then
+                                   408; default 30s (DEVHOST_REQUEST_TIMEOUT)
   -h, --help                       show this help
 
 Keys live in <app-dir>/.devhost/keys.json (created on first start).`;
@@ -66,9 +79,22 @@ const valueFlags = new Set([
   '--max-request-body-size',
   '--storage',
   '--shutdown-timeout',
+  '--http-function-timeout',
+  '--max-concurrent-requests',
+  '--request-timeout',
 ]);
 
-export function parseCliArgs(argv: readonly string[]): CliArgs {
+/** Environment variables that set a flag's value when the flag is not given. */
+const envFlags: Record<string, string> = {
+  DEVHOST_HTTP_FUNCTION_TIMEOUT: '--http-function-timeout',
+  DEVHOST_MAX_CONCURRENT_REQUESTS: '--max-concurrent-requests',
+  DEVHOST_REQUEST_TIMEOUT: '--request-timeout',
+};
+
+export function parseCliArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): CliArgs {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
     return { command: 'help' };
   }
@@ -89,8 +115,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     log: 'text',
     maxRequestBodyBytes: undefined,
   };
-  for (let i = 0; i < rest.length; i++) {
-    const token = rest[i]!;
+  const given = new Set(rest.map((token) => token.split('=')[0]));
+  const fromEnv = Object.entries(envFlags).flatMap(([name, flag]) => {
+    const value = env[name];
+    return value !== undefined && value !== '' && !given.has(flag) ? [`${flag}=${value}`] : [];
+  });
+  const tokens = [...fromEnv, ...rest];
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
     const eq = token.indexOf('=');
     const flag = token.startsWith('--') && eq > 0 ? token.slice(0, eq) : token;
     const inlineValue = token.startsWith('--') && eq > 0 ? token.slice(eq + 1) : undefined;
@@ -109,10 +141,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       throw new CliUsageError(
         `Unknown option '${token}'. Valid options: --app-dir, --state-dir, --port, --host, --enforce-keys, --watch, ` +
           `--park-nondeterministic, ` +
-          `--inspect, --log, --max-request-body-size, --storage, --shutdown-timeout, --help (local stack flags: see --help).`,
+          `--inspect, --log, --max-request-body-size, --storage, --shutdown-timeout, --http-function-timeout, ` +
+          `--max-concurrent-requests, --request-timeout, ` +
+          `--help (local stack flags: see --help).`,
       );
     }
-    const value = inlineValue ?? rest[++i];
+    const value = inlineValue ?? tokens[++i];
     if (value === undefined || (inlineValue === undefined && value.startsWith('--'))) {
       throw new CliUsageError(`${flag} needs a value.`);
     }
@@ -144,7 +178,16 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         args.storage = value;
         break;
       case '--shutdown-timeout':
-        args.shutdownTimeoutMs = parseShutdownTimeout(value);
+        args.shutdownTimeoutMs = parseTime(value, flag);
+        break;
+      case '--http-function-timeout':
+        args.httpFunctionTimeoutMs = value.trim().toLowerCase() === 'none' ? null : positiveTime(value, flag);
+        break;
+      case '--max-concurrent-requests':
+        args.maxConcurrentRequests = parseCount(value, flag);
+        break;
+      case '--request-timeout':
+        args.requestTimeoutMs = positiveTime(value, flag);
         break;
     }
   }
@@ -173,8 +216,8 @@ function parseInspect(value: string | undefined): { host: string; port: number }
   return { host, port: parsePort(colon >= 0 ? value.slice(colon + 1) : value, '--inspect') };
 }
 
-/** Seconds (`10`, `2.5`) or a duration with a unit (`500ms`, `30s`, `1m`). */
-export function parseShutdownTimeout(value: string): number {
+/** Seconds (`10`, `2.5`) or a duration with a unit (`500ms`, `30s`, `1m`), for `flag`. */
+export function parseTime(value: string, flag: string): number {
   const text = value.trim();
   if (/^\d+(?:\.\d+)?$/.test(text)) return Number(text) * 1000;
   try {
@@ -182,9 +225,25 @@ export function parseShutdownTimeout(value: string): number {
   } catch {
     // falls through to the usage error
   }
-  throw new CliUsageError(
-    `--shutdown-timeout must be seconds or a time such as 500ms, 30s or 1m, not '${value}'.`,
-  );
+  throw new CliUsageError(`${flag} must be seconds or a time such as 500ms, 30s or 1m, not '${value}'.`);
+}
+
+function positiveTime(value: string, flag: string): number {
+  const ms = parseTime(value, flag);
+  if (ms <= 0) {
+    throw new CliUsageError(
+      `${flag} must be longer than 0${flag === '--http-function-timeout' ? " ('none' for no limit)" : ''}.`,
+    );
+  }
+  return ms;
+}
+
+function parseCount(value: string, flag: string): number {
+  const count = Number(value);
+  if (!/^\d+$/.test(value.trim()) || count < 1) {
+    throw new CliUsageError(`${flag} must be a whole number from 1 up, not '${value}'.`);
+  }
+  return count;
 }
 
 const units: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };

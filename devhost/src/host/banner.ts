@@ -3,6 +3,7 @@
  * and the "Listening on" line (tools wait for it, so it is printed only when requests are served);
  * and the warning naming functions whose trigger type nothing serves.
  */
+import { isFunctionDisabled } from '../config/appSettings';
 import { DASHBOARD_PATH } from '../http/dashboardAssets';
 import type { KeyChecker } from '../http/keys';
 import { isHttpTrigger, type HttpRoute } from '../http/routeTable';
@@ -19,18 +20,21 @@ export function printBanner(
   origin: string,
   keys: KeyChecker,
   logger: Logger,
+  /** The app settings, for `AzureWebJobs.<name>.Disabled`. */
+  env: Readonly<Record<string, string | undefined>>,
 ): void {
   const lines = [`Function app: ${app.directory}`, 'Functions:'];
   for (const fn of app.functions()) {
     const route = routes.find((r) => r.functionName === fn.name);
+    const disabled = isFunctionDisabled(fn.name, env) ? ' (disabled)' : '';
     if (route && isHttpTrigger(fn)) {
       const methods = route.methods.length ? route.methods.join(',') : 'ALL';
       const needsKey = keys.enforced && route.authLevel !== 'anonymous';
       lines.push(
-        `  ${fn.name}: [${methods}] ${origin}/${route.template.text}${needsKey ? '?code=<see keys.json>' : ''}`,
+        `  ${fn.name}: [${methods}] ${origin}/${route.template.text}${needsKey ? '?code=<see keys.json>' : ''}${disabled}`,
       );
     } else {
-      lines.push(`  ${fn.name}: ${fn.trigger.type}`);
+      lines.push(`  ${fn.name}: ${fn.trigger.type}${disabled}`);
     }
   }
   lines.push(

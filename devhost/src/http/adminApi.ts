@@ -9,7 +9,7 @@ import type { FunctionAppHandle, RpcTypedData } from '../worker/types';
 import type { HostRequestHandler } from '../plugins/types';
 import { httpErrors, sendError } from './errors';
 import type { KeyChecker } from './keys';
-import { BodyTooLargeError } from './publicServer';
+import { sendBodyReadError } from './publicServer';
 
 /** Triggers with their own way in (a URL, the durable client): the admin API does not run them. */
 const notRunnable: Record<string, string> = {
@@ -66,8 +66,7 @@ export function createAdminApi(options: { app: FunctionAppHandle; keys: KeyCheck
     try {
       input = parseInput(await context.readBody());
     } catch (err) {
-      if (err instanceof BodyTooLargeError) sendError(res, httpErrors.payloadTooLarge, err.message);
-      else sendError(res, httpErrors.badRequest, (err as Error).message);
+      sendBodyReadError(res, err);
       return;
     }
     // Accepted now, run in the background, as the host does; the invocation logs its outcome.

@@ -16,51 +16,31 @@
  *   POST instances/{id}/timers/{timerId}/fire  fires a pending timer now (absent with --enforce-keys)
  *
  * `<filter>`: `name`, `runtimeStatus` (comma-separated), `createdTimeFrom`, `createdTimeTo`,
- * `instanceIdPrefix`.
+ * `instanceIdPrefix`; reading it, paging, counts and bulk actions are in `dashboardFilter.ts`.
  */
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
-import { isTerminal, OrchestrationStatus, type RuntimeStatus } from '../protocol/history';
 import type { InstanceInspection } from '../durable/client/inspection';
-import type { DurableOperations, OrchestrationStatusPayload } from '../durable/client/operations';
+import type { DurableOperations } from '../durable/client/operations';
 import type { HostRequestHandler, PluginKeyChecker } from '../plugins/types';
+import {
+  BadInput,
+  bulk,
+  bulkSchema,
+  countByStatus,
+  listPage,
+  parseBody,
+  readFilter,
+} from './dashboardFilter';
 import { httpErrors, sendError } from './errors';
-import { BodyTooLargeError } from './publicServer';
+import { BodyTimeoutError, BodyTooLargeError, sendBodyReadError } from './publicServer';
 import { savedReplayTest } from './savedTest';
 
 export const DASHBOARD_API_PATH = '/_devhost/api/';
-const MAX_TOP = 1000;
-const SCAN_PAGE = 1000;
-const STATUSES = Object.keys(OrchestrationStatus).filter((k) => Number.isNaN(Number(k))) as RuntimeStatus[];
 
 export interface DashboardApiOptions {
   operations: DurableOperations;
   inspection: InstanceInspection;
   keys: PluginKeyChecker;
-}
-
-const isoDate = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
-const filterSchema = z.strictObject({
-  name: z.string().min(1).max(400).optional(),
-  runtimeStatus: z.array(z.enum(STATUSES as [RuntimeStatus, ...RuntimeStatus[]])).optional(),
-  createdTimeFrom: isoDate.optional(),
-  createdTimeTo: isoDate.optional(),
-  instanceIdPrefix: z.string().min(1).max(400).optional(),
-});
-type Filter = z.infer<typeof filterSchema>;
-
-const bulkSchema = z.strictObject({
-  filter: filterSchema.default({}),
-  reason: z.string().max(2000).optional(),
-});
-
-class BadInput extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export function createDashboardApi(options: DashboardApiOptions): HostRequestHandler {
@@ -139,8 +119,8 @@ export function createDashboardApi(options: DashboardApiOptions): HostRequestHan
       sendError(res, httpErrors.dashboardRouteNotFound, `${method} ${DASHBOARD_API_PATH}${path}`);
     } catch (error) {
       if (error instanceof BadInput) return sendError(res, httpErrors.badRequest, error.message, error.field);
-      if (error instanceof BodyTooLargeError)
-        return sendError(res, httpErrors.payloadTooLarge, error.message);
+      if (error instanceof BodyTooLargeError || error instanceof BodyTimeoutError)
+        return sendBodyReadError(res, error);
       throw error;
     }
   };
@@ -166,180 +146,6 @@ function sendFireResult(
     case 'notPending':
       return sendError(res, httpErrors.instanceNotRunning, result.reason, 'timerId');
   }
-}
-
-/** One page: the store's pages, filtered by name, cut at `top`; the token says where the cut fell. */
-async function listPage(operations: DurableOperations, query: URLSearchParams) {
-  const filter = readFilter(query, { withStatus: true });
-  const top = readTop(query.get('top'));
-  const resume = readToken(query.get('continuationToken'));
-  const pageSize = resume?.p ?? top;
-  let storeToken = resume?.t ?? undefined;
-  let skip = resume?.s ?? 0;
-  const items: OrchestrationStatusPayload[] = [];
-  for (;;) {
-    const page = await operations.listInstances({
-      ...storeFilter(filter),
-      top: pageSize,
-      showInput: false,
-      ...(storeToken ? { continuationToken: storeToken } : {}),
-    });
-    let index = skip;
-    skip = 0;
-    for (; index < page.items.length && items.length < top; index++) {
-      const row = page.items[index]!;
-      if (matchesName(filter, row)) items.push(row);
-    }
-    if (items.length === top && index < page.items.length) {
-      return {
-        items: items.map(summary),
-        continuationToken: writeToken({ t: storeToken ?? null, s: index, p: pageSize }),
-      };
-    }
-    if (!page.continuationToken) return { items: items.map(summary) };
-    if (items.length === top) {
-      return {
-        items: items.map(summary),
-        continuationToken: writeToken({ t: page.continuationToken, s: 0, p: pageSize }),
-      };
-    }
-    storeToken = page.continuationToken;
-  }
-}
-
-async function countByStatus(operations: DurableOperations, filter: Filter) {
-  const counts = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<RuntimeStatus, number>;
-  let total = 0;
-  await forEachMatch(operations, filter, (row) => {
-    counts[row.runtimeStatus] += 1;
-    total += 1;
-  });
-  return { counts, total };
-}
-
-async function bulk(
-  operations: DurableOperations,
-  action: 'terminate' | 'purge',
-  filter: Filter,
-  reason: string | null,
-) {
-  const targets: OrchestrationStatusPayload[] = [];
-  await forEachMatch(operations, filter, (row) => {
-    // Terminate acts on live instances, purge on finished ones: the same rules as one at a time.
-    if (action === 'terminate' ? !isTerminal(row.runtimeStatus) : isTerminal(row.runtimeStatus))
-      targets.push(row);
-  });
-  let done = 0;
-  for (const row of targets) {
-    if (action === 'terminate') {
-      if ((await operations.terminate(row.instanceId, reason)) === 'accepted') done += 1;
-    } else {
-      done += await operations.purge(row.instanceId);
-    }
-  }
-  return action === 'terminate' ? { terminated: done } : { purged: done };
-}
-
-async function forEachMatch(
-  operations: DurableOperations,
-  filter: Filter,
-  visit: (row: OrchestrationStatusPayload) => void,
-): Promise<void> {
-  let token: string | undefined;
-  do {
-    const page = await operations.listInstances({
-      ...storeFilter(filter),
-      top: SCAN_PAGE,
-      showInput: false,
-      ...(token ? { continuationToken: token } : {}),
-    });
-    for (const row of page.items) if (matchesName(filter, row)) visit(row);
-    token = page.continuationToken;
-  } while (token);
-}
-
-function storeFilter(filter: Filter) {
-  return {
-    ...(filter.instanceIdPrefix !== undefined ? { instanceIdPrefix: filter.instanceIdPrefix } : {}),
-    ...(filter.createdTimeFrom ? { createdTimeFrom: filter.createdTimeFrom } : {}),
-    ...(filter.createdTimeTo ? { createdTimeTo: filter.createdTimeTo } : {}),
-    ...(filter.runtimeStatus?.length ? { runtimeStatus: filter.runtimeStatus } : {}),
-  };
-}
-
-function matchesName(filter: Filter, row: OrchestrationStatusPayload): boolean {
-  return filter.name === undefined || row.name.toLowerCase() === filter.name.toLowerCase();
-}
-
-function summary(row: OrchestrationStatusPayload) {
-  return {
-    instanceId: row.instanceId,
-    name: row.name,
-    runtimeStatus: row.runtimeStatus,
-    createdTime: row.createdTime,
-    lastUpdatedTime: row.lastUpdatedTime,
-    customStatus: row.customStatus,
-  };
-}
-
-function readFilter(query: URLSearchParams, options: { withStatus: boolean }): Filter {
-  const raw: Record<string, unknown> = {};
-  for (const key of ['name', 'createdTimeFrom', 'createdTimeTo', 'instanceIdPrefix']) {
-    const value = query.get(key);
-    if (value !== null && value !== '') raw[key] = value;
-  }
-  const status = query.get('runtimeStatus');
-  if (options.withStatus && status)
-    raw.runtimeStatus = status
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  return parseBody(filterSchema, raw);
-}
-
-function readTop(raw: string | null): number {
-  if (raw === null || raw === '') return 100;
-  const top = Number(raw);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
-    throw new BadInput('top', `'top' must be a whole number from 1 to ${MAX_TOP}.`);
-  }
-  return top;
-}
-
-interface PageToken {
-  /** The store's token for the page the cut fell in (null: the first page). */
-  t: string | null;
-  /** Rows of that page already returned. */
-  s: number;
-  /** The store page size the token was made with. */
-  p: number;
-}
-
-const tokenSchema = z.strictObject({
-  t: z.string().nullable(),
-  s: z.number().int().min(0),
-  p: z.number().int().min(1).max(MAX_TOP),
-});
-
-function writeToken(token: PageToken): string {
-  return Buffer.from(JSON.stringify(token)).toString('base64url');
-}
-
-function readToken(raw: string | null): PageToken | undefined {
-  if (raw === null || raw === '') return undefined;
-  try {
-    return tokenSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new BadInput('continuationToken', "'continuationToken' is not one this API handed out.");
-  }
-}
-
-function parseBody<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.') || 'body';
-  throw new BadInput(field, `'${field}': ${issue.message}.`);
 }
 
 async function readJson(readBody: () => Promise<Buffer>): Promise<unknown> {

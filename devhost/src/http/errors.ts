@@ -22,6 +22,19 @@ export const httpErrors = {
     message: 'No function matches this path and method. Check the route, the route prefix and the methods.',
     emptyBody: true,
   },
+  functionDisabled: {
+    code: 'FUNCTION_DISABLED',
+    status: 404,
+    message:
+      'This function is disabled (app setting AzureWebJobs.<name>.Disabled); as on Azure, only a request with the master key runs it.',
+    emptyBody: true,
+  },
+  routeParameterEmpty: {
+    code: 'ROUTE_PARAMETER_EMPTY',
+    status: 404,
+    message:
+      'No function matches this path: a route parameter is empty (the Functions host answers 404 too).',
+  },
   unauthorized: {
     code: 'UNAUTHORIZED',
     status: 401,
@@ -34,6 +47,14 @@ export const httpErrors = {
     message: 'The function failed; its error and stack are in the devhost log.',
     emptyBody: true,
   },
+  httpFunctionTimeout: {
+    code: 'HTTP_FUNCTION_TIMEOUT',
+    status: 504,
+    message:
+      'The function did not answer within the HTTP time limit (--http-function-timeout; 230 s by default, ' +
+      "Azure's front end). It runs on until it ends or reaches functionTimeout. Answer long work with 202 " +
+      'and finish it in the background (e.g. a durable orchestration).',
+  },
   payloadTooLarge: {
     code: 'PAYLOAD_TOO_LARGE',
     status: 413,
@@ -43,6 +64,17 @@ export const httpErrors = {
     code: 'BAD_REQUEST',
     status: 400,
     message: 'The request could not be read.',
+  },
+  requestTimeout: {
+    code: 'REQUEST_TIMEOUT',
+    status: 408,
+    message:
+      'The request did not arrive in time: its headers and body must come within --request-timeout (30 s).',
+  },
+  headersTooLarge: {
+    code: 'HEADERS_TOO_LARGE',
+    status: 431,
+    message: 'The request headers are larger than the host reads (16 KB in all).',
   },
   methodNotAllowed: {
     code: 'METHOD_NOT_ALLOWED',
@@ -96,6 +128,13 @@ export const httpErrors = {
     message: 'devhost is starting: the app is loading and its plugins are starting. Retry shortly.',
     retryAfterSeconds: 1,
   },
+  hostBusy: {
+    code: 'HOST_BUSY',
+    status: 503,
+    message:
+      'devhost is serving as many requests as it takes at once (--max-concurrent-requests); retry shortly.',
+    retryAfterSeconds: 1,
+  },
   hostStopping: {
     code: 'HOST_STOPPING',
     status: 503,
@@ -110,7 +149,7 @@ export const httpErrors = {
 } as const satisfies Record<string, HttpErrorSpec>;
 
 /** The JSON body of a devhost error (stable: clients may rely on `code`, and on `field` when bad input names one). */
-function errorBody(
+export function errorBody(
   spec: HttpErrorSpec,
   detail?: string,
   field?: string,

@@ -1,16 +1,19 @@
 /**
  * Serves function routes: match → key check → read body → invoke through the worker seam →
  * write the function's HTTP response. The request pipeline of the host's
- * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500).
+ * FunctionInvocationMiddleware, with Azure's statuses (404, 401, 413, 500), and the time limit
+ * Azure's front end puts on an HTTP answer (504; the invocation itself runs on).
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isFunctionDisabled } from '../config/appSettings';
 import type { Logger } from '../log/logger';
 import type { FunctionAppHandle, InvocationOutcome, RpcTypedData } from '../worker/types';
 import { httpErrors, sendError } from './errors';
 import { fromRpcHttp, HttpResultError, toRpcHttp, type OutgoingHttp } from './httpConversion';
-import type { KeyChecker } from './keys';
-import { BodyTooLargeError, type RequestContext, type RequestHandler } from './publicServer';
-import { matchRoute, type HttpRoute } from './routeTable';
+import { grantFor, keyFromRequest, type KeyChecker } from './keys';
+import { sendBodyReadError, type RequestContext, type RequestHandler } from './publicServer';
+import { findEmptyParameter, matchRoute, type HttpRoute } from './routeTable';
 
 export interface FunctionsState {
   app: FunctionAppHandle;
@@ -22,7 +25,17 @@ export interface FunctionsHandlerOptions {
   state(): FunctionsState | undefined;
   keys: KeyChecker;
   logger: Logger;
+  /** The app settings (`AzureWebJobs.<name>.Disabled`). */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * How long a function may take to answer before the client gets 504 (Azure's front end cuts at
+   * 230 s whatever functionTimeout says; see docs/differences.md). Undefined: no limit.
+   */
+  httpFunctionTimeoutMs?: number;
 }
+
+/** The default of `httpFunctionTimeoutMs`: Azure's 230 s limit on an HTTP answer. */
+export const defaultHttpFunctionTimeoutMs = 230_000;
 
 export function createFunctionsHandler(options: FunctionsHandlerOptions): RequestHandler {
   return async (req: IncomingMessage, res: ServerResponse, context: RequestContext) => {
@@ -39,7 +52,27 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
         sendHomePage(res, method);
         return;
       }
+      // Still 404, as on Azure, but saying which value is missing to a caller the route would admit.
+      const empty = findEmptyParameter(state.routes, method, context.url.pathname);
+      if (empty && options.keys.check(empty.route.authLevel, { headers: req.headers, url: context.url })) {
+        sendError(
+          res,
+          httpErrors.routeParameterEmpty,
+          `'${empty.parameter}' of ${empty.route.functionName} (${empty.route.template.text}) must not be empty.`,
+          empty.parameter,
+        );
+        return;
+      }
       sendError(res, httpErrors.routeNotFound);
+      return;
+    }
+    // A disabled function answers 404 unless the master key is sent, keys enforced or not (Azure).
+    if (
+      isFunctionDisabled(match.route.functionName, options.env) &&
+      grantFor(options.keys.keys, keyFromRequest(req.headers, context.url))?.kind !== 'master'
+    ) {
+      req.resume();
+      sendError(res, httpErrors.functionDisabled);
       return;
     }
     if (!options.keys.check(match.route.authLevel, { headers: req.headers, url: context.url })) {
@@ -51,12 +84,7 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
     try {
       body = await context.readBody();
     } catch (err) {
-      if (err instanceof BodyTooLargeError) {
-        res.setHeader('connection', 'close');
-        sendError(res, httpErrors.payloadTooLarge, err.message);
-        return;
-      }
-      sendError(res, httpErrors.badRequest, (err as Error).message);
+      sendBodyReadError(res, err);
       return;
     }
     const http = toRpcHttp({
@@ -66,11 +94,27 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       body,
       params: match.params,
     });
-    const outcome = await state.app.invoke({
-      functionName: match.route.functionName,
-      triggerData: { http },
-      origin: context.url.origin,
-    });
+    const invocationId = randomUUID();
+    const outcome = await withinLimit(
+      state.app.invoke({
+        functionName: match.route.functionName,
+        triggerData: { http },
+        origin: context.url.origin,
+        invocationId,
+      }),
+      options.httpFunctionTimeoutMs,
+    );
+    if (outcome === 'timedOut') {
+      // The invocation is not cancelled (the host cannot cancel it either): its outcome is logged
+      // when it ends, or functionTimeout fails it.
+      options.logger.warn(
+        `Function '${match.route.functionName}' (Id=${invocationId}) did not answer within ` +
+          `${options.httpFunctionTimeoutMs} ms: the client got 504; the invocation runs on.`,
+        { function: match.route.functionName, invocationId },
+      );
+      sendError(res, httpErrors.httpFunctionTimeout);
+      return;
+    }
     if (outcome.status === 'failure') {
       sendError(res, httpErrors.functionFailed);
       return;
@@ -107,6 +151,23 @@ export function createFunctionsHandler(options: FunctionsHandlerOptions): Reques
       sendError(res, httpErrors.functionFailed);
     }
   };
+}
+
+/** The invocation's outcome, or `timedOut` once `limitMs` passed first (the invocation goes on). */
+async function withinLimit(
+  invocation: Promise<InvocationOutcome>,
+  limitMs: number | undefined,
+): Promise<InvocationOutcome | 'timedOut'> {
+  if (limitMs === undefined) return invocation;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'timedOut'>((resolve) => {
+    timer = setTimeout(() => resolve('timedOut'), limitMs);
+  });
+  try {
+    return await Promise.race([invocation, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The value of the function's http output binding (`$return`, or a named http output). */

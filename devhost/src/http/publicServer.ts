@@ -1,7 +1,8 @@
 /**
  * The public HTTP listener: CORS, the readiness gate (nothing passes before the host is ready,
- * nothing new once it stops), host-owned paths mounted by plugins (e.g.
- * `/runtime/webhooks/durabletask/`), then the function routes. Reads bodies with a size limit.
+ * nothing new once it stops), the bound on requests running at once, host-owned paths mounted by
+ * plugins (e.g. `/runtime/webhooks/durabletask/`), then the function routes. Reads bodies with a
+ * size and a time limit (`requestLimits.ts`).
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import type { Logger } from '../log/logger';
 import { applyCors, type CorsOptions } from './cors';
 import { httpErrors, sendError } from './errors';
 import { Readiness } from './readiness';
+import { applyRequestLimits, defaultRequestLimits, serverOptions, type RequestLimits } from './requestLimits';
 
 /** Azure's limit on an HTTP request (100 MB). */
 export const defaultMaxRequestBodyBytes = 100 * 1024 * 1024;
@@ -32,12 +34,17 @@ export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';
 }
 
+/** The body did not arrive within the request time limit. */
+export class BodyTimeoutError extends Error {
+  override readonly name = 'BodyTimeoutError';
+}
+
 export interface RequestContext {
   /** The request URL resolved against the request's Host (or the public origin). */
   url: URL;
   /** The public origin devhost listens on, e.g. `http://127.0.0.1:7071`. */
   origin: string;
-  /** The whole body, or BodyTooLargeError beyond the limit. */
+  /** The whole body; BodyTooLargeError beyond the size limit, BodyTimeoutError beyond the time limit. */
   readBody(): Promise<Buffer>;
 }
 
@@ -57,6 +64,8 @@ export interface PublicServerOptions {
   fallback: RequestHandler;
   /** The gate every request passes first. Default: a gate that is open at once (tests of the server alone). */
   readiness?: Readiness;
+  /** Time and concurrency bounds; default {@link defaultRequestLimits}. */
+  limits?: RequestLimits;
 }
 
 export interface PublicServer {
@@ -83,7 +92,9 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
   const mounts: { prefix: string; handler: RequestHandler }[] = [];
   let origin = '';
   const readiness = options.readiness ?? openGate();
-  const server = http.createServer((req, res) => {
+  const limits = options.limits ?? defaultRequestLimits;
+  let lastBusyWarning: number | undefined;
+  const server = http.createServer(serverOptions(limits), (req, res) => {
     void handle(req, res).catch((err: unknown) => {
       options.logger.error(`devhost failed on ${req.method} ${redactUrl(req.url)}: ${String(err)}`, {
         stack: err instanceof Error ? err.stack : undefined,
@@ -93,6 +104,7 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const bodyDeadline = Date.now() + limits.requestTimeoutMs;
     let url: URL;
     try {
       url = new URL(req.url ?? '/', `http://${req.headers.host ?? origin.slice('http://'.length)}`);
@@ -108,12 +120,25 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
       sendError(res, refusal);
       return;
     }
+    if (readiness.inFlight >= limits.maxConcurrentRequests) {
+      req.resume();
+      res.setHeader('connection', 'close');
+      sendError(res, httpErrors.hostBusy, `${readiness.inFlight} requests are running.`);
+      // At most one line every 10 s, not one per refused request.
+      if (lastBusyWarning === undefined || Date.now() - lastBusyWarning > 10_000) {
+        lastBusyWarning = Date.now();
+        options.logger.warn(
+          `${readiness.inFlight} requests are running (--max-concurrent-requests): new ones get 503 until some end.`,
+        );
+      }
+      return;
+    }
     const done = readiness.begin();
     try {
       const context: RequestContext = {
         url,
         origin,
-        readBody: () => readBody(req, options.maxRequestBodyBytes),
+        readBody: () => readBody(req, options.maxRequestBodyBytes, bodyDeadline),
       };
       const lowerPath = url.pathname.toLowerCase();
       const mount = mounts.find((m) => lowerPath.startsWith(m.prefix));
@@ -123,6 +148,7 @@ export async function startPublicServer(options: PublicServerOptions): Promise<P
     }
   }
   alignKeepAlive(server);
+  applyRequestLimits(server, limits);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -178,7 +204,8 @@ export function redactUrl(url: string | undefined): string {
   return (url ?? '/').replace(/([?&](?:token|code)=)[^&#]*/gi, '$1<redacted>');
 }
 
-export function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+/** The body, up to `limit` bytes, by `deadline` (epoch ms) when one is given. */
+export function readBody(req: http.IncomingMessage, limit: number, deadline?: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? '0');
   if (Number.isFinite(declared) && declared > limit) {
     req.resume();
@@ -188,21 +215,50 @@ export function readBody(req: http.IncomingMessage, limit: number): Promise<Buff
     const chunks: Buffer[] = [];
     let size = 0;
     let failed = false;
+    const fail = (error: Error): void => {
+      failed = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    const timer =
+      deadline === undefined
+        ? undefined
+        : setTimeout(
+            () => fail(new BodyTimeoutError(`${size} bytes of the body arrived in time.`)),
+            Math.max(0, deadline - Date.now()),
+          );
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
       if (size > limit) {
-        failed = true;
-        reject(new BodyTooLargeError(`The body exceeds ${limit} bytes.`));
+        fail(new BodyTooLargeError(`The body exceeds ${limit} bytes.`));
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
+      clearTimeout(timer);
       if (!failed) resolve(Buffer.concat(chunks));
     });
     req.on('error', (err) => {
-      if (!failed) reject(err);
+      if (!failed) fail(err);
     });
   });
+}
+
+/**
+ * Answers a body that `readBody` refused: 413 past the size limit, 408 past the time limit (both
+ * closing the connection, since the rest of the body is not read), 400 for a broken stream.
+ */
+export function sendBodyReadError(res: http.ServerResponse, error: unknown): void {
+  if (error instanceof BodyTooLargeError || error instanceof BodyTimeoutError) {
+    res.setHeader('connection', 'close');
+    sendError(
+      res,
+      error instanceof BodyTooLargeError ? httpErrors.payloadTooLarge : httpErrors.requestTimeout,
+      error.message,
+    );
+    return;
+  }
+  sendError(res, httpErrors.badRequest, error instanceof Error ? error.message : String(error));
 }

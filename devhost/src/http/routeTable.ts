@@ -110,3 +110,38 @@ export function matchRoute(
   }
   return undefined;
 }
+
+/**
+ * The parameter that an empty segment of `requestPath` leaves without a value, when the path
+ * would match the template with a value there: `approvals//response` against
+ * `approvals/{instanceId}/response`, or `orders/` against `orders/{orderId}`. Such a path matches
+ * nothing (a required parameter never takes an empty value), so the host answers 404; devhost
+ * names the parameter in that answer.
+ */
+export function emptyParameterOf(template: RouteTemplate, requestPath: string): string | undefined {
+  const trimmed = requestPath.replace(/^\/+/, '').replace(/\/$/, '');
+  const rawSegments = trimmed === '' ? [] : trimmed.split('/');
+  if (requestPath.length > 1 && requestPath.endsWith('/')) rawSegments.push('');
+  for (let index = 0; index < rawSegments.length; index++) {
+    const parameter = template.segments[index]?.simple;
+    if (rawSegments[index] !== '' || !parameter || parameter.catchAll) continue;
+    const filled = rawSegments.map((raw, i) => (i === index ? 'value' : raw)).join('/');
+    if (matchRouteTemplate(template, filled, index)) return parameter.name;
+  }
+  return undefined;
+}
+
+/** A route the path would match, for `method`, if its empty segment held a value, and that parameter. */
+export function findEmptyParameter(
+  routes: readonly HttpRoute[],
+  method: string,
+  path: string,
+): { route: HttpRoute; parameter: string } | undefined {
+  const verb = method.toUpperCase();
+  for (const route of routes) {
+    if (route.methods.length > 0 && !route.methods.includes(verb)) continue;
+    const parameter = emptyParameterOf(route.template, path);
+    if (parameter !== undefined) return { route, parameter };
+  }
+  return undefined;
+}

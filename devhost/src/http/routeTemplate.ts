@@ -270,8 +270,13 @@ export type RouteValues = Record<string, string>;
 /**
  * Matches a request path (without query, without the leading '/') against the template.
  * Segments are percent-decoded before matching, except that a catch-all keeps '/' separators.
+ * The simple parameter at index `anyValueAt` takes any value, whatever its constraints say.
  */
-export function matchRouteTemplate(template: RouteTemplate, requestPath: string): RouteValues | undefined {
+export function matchRouteTemplate(
+  template: RouteTemplate,
+  requestPath: string,
+  anyValueAt?: number,
+): RouteValues | undefined {
   const trimmed = requestPath.replace(/^\/+/, '').replace(/\/$/, '');
   const rawSegments = trimmed === '' ? [] : trimmed.split('/');
   const values: RouteValues = {};
@@ -300,7 +305,7 @@ export function matchRouteTemplate(template: RouteTemplate, requestPath: string)
     const decoded = decodeSegment(raw);
     if (decoded === undefined || decoded === '') return undefined;
     if (simple) {
-      if (!simple.constraints.every((c) => c(decoded))) return undefined;
+      if (index !== anyValueAt && !simple.constraints.every((c) => c(decoded))) return undefined;
       values[simple.name] = decoded;
       continue;
     }

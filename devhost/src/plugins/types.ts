@@ -45,7 +45,7 @@ export type HostRequestHandler = (
     url: URL;
     /** The public origin, e.g. `http://127.0.0.1:7071`: every link devhost hands out starts with it. */
     origin: string;
-    /** The body, rejecting with a `BodyTooLargeError` past the host's limit. */
+    /** The body, rejecting with `BodyTooLargeError` past the host's size limit, `BodyTimeoutError` past its time limit. */
     readBody(): Promise<Buffer>;
   },
 ) => void | Promise<void>;

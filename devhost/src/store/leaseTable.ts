@@ -9,29 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock';
+import { ActivityLeases, type ActivityCell } from './activityLeases';
 import { LeaseLostError } from './errors';
 import { DueTimes } from './dueTimes';
+import type { HeldMessage } from './heldMessage';
 import { MinHeap } from './minHeap';
-import type { ReceivedMessage, TaskMessage } from './taskHubStore';
-
-export interface HeldMessage {
-  readonly messageId: string;
-  readonly instanceId: string;
-  readonly message: TaskMessage;
-  readonly insertedAt: number;
-  /** The queue's dequeue count when this process first held it (1 for a message it sent). */
-  readonly firstDequeueCount: number;
-  /** Age in the table, set when added: deliveries go oldest first. */
-  seq: number;
-  /** On the store's clock: not deliverable before. A leased message carries the lease's end. */
-  visibleAt: number;
-  /** Receipt of the current delivery; '' when not delivered. */
-  receipt: string;
-  /** Deliveries by this process. */
-  deliveries: number;
-  /** Being deleted: never delivered again. */
-  deleting: boolean;
-}
+import type { ReceivedMessage } from './taskHubStore';
 
 export interface InstanceLease<M> {
   instanceId: string;
@@ -52,32 +35,17 @@ interface InstanceSlot<M> {
   readyVersion: number;
 }
 
-interface ActivityCell<M> {
-  readonly held: M;
-  version: number;
-}
-
 type Due<M> =
   | { kind: 'instance'; slot: InstanceSlot<M>; version: number }
   | { kind: 'activity'; cell: ActivityCell<M>; version: number };
 
-/** A held message as a work item carries it (a copy, so the holder cannot change the table). */
-export function asReceived(held: HeldMessage): ReceivedMessage {
-  return {
-    messageId: held.messageId,
-    receipt: held.receipt,
-    dequeueCount: held.firstDequeueCount + held.deliveries - 1,
-    insertedAt: held.insertedAt,
-    message: structuredClone(held.message),
-  };
-}
-
 export class LeaseTable<M extends HeldMessage> {
   private readonly instances = new Map<string, InstanceSlot<M>>();
   private readonly control = new Map<string, M>();
-  private readonly activities = new Map<string, ActivityCell<M>>();
+  private readonly activities = new ActivityLeases<M>((at, cell, version) =>
+    this.due.push(at, { kind: 'activity', cell, version }),
+  );
   private readonly readyInstances = new MinHeap<{ slot: InstanceSlot<M>; version: number }>();
-  private readonly readyActivities = new MinHeap<{ cell: ActivityCell<M>; version: number }>();
   private readonly due: DueTimes<Due<M>>;
   private readonly listeners = new Set<() => void>();
   private seq = 0;
@@ -87,7 +55,7 @@ export class LeaseTable<M extends HeldMessage> {
       clock,
       isLive: (entry) => this.isLive(entry),
       onDue: (entry, now) =>
-        entry.kind === 'instance' ? this.refresh(entry.slot, now) : this.place(entry.cell, now),
+        entry.kind === 'instance' ? this.refresh(entry.slot, now) : this.activities.place(entry.cell, now),
       onWake: () => this.notify(),
     });
   }
@@ -105,7 +73,7 @@ export class LeaseTable<M extends HeldMessage> {
   }
 
   activityMessage(messageId: string): M | undefined {
-    return this.activities.get(messageId)?.held;
+    return this.activities.get(messageId);
   }
 
   /** The control messages held for one instance, oldest first. */
@@ -115,7 +83,7 @@ export class LeaseTable<M extends HeldMessage> {
 
   /** Every held message not being deleted, oldest first. */
   held(): M[] {
-    return [...this.control.values(), ...[...this.activities.values()].map((cell) => cell.held)]
+    return [...this.control.values(), ...this.activities.messages()]
       .filter((held) => !held.deleting)
       .sort((a, b) => a.seq - b.seq);
   }
@@ -147,10 +115,8 @@ export class LeaseTable<M extends HeldMessage> {
 
   addActivity(held: M): void {
     held.seq = this.seq++;
-    const cell: ActivityCell<M> = { held, version: 0 };
-    this.activities.set(held.messageId, cell);
     const now = this.clock.now();
-    this.place(cell, now);
+    this.activities.add(held, now);
     this.changed(held.visibleAt <= now);
   }
 
@@ -167,9 +133,7 @@ export class LeaseTable<M extends HeldMessage> {
   }
 
   removeActivity(held: M): void {
-    if (this.activities.get(held.messageId)?.held !== held) return;
-    this.activities.delete(held.messageId);
-    this.due.arm();
+    if (this.activities.remove(held)) this.due.arm();
   }
 
   /** Leases the instance with the oldest deliverable message, with all its visible messages. */
@@ -273,48 +237,26 @@ export class LeaseTable<M extends HeldMessage> {
   leaseActivity(lockMs: number): M | undefined {
     const now = this.clock.now();
     this.due.drain(now);
-    for (let node = this.readyActivities.pop(); node; node = this.readyActivities.pop()) {
-      const { cell, version } = node.value;
-      const held = cell.held;
-      if (cell.version !== version || this.activities.get(held.messageId) !== cell) continue;
-      if (held.deleting || held.visibleAt > now) continue;
-      held.visibleAt = now + lockMs;
-      held.receipt = randomUUID();
-      held.deliveries += 1;
-      this.place(cell, now);
-      this.due.arm();
-      return held;
-    }
-    return undefined;
+    const held = this.activities.lease(now, lockMs);
+    if (held) this.due.arm();
+    return held;
   }
 
   /** The activity message a work item holds (same receipt), if it still does. */
   leasedActivity(received: Pick<ReceivedMessage, 'messageId' | 'receipt'>): M | undefined {
-    const held = this.activities.get(received.messageId)?.held;
-    return held && held.receipt === received.receipt && held.receipt !== '' ? held : undefined;
+    return this.activities.leased(received);
   }
 
   releaseActivity(held: M, at: number): void {
-    const cell = this.activities.get(held.messageId);
-    if (cell?.held !== held) return;
-    held.visibleAt = at;
-    held.receipt = '';
     const now = this.clock.now();
-    this.place(cell, now);
-    this.changed(at <= now);
+    if (this.activities.release(held, at, now)) this.changed(at <= now);
   }
 
+  /** Extends an activity lease; throws `LeaseLostError` when it ran out or moved on. */
   renewActivity(received: Pick<ReceivedMessage, 'messageId' | 'receipt'>, lockMs: number): number {
-    const now = this.clock.now();
-    const held = this.leasedActivity(received);
-    const cell = this.activities.get(received.messageId);
-    if (!held || !cell || held.visibleAt <= now) {
-      throw new LeaseLostError(`activity message '${received.messageId}'`);
-    }
-    held.visibleAt = now + lockMs;
-    this.place(cell, now);
+    const until = this.activities.renew(received, this.clock.now(), lockMs);
     this.due.arm();
-    return held.visibleAt;
+    return until;
   }
 
   onWorkAvailable(listener: () => void): () => void {
@@ -363,19 +305,9 @@ export class LeaseTable<M extends HeldMessage> {
     if (next !== Infinity) this.due.push(next, { kind: 'instance', slot, version });
   }
 
-  private place(cell: ActivityCell<M>, now: number): void {
-    cell.version += 1;
-    const { held, version } = cell;
-    if (held.deleting) return;
-    if (held.visibleAt <= now) this.readyActivities.push(held.seq, { cell, version });
-    else this.due.push(held.visibleAt, { kind: 'activity', cell, version });
-  }
-
   private isLive(entry: Due<M>): boolean {
     if (entry.kind === 'instance') return this.isCurrent(entry.slot, entry.version);
-    return (
-      entry.cell.version === entry.version && this.activities.get(entry.cell.held.messageId) === entry.cell
-    );
+    return this.activities.isLive(entry.cell, entry.version);
   }
 
   private changed(visibleNow: boolean): void {

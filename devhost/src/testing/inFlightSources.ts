@@ -12,7 +12,7 @@ import { LargeBlobs } from '../store/azure/largeBlobs';
 import { taskHubResourceNames } from '../store/azure/names';
 import { StorageCalls } from '../store/azure/storageCalls';
 import { statusOf, TrackingStore } from '../store/azure/trackingStore';
-import { fetchStatusWithHistory } from './goldenHistories';
+import { fetchStatusWithHistory } from './goldenFiles';
 import { IN_FLIGHT_STATUSES, type InFlightInstance } from './inFlightCheck';
 
 /** The task hub (or the host that serves it) cannot be read; the message says what to fix. */

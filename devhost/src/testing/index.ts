@@ -27,23 +27,25 @@ export {
 export { historyFromStatusEvents, isStatusHistory, StatusHistoryError } from './statusHistory';
 export {
   checkGoldenHistories,
+  openGoldenChecker,
+  saveGoldenHistory,
+  type GoldenChecker,
+  type GoldenVerdict,
+  type SaveOutcome,
+} from './goldenHistories';
+export {
   describeRecordedWith,
   fetchStatusWithHistory,
   GoldenHistoryError,
   goldenHistoryFiles,
   goldenHistoryPath,
-  openGoldenChecker,
   readGoldenHistory,
-  saveGoldenHistory,
   writeGoldenHistory,
   type EntityGolden,
-  type GoldenChecker,
   type GoldenHistory,
-  type GoldenVerdict,
   type OrchestrationGolden,
   type RecordedWith,
-  type SaveOutcome,
-} from './goldenHistories';
+} from './goldenFiles';
 export {
   checkInFlight,
   describeInFlightReport,

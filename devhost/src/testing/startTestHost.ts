@@ -36,6 +36,12 @@ export interface StartTestHostOptions {
   storage?: 'memory' | 'azure';
   /** Where logs go; default: kept in memory (`host.logs`). */
   logger?: Logger;
+  /**
+   * App settings for this host, over local.settings.json `Values` (variables already set in the
+   * environment win), removed on stop: e.g. `{ 'AzureWebJobs.<name>.Disabled': 'true' }` keeps a
+   * timer function that reaches outside the test (a sweep of a real database) from running.
+   */
+  appSettings?: Record<string, string>;
 }
 
 /** The clock a test sees: virtual clocks can be advanced; a real one refuses to. */
@@ -108,6 +114,7 @@ export async function startTestHost(options: StartTestHostOptions): Promise<Test
       banner: false,
       clock: baseClock,
       plugins: [plugin],
+      ...(options.appSettings ? { appSettings: options.appSettings } : {}),
     });
   } catch (error) {
     await fs.promises.rm(stateDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Clock } from '../clock/clock';
+import { isFunctionDisabled } from '../config/appSettings';
 import type { InvocationOutcome, InvocationRequest, RegisteredFunction } from '../worker/types';
 import { fileStatusStore, type ScheduleStatusStore } from './scheduleStatus';
 import { isTimerFunction, readTimerConfig, TimerConfigError, type TimerFunctionConfig } from './timerConfig';
@@ -117,8 +118,13 @@ export class TimerTriggerServer {
     const settings = ctx.env ?? process.env;
     const zone = timeZoneFromSettings(settings);
     this.#zone = zone;
+    const timers = ctx.app.functions().filter(isTimerFunction);
+    // As the host: a disabled function's trigger listener is not started.
+    for (const fn of timers.filter((f) => isFunctionDisabled(f.name, settings))) {
+      ctx.logger.info(`Timer '${fn.name}' is disabled (AzureWebJobs.${fn.name}.Disabled); it will not run.`);
+    }
     const configs = readAll(
-      ctx.app.functions().filter(isTimerFunction),
+      timers.filter((f) => !isFunctionDisabled(f.name, settings)),
       zone,
       settings,
       this.#options.random,

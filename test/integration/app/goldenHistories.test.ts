@@ -4,12 +4,8 @@
  * flight when it deploys fails here, naming the orchestrator, the file and the first diverging step.
  */
 import * as path from 'node:path';
-import {
-  goldenHistoryFiles,
-  openGoldenChecker,
-  readGoldenHistory,
-  type GoldenChecker,
-} from '../../../devhost/src/testing/goldenHistories';
+import { goldenHistoryFiles, readGoldenHistory } from '../../../devhost/src/testing/goldenFiles';
+import { openGoldenChecker, type GoldenChecker } from '../../../devhost/src/testing/goldenHistories';
 import { appDir } from '../../support/testHosts';
 
 const dir = path.join(appDir, 'test/fixtures/histories');

@@ -8,12 +8,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventType } from '../../../devhost/src/protocol/history';
 import {
-  checkGoldenHistories,
   goldenHistoryFiles,
-  openGoldenChecker,
   readGoldenHistory,
-  saveGoldenHistory,
   type OrchestrationGolden,
+} from '../../../devhost/src/testing/goldenFiles';
+import {
+  checkGoldenHistories,
+  openGoldenChecker,
+  saveGoldenHistory,
 } from '../../../devhost/src/testing/goldenHistories';
 import { historyFromStatusEvents } from '../../../devhost/src/testing/statusHistory';
 import { copyBuiltApp, repoDir, swap, type AppCopy } from '../../support/appCopy';

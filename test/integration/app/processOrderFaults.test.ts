@@ -8,7 +8,7 @@
  * one and the failed step's own, newest first.
  */
 import * as path from 'node:path';
-import { readGoldenHistory } from '../../../devhost/src/testing/goldenHistories';
+import { readGoldenHistory } from '../../../devhost/src/testing/goldenFiles';
 import { injectActivityFaults, type FaultRun } from '../../../devhost/src/testing/faultInjection';
 import { copyBuiltApp } from '../../support/appCopy';
 import { appDir } from '../../support/testHosts';

@@ -27,6 +27,7 @@ describe('ReconcileOrders and the retry of an order whose workflow never started
     repos = cosmos.repositories();
     host = await startAppHost({
       startAt: Date.now(),
+      reconcile: true,
       settings: {
         COSMOS_ENDPOINT: cosmos.endpoint,
         COSMOS_DATABASE: cosmos.database.id,
@@ -184,5 +185,31 @@ describe('ReconcileOrders and the retry of an order whose workflow never started
       await repos.orders.abandon(id, later, { status: 'Abandoned', orderId: id, compensated: [] }, later),
     ).toBe(true);
     expect((await repos.orders.claimStart(id, later)).outcome).toBe('Ended');
+  });
+
+  it('does not run in a test host that does not ask for it', async () => {
+    const id = uniqueId('orphan-unswept');
+    await storedWithoutWorkflow(id);
+    // The same settings, but not `reconcile: true`; time starts where the orphan was stored.
+    const quiet = await startAppHost({
+      startAt: host.clock.now(),
+      settings: {
+        COSMOS_ENDPOINT: cosmos.endpoint,
+        COSMOS_DATABASE: cosmos.database.id,
+        COSMOS_KEY: cosmos.key,
+        ORDER_RECONCILE_SCHEDULE: '0 */5 * * * *',
+        ORDER_RECONCILE_AFTER_SECONDS: String(AFTER_SECONDS),
+      },
+    });
+    try {
+      await quiet.clock.advance('1h');
+      expect(await repos.orders.get(id)).not.toHaveProperty('outcome');
+      expect(await storedTokens(id)).toEqual(['tok_visa']);
+      expect(quiet.logs.map((r) => r.message)).toContain(
+        "Timer 'ReconcileOrders' is disabled (AzureWebJobs.ReconcileOrders.Disabled); it will not run.",
+      );
+    } finally {
+      await quiet.stop();
+    }
   });
 });

@@ -35,10 +35,13 @@ const request = {
   approver: 'boss@example.com',
   subject: 'Laptop',
 };
+// The app's ReconcileOrders timer sweeps the Cosmos database of local.settings.json: test hosts
+// turn it off, as Azure turns off a function, with AzureWebJobs.<name>.Disabled.
+const appSettings = { 'AzureWebJobs.ReconcileOrders.Disabled': 'true' };
 
 describe('the examples of docs/testing.md', () => {
   it('releases the reservation when the card is declined', async () => {
-    const host = await startTestHost({ appDir, clock: 'virtual' });
+    const host = await startTestHost({ appDir, clock: 'virtual', appSettings });
     try {
       host.overrideActivity('ValidateOrder', () => ({ valid: true, totalCents: 3998 }));
       host.overrideActivity('ReserveInventory', () => ({ status: 'Reserved' }));
@@ -60,7 +63,7 @@ describe('the examples of docs/testing.md', () => {
   });
 
   it('times an approval out after 24 hours of virtual time', async () => {
-    const host = await startTestHost({ appDir, clock: 'virtual' });
+    const host = await startTestHost({ appDir, clock: 'virtual', appSettings });
     try {
       host.overrideActivity('SendApprovalRequest', () => ({ messageId: 'm1', sentTo: 'boss@example.com' }));
       host.overrideActivity('NotifyTimeout', () => ({ timedOut: true, messageId: 'm2' }));
@@ -86,7 +89,7 @@ describe('the examples of docs/testing.md', () => {
   });
 
   it('finds nothing this build would break among the instances in flight', async () => {
-    const host = await startTestHost({ appDir, clock: 'virtual' });
+    const host = await startTestHost({ appDir, clock: 'virtual', appSettings });
     const replayer = await loadReplayer({ appDir });
     try {
       host.overrideActivity('SendApprovalRequest', () => ({ messageId: 'm1', sentTo: 'boss@example.com' }));

@@ -85,6 +85,23 @@ describe('HTTP host routing', () => {
     expect((await fetch(`${t.host.url}/hello`)).status).toBe(404);
   });
 
+  test('an empty route parameter matches no function: 404, with a JSON body naming the parameter', async () => {
+    const res = await fetch(`${base}/items//widget`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({
+      error: {
+        code: 'ROUTE_PARAMETER_EMPTY',
+        message: expect.stringContaining(
+          "'id' of items (api/items/{id:int}/{name?}) must not be empty",
+        ) as unknown,
+        field: 'id',
+      },
+    });
+    // A method the route does not take still gets the empty 404.
+    const post = await fetch(`${base}/items//widget`, { method: 'POST' });
+    expect([post.status, await post.text()]).toEqual([404, '']);
+  });
+
   test('the root path answers with a page saying the app is running, as the host does', async () => {
     const res = await fetch(`${t.host.url}/`);
     expect(res.status).toBe(200);

@@ -63,6 +63,29 @@ describe('timer triggers in startDevhost', () => {
     expect(await runCount()).toBe(1);
   });
 
+  it('runs no timer function that AzureWebJobs.<name>.Disabled turns off, and says so', async () => {
+    const logger = createMemoryLogger();
+    const clock = new VirtualClock('2030-01-01T10:00:00Z');
+    host = await startDevhost({
+      appDir: fixture,
+      port: 0,
+      stateDir,
+      clock,
+      banner: false,
+      logger,
+      appSettings: { 'AzureWebJobs.tick.Disabled': 'True' },
+    });
+    await clock.advance('1h');
+    expect(await runCount()).toBe(0);
+    expect(logger.records.map((r) => r.message)).toContain(
+      "Timer 'tick' is disabled (AzureWebJobs.tick.Disabled); it will not run.",
+    );
+    await host.stop();
+    host = undefined;
+    // The setting goes with the host that brought it.
+    expect(env['AzureWebJobs.tick.Disabled']).toBeUndefined();
+  });
+
   it('refuses to start when a timer schedule is invalid, naming the function and the field', async () => {
     env.TICK_SCHEDULE = '0 */5 * 32 * *';
     const clock = new VirtualClock('2030-01-01T10:00:00Z');

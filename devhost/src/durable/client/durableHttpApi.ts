@@ -4,8 +4,7 @@
  * `durableClient` input binding provider whose payload points at both.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { httpErrors, sendError } from '../../http/errors';
-import { BodyTooLargeError, defaultMaxRequestBodyBytes, readBody } from '../../http/publicServer';
+import { defaultMaxRequestBodyBytes, readBody, sendBodyReadError } from '../../http/publicServer';
 import type { InputBindingProvider } from '../../worker/types';
 import type { Clock } from '../../clock/clock';
 import { createDurableApiHandler, type DurableApiHandler } from './apiHandler';
@@ -43,7 +42,7 @@ export interface DurableHttpApiOptions {
 
 /** What the public server hands a mounted handler: the body, read within the host's limit. */
 export interface PublicRequestContext {
-  /** Rejects with `BodyTooLargeError` past the host's limit. */
+  /** Rejects with `BodyTooLargeError` past the host's size limit, `BodyTimeoutError` past its time limit. */
   readBody(): Promise<Buffer>;
 }
 
@@ -138,13 +137,8 @@ async function serve(
   try {
     body = await readRequestBody();
   } catch (error) {
-    // As the Functions host answers for any request over its limit, webhooks included.
-    if (error instanceof BodyTooLargeError) {
-      res.setHeader('connection', 'close');
-      sendError(res, httpErrors.payloadTooLarge, error.message);
-    } else {
-      sendError(res, httpErrors.badRequest, error instanceof Error ? error.message : String(error));
-    }
+    // As the Functions host answers for any request over its limits, webhooks included.
+    sendBodyReadError(res, error);
     return;
   }
   try {

@@ -32,16 +32,8 @@ import { unknownFunctionMessage } from '../replay/functionNames';
 import type { OverridableStates } from '../scheduler/settings';
 import * as entityClient from '../entities/entityClient';
 import { instanceIdProblem, newGuidN } from '../../protocol/ids';
+import { dedupeStatuses, isEntity, resumable, suspendable } from './operationStates';
 import { statusPayload } from './statusPayload';
-
-/**
- * The statuses that refuse a new start under an existing id: EXT 2.13.7
- * `OverridableStatesExtensions.ToDedupeStatuses` — `NonRunningStates` (the default) refuses these,
- * `AnyState` none (a start replaces whatever runs under that id).
- */
-function dedupeStatuses(states: OverridableStates): readonly RuntimeStatus[] {
-  return states === 'AnyState' ? [] : ['Running', 'ContinuedAsNew', 'Pending', 'Suspended'];
-}
 
 export type HistoryFormatter = (
   events: readonly HistoryEvent[],
@@ -314,27 +306,6 @@ export class EngineOperations implements DurableOperations {
   private now(): string {
     return new Date(this.clock.now()).toISOString();
   }
-}
-
-/** Suspend needs Running, Pending or ContinuedAsNew (EXT `IsOrchestrationSuspendable`). */
-function suspendable(row: StoredInstance): void {
-  const status = row.runtimeStatus;
-  if (status === 'Running' || status === 'Pending' || status === 'ContinuedAsNew') return;
-  throw new DurableOperationError('invalidState', stateRefusal('suspend', row));
-}
-
-function resumable(row: StoredInstance): void {
-  if (row.runtimeStatus !== 'Suspended')
-    throw new DurableOperationError('invalidState', stateRefusal('resume', row));
-}
-
-/** The extension's `InvalidOperationException` text (the status word is DTF's enum name). */
-function stateRefusal(action: 'suspend' | 'resume', row: StoredInstance): string {
-  return `Cannot ${action} the orchestration instance ${row.instanceId} because instance is in the ${row.runtimeStatus} state.`;
-}
-
-function isEntity(row: StoredInstance): boolean {
-  return row.instanceId.startsWith('@');
 }
 
 function toFilter(query: Omit<InstanceQuery, 'top' | 'continuationToken' | 'showInput'>): InstanceFilter {

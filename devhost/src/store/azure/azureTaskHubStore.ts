@@ -14,7 +14,7 @@ import type { HistoryEvent } from '../../protocol/history';
 import type { Clock } from '../../clock/clock';
 import { attempt } from '../attempt';
 import { instancePage, matchingInstances } from '../instanceQuery';
-import { asReceived } from '../leaseTable';
+import { asReceived } from '../heldMessage';
 import type {
   ActivityWorkItem,
   CreateInstanceOptions,
@@ -191,9 +191,15 @@ export class AzureTaskHubStore implements TaskHubStore {
   async completeActivityWorkItem(workItem: ActivityWorkItem, result: TaskMessage): Promise<void> {
     this.assertOpen();
     this.crash.reached('activity-after-side-effect');
+    const held = this.held.table.leasedActivity(workItem);
+    if (held && this.partitions.healthy) {
+      // This process runs the instance too: the result goes to it from memory, and the activity's
+      // message stays in its queue as the result's durable copy until the checkpoint that records it.
+      this.held.holdResult(result, held);
+      return;
+    }
     await this.writer.enqueue({ message: result });
     // The result is in its queue: the activity message can go in the background.
-    const held = this.held.table.leasedActivity(workItem);
     if (held) this.held.deleteSoon([held]);
   }
 

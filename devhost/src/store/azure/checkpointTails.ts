@@ -9,6 +9,7 @@
  * and dropped as duplicates, exactly as a crash between these writes always could.
  */
 import type { Clock } from '../../clock/clock';
+import { isTerminal } from '../../protocol/history';
 import type { InstanceRow } from '../taskHubStore';
 import type { CrashPoints } from './crashPoints';
 import type { Held, HeldMessages } from './heldMessages';
@@ -35,11 +36,13 @@ interface Tail {
 }
 
 /**
- * How long a row waits for a newer checkpoint of its instance to replace it. A step of a busy
- * sequence takes about this long, so a few checkpoints share one row write; whoever reads the
- * row (status, a start, a query, a stop) does not wait for it.
+ * How long a row of a running instance waits for a newer checkpoint of the instance to replace
+ * it: several steps of a workflow share one row write. Whoever reads the row through this store
+ * (status, a start, a query, a stop) does not wait for it, and a row with a final status goes
+ * at once, so only a reader outside this process (Storage Explorer) sees a row up to this much
+ * behind; after a crash the row is repaired from history with the instance's next work item.
  */
-const ROW_COALESCE_MS = 25;
+const ROW_COALESCE_MS = 1_000;
 
 export class CheckpointTails {
   private readonly tails = new Map<string, Tail>();
@@ -51,6 +54,8 @@ export class CheckpointTails {
     const existing = this.tails.get(instanceId);
     if (existing) {
       existing.waiting.push({ row, deletes });
+      // A final status is not held back for newer checkpoints (there are none to come).
+      if (row && isTerminal(row.runtimeStatus)) existing.hurry();
       return;
     }
     const tail: Tail = {
@@ -86,7 +91,11 @@ export class CheckpointTails {
     const { tracking, cache, held, crash, log, clock } = this.deps;
     while (tail.waiting.length > 0) {
       // Wait a little for newer checkpoints of the instance: only the newest row is written.
-      if (!tail.hurried)
+      const newest = tail.waiting.reduce<InstanceRow | undefined>(
+        (last, entry) => entry.row ?? last,
+        undefined,
+      );
+      if (!tail.hurried && !(newest && isTerminal(newest.runtimeStatus)))
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ROW_COALESCE_MS);
           tail.hurry = () => {

@@ -7,9 +7,10 @@
  * recognised by its id and stays held.
  */
 import type { Clock } from '../../clock/clock';
-import { LeaseTable, type HeldMessage } from '../leaseTable';
+import type { HeldMessage } from '../heldMessage';
+import { LeaseTable } from '../leaseTable';
 import { controlQueueIndex, queueFor } from '../routing';
-import type { OutboundMessage } from '../taskHubStore';
+import type { OutboundMessage, TaskMessage } from '../taskHubStore';
 import { QueueReader } from './queueReader';
 import type { TaskHubQueue } from './taskHubQueue';
 
@@ -26,6 +27,11 @@ export interface Held extends HeldMessage {
   popReceipt: string;
   /** Times held back as out of order. */
   holds: number;
+  /**
+   * An activity result held without a queue copy of its own (`holdResult`): the activity's
+   * work-item message, which stays in its queue until the checkpoint that records the result.
+   */
+  readonly anchor?: Held;
 }
 
 export interface HeldMessagesOptions {
@@ -113,6 +119,39 @@ export class HeldMessages {
   }
 
   /**
+   * Holds an activity's result for its instance without sending it: the activity's work-item
+   * message (`activity`, marked done here so it never runs again) stays in its queue and is the
+   * result's durable copy until the checkpoint that consumes the result deletes it. A crash before
+   * that checkpoint makes the work item visible again and the activity runs again, exactly as a
+   * crash between the activity's side effects and its result message always could; a crash after
+   * it leaves a work item whose result the history already has, dropped as a duplicate.
+   * DTF sends the result to the instance's control queue instead: two storage calls (a send and a
+   * delete) more per activity, one of them on the orchestration's path.
+   */
+  holdResult(result: TaskMessage, activity: Held): void {
+    const now = this.options.clock.now();
+    this.table.markDeleting([activity]);
+    this.table.addControl({
+      messageId: `${activity.messageId}/result`,
+      queue: activity.queue,
+      read: false,
+      instanceId: result.orchestrationInstance.InstanceId,
+      message: result,
+      insertedAt: now,
+      firstDequeueCount: 1,
+      blobName: undefined,
+      popReceipt: '',
+      seq: 0,
+      visibleAt: now,
+      receipt: '',
+      deliveries: 0,
+      holds: 0,
+      deleting: false,
+      anchor: activity,
+    });
+  }
+
+  /**
    * Deletes messages in the background (they are never delivered again from now on); `close`
    * waits for them. A delete that fails leaves the message in its queue, to be read and dropped
    * as a duplicate later.
@@ -132,17 +171,21 @@ export class HeldMessages {
   /** Deletes a held message from its queue and the table; retries with a newer pop receipt. */
   async delete(held: Held): Promise<void> {
     this.table.markDeleting([held]);
+    // A result held without a queue copy is deleted by deleting its activity's message.
+    const stored = held.anchor ?? held;
     try {
       // A concurrent read may have changed the pop receipt; retry with the new one.
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const receipt = held.popReceipt;
-        if (await held.queue.delete(held.messageId, receipt, held.blobName)) break;
-        if (held.popReceipt === receipt) break;
+        const receipt = stored.popReceipt;
+        if (await stored.queue.delete(stored.messageId, receipt, stored.blobName)) break;
+        if (stored.popReceipt === receipt) break;
       }
     } finally {
-      if (this.table.activityMessage(held.messageId) === held) this.table.removeActivity(held);
-      else this.table.removeControl(held);
-      this.reader.forget(held);
+      for (const gone of held.anchor ? [held, held.anchor] : [held]) {
+        if (this.table.activityMessage(gone.messageId) === gone) this.table.removeActivity(gone);
+        else this.table.removeControl(gone);
+        this.reader.forget(gone);
+      }
     }
   }
 
@@ -161,8 +204,10 @@ export class HeldMessages {
     const giveBackUntil = Date.now() + GIVE_BACK_BUDGET_MS;
     for (const held of this.table.held()) {
       if (Date.now() > giveBackUntil) break;
-      await held.queue
-        .hide(held.messageId, held.popReceipt, Math.max(0, held.visibleAt - now))
+      // A result held without a queue copy: its activity's message is given back, to run again.
+      const stored = held.anchor ?? held;
+      await stored.queue
+        .hide(stored.messageId, stored.popReceipt, Math.max(0, held.anchor ? 0 : held.visibleAt - now))
         .catch(() => undefined);
     }
   }

@@ -3,7 +3,6 @@
  * per execution with a sentinel row whose ETag guards every checkpoint, instance rows, and the
  * blobs behind oversized columns.
  */
-import { randomBytes } from 'node:crypto';
 import {
   odata,
   type TableClient,
@@ -19,14 +18,13 @@ import {
   columnsToEvent,
   eventToColumns,
   historyRowKey,
-  LARGE_PROPERTIES,
-  LARGE_PROPERTY_BYTES,
   readDate,
   type EventColumns,
 } from './historyEntities';
 import { columnsToInstance, instanceToColumns } from './instanceEntities';
 import { escapePartitionKey, unescapePartitionKey } from './keySanitation';
 import type { LargeBlobs } from './largeBlobs';
+import { LargeColumns } from './largeColumns';
 import type { StorageCalls } from './storageCalls';
 
 export interface StoredHistory {
@@ -41,16 +39,19 @@ const SENTINEL = 'sentinel';
 /** A table transaction holds at most 100 operations and 4 MB: 99 rows plus the sentinel, 3 MB. */
 const ROWS_PER_BATCH = 99;
 const BYTES_PER_BATCH = 3 * 1024 * 1024;
-const INSTANCE_LARGE_COLUMNS = ['Input', 'Output', 'CustomStatus'] as const;
 
 export class TrackingStore {
+  private readonly largeColumns: LargeColumns;
+
   constructor(
     private readonly instances: TableClient,
     private readonly history: TableClient,
     private readonly blobs: LargeBlobs,
     private readonly taskHubName: string,
     private readonly calls: StorageCalls,
-  ) {}
+  ) {
+    this.largeColumns = new LargeColumns(blobs, calls);
+  }
 
   async readHistory(instanceId: string): Promise<StoredHistory | undefined> {
     const partitionKey = escapePartitionKey(instanceId);
@@ -82,7 +83,7 @@ export class TrackingStore {
           `The history of instance '${instanceId}' has a gap: row ${historyRowKey(index)} is missing.`,
         );
       }
-      events.push(columnsToEvent(await this.inlineLargeColumns(row, instanceId), instanceId));
+      events.push(columnsToEvent(await this.largeColumns.inlineLargeColumns(row, instanceId), instanceId));
     }
     const checkpoint = readDate(sentinel.CheckpointCompletedTimestamp);
     return {
@@ -109,7 +110,7 @@ export class TrackingStore {
     const rows: TableEntity<EventColumns>[] = [];
     for (const [offset, event] of events.entries()) {
       const rowKey = historyRowKey(startIndex + offset);
-      const columns = await this.offloadLargeColumns(
+      const columns = await this.largeColumns.offloadLargeColumns(
         eventToColumns(event, executionId),
         `${partitionKey}/history-${rowKey}-${EventType[event.EventType]}`,
       );
@@ -196,7 +197,7 @@ export class TrackingStore {
     options: { etag?: string; insertOnly?: boolean } = {},
   ): Promise<string> {
     const partitionKey = escapePartitionKey(row.instanceId);
-    const columns = await this.offloadInstanceColumns(
+    const columns = await this.largeColumns.offloadInstanceColumns(
       instanceToColumns(row, this.taskHubName),
       partitionKey,
       row,
@@ -282,57 +283,8 @@ export class TrackingStore {
   ): Promise<StoredInstance> {
     const instanceId = unescapePartitionKey(entity.partitionKey ?? '');
     const row = columnsToInstance(entity, instanceId);
-    for (const column of INSTANCE_LARGE_COLUMNS) {
-      const key = column === 'Input' ? 'input' : column === 'Output' ? 'output' : 'customStatus';
-      const value = row[key];
-      const name = value === null ? undefined : this.blobs.nameFromUrl(value);
-      if (name !== undefined)
-        row[key] = await this.calls.run('blob', 'read', () => this.blobs.download(name, instanceId));
-    }
+    await this.largeColumns.inlineInstanceColumns(row, instanceId);
     return { ...row, etag: entity.etag };
-  }
-
-  private async inlineLargeColumns(
-    row: Record<string, unknown>,
-    instanceId: string,
-  ): Promise<Record<string, unknown>> {
-    const out = { ...row };
-    for (const prop of LARGE_PROPERTIES) {
-      const blobName = row[`${prop}BlobName`];
-      if (typeof blobName === 'string' && blobName !== '')
-        out[prop] = await this.calls.run('blob', 'read', () => this.blobs.download(blobName, instanceId));
-    }
-    return out;
-  }
-
-  private async offloadLargeColumns(columns: EventColumns, blobPrefix: string): Promise<EventColumns> {
-    const out = { ...columns };
-    for (const prop of LARGE_PROPERTIES) {
-      const value = out[prop];
-      if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
-      const name = `${blobPrefix}-${randomBytes(4).toString('hex')}-${prop}.json.gz`;
-      await this.calls.run('blob', 'write', () => this.blobs.upload(name, value));
-      out[prop] = '';
-      out[`${prop}BlobName`] = name;
-    }
-    return out;
-  }
-
-  private async offloadInstanceColumns(
-    columns: EventColumns,
-    partitionKey: string,
-    row: InstanceRow,
-  ): Promise<EventColumns> {
-    const out = { ...columns };
-    for (const column of INSTANCE_LARGE_COLUMNS) {
-      const value = out[column];
-      if (typeof value !== 'string' || value.length * 2 <= LARGE_PROPERTY_BYTES) continue;
-      const name = `${partitionKey}/instance-${row.executionId}-${column}.json.gz`;
-      await this.calls.run('blob', 'write', () => this.blobs.upload(name, value));
-      out[column] =
-        `${this.blobs.url}/${encodeURIComponent(partitionKey)}/${name.slice(partitionKey.length + 1)}`;
-    }
-    return out;
   }
 }
 

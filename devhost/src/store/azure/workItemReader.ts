@@ -7,7 +7,8 @@
 import type { Clock } from '../../clock/clock';
 import { EventType } from '../../protocol/history';
 import { pendingRow } from '../instanceQuery';
-import { asReceived, type InstanceLease } from '../leaseTable';
+import { asReceived } from '../heldMessage';
+import type { InstanceLease } from '../leaseTable';
 import type { InstanceRow, OrchestrationWorkItem, StoredInstance, TaskMessage } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
 import type { Held, HeldMessages } from './heldMessages';

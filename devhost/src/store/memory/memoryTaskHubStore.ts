@@ -11,7 +11,8 @@ import { attempt } from '../attempt';
 import { InstanceExistsError, StoreConflictError } from '../errors';
 import { frozenCopy } from '../frozen';
 import { instancePage, matchingInstances, pendingRow } from '../instanceQuery';
-import { asReceived, LeaseTable, type HeldMessage } from '../leaseTable';
+import { asReceived, type HeldMessage } from '../heldMessage';
+import { LeaseTable } from '../leaseTable';
 import { queueFor } from '../routing';
 import type {
   ActivityWorkItem,

@@ -1,4 +1,4 @@
-import { parseCliArgs, parseShutdownTimeout, parseSize, usage } from '../../../../devhost/src/config/cliArgs';
+import { parseCliArgs, parseSize, parseTime, usage } from '../../../../devhost/src/config/cliArgs';
 import { stackUsage } from '../../../../devhost/src/emulators/cliArgs';
 
 describe('devhost command line', () => {
@@ -81,11 +81,56 @@ describe('devhost command line', () => {
   });
 
   test('the shutdown timeout is seconds, or a time with ms, s or m', () => {
-    expect(parseShutdownTimeout('10')).toBe(10_000);
-    expect(parseShutdownTimeout('2.5')).toBe(2_500);
-    expect(parseShutdownTimeout('500ms')).toBe(500);
-    expect(parseShutdownTimeout('1m')).toBe(60_000);
-    expect(parseShutdownTimeout('0')).toBe(0);
+    expect(parseTime('10', '--shutdown-timeout')).toBe(10_000);
+    expect(parseTime('2.5', '--shutdown-timeout')).toBe(2_500);
+    expect(parseTime('500ms', '--shutdown-timeout')).toBe(500);
+    expect(parseTime('1m', '--shutdown-timeout')).toBe(60_000);
+    expect(parseTime('0', '--shutdown-timeout')).toBe(0);
+  });
+
+  test('the HTTP function time limit is a time or none, from the flag or else DEVHOST_HTTP_FUNCTION_TIMEOUT', () => {
+    expect(parseCliArgs(['start'])).not.toHaveProperty('httpFunctionTimeoutMs');
+    expect(parseCliArgs(['start', '--http-function-timeout', '90s'])).toMatchObject({
+      httpFunctionTimeoutMs: 90_000,
+    });
+    expect(parseCliArgs(['start', '--http-function-timeout=none'])).toMatchObject({
+      httpFunctionTimeoutMs: null,
+    });
+    const env = { DEVHOST_HTTP_FUNCTION_TIMEOUT: '2m' };
+    expect(parseCliArgs(['start'], env)).toMatchObject({ httpFunctionTimeoutMs: 120_000 });
+    expect(parseCliArgs(['start', '--http-function-timeout', '5'], env)).toMatchObject({
+      httpFunctionTimeoutMs: 5_000,
+    });
+    expect(() => parseCliArgs(['start', '--http-function-timeout', '0'])).toThrow(
+      "--http-function-timeout must be longer than 0 ('none' for no limit).",
+    );
+    expect(() => parseCliArgs(['start'], { DEVHOST_HTTP_FUNCTION_TIMEOUT: 'soon' })).toThrow(
+      /--http-function-timeout must be seconds or a time/,
+    );
+  });
+
+  test('the request limits come from their flags, or else from DEVHOST_MAX_CONCURRENT_REQUESTS and DEVHOST_REQUEST_TIMEOUT', () => {
+    expect(parseCliArgs(['start', '--max-concurrent-requests', '50', '--request-timeout=10s'])).toMatchObject(
+      {
+        maxConcurrentRequests: 50,
+        requestTimeoutMs: 10_000,
+      },
+    );
+    const env = { DEVHOST_MAX_CONCURRENT_REQUESTS: '500', DEVHOST_REQUEST_TIMEOUT: '1m' };
+    expect(parseCliArgs(['start'], env)).toMatchObject({
+      maxConcurrentRequests: 500,
+      requestTimeoutMs: 60_000,
+    });
+    expect(parseCliArgs(['start', '--max-concurrent-requests=7'], env)).toMatchObject({
+      maxConcurrentRequests: 7,
+      requestTimeoutMs: 60_000,
+    });
+    expect(() => parseCliArgs(['start', '--max-concurrent-requests', '0'])).toThrow(
+      "--max-concurrent-requests must be a whole number from 1 up, not '0'.",
+    );
+    expect(() => parseCliArgs(['start', '--request-timeout', '0'])).toThrow(
+      '--request-timeout must be longer than 0.',
+    );
   });
 
   test('sizes take units', () => {

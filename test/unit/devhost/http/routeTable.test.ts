@@ -1,4 +1,5 @@
-import { buildRouteTable, matchRoute } from '../../../../devhost/src/http/routeTable';
+import { buildRouteTable, emptyParameterOf, matchRoute } from '../../../../devhost/src/http/routeTable';
+import { matchRouteTemplate, parseRouteTemplate } from '../../../../devhost/src/http/routeTemplate';
 import type { RegisteredFunction } from '../../../../devhost/src/worker/types';
 
 function httpFunction(name: string, trigger: Record<string, unknown>): RegisteredFunction {
@@ -92,5 +93,18 @@ describe('route table', () => {
     expect(() => buildRouteTable([httpFunction('f', { authLevel: 'owner' })], 'api')).toThrow(
       /authLevel "owner"/,
     );
+  });
+
+  test('an empty segment matches no parameter, and the parameter it leaves empty can be named', () => {
+    const route = parseRouteTemplate('api/approvals/{instanceId}/response');
+    expect(matchRouteTemplate(route, '/api/approvals//response')).toBeUndefined();
+    expect(emptyParameterOf(route, '/api/approvals//response')).toBe('instanceId');
+    expect(emptyParameterOf(parseRouteTemplate('api/orders/{orderId}'), '/api/orders/')).toBe('orderId');
+    // Constraints do not hide the name; a path that differs elsewhere names nothing.
+    expect(emptyParameterOf(parseRouteTemplate('api/items/{id:int}/x'), '/api/items//x')).toBe('id');
+    expect(emptyParameterOf(route, '/api/approvals//answer')).toBeUndefined();
+    expect(emptyParameterOf(route, '/api/approvals/a-1/response')).toBeUndefined();
+    expect(emptyParameterOf(parseRouteTemplate('api/orders'), '/api/orders/')).toBeUndefined();
+    expect(emptyParameterOf(parseRouteTemplate('api/files/{*rest}'), '/api/files//a')).toBeUndefined();
   });
 });

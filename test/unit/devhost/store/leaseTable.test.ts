@@ -1,6 +1,7 @@
 import { VirtualClock } from '../../../../devhost/src/clock/virtualClock';
 import { EventType } from '../../../../devhost/src/protocol/history';
-import { LeaseTable, type HeldMessage } from '../../../../devhost/src/store/leaseTable';
+import type { HeldMessage } from '../../../../devhost/src/store/heldMessage';
+import { LeaseTable } from '../../../../devhost/src/store/leaseTable';
 
 const LOCK_MS = 60_000;
 let counter = 0;
