@@ -30,6 +30,11 @@ const base = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 30000,
+  // Two workers on the 2-core machines: the long files spend much of their time waiting on child
+  // processes (devhost, Azurite, npm, Chromium). Whole suite on a fresh clone, one worker against
+  // two, run in turn: 806 s / 591 s at load 7-10, then 688 s / 320 s at load 4-7.
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/test/support/slowFirstSequencer.js',
   projects: [
     {
       ...base,
