@@ -106,7 +106,8 @@ export async function fuzzEndpoint(
         ? { ...planned, kind: `${planned.kind}/retargeted`, hostile: false, expected: undefined }
         : planned,
     );
-    const began = await target.mark();
+    // Only a hostile case is checked for changes: marking before the others would scan for nothing.
+    const began = c.hostile ? await target.mark() : undefined;
     let answer: RawAnswer;
     try {
       answer = await sendRaw(target.origin, c, options.timeoutMs ?? 10_000);
@@ -134,7 +135,7 @@ export async function fuzzEndpoint(
         figures.slowOnce.push(`${c.kind}: ${Math.round(answer.ms)} ms, then ${Math.round(again.ms)} ms`);
       answer = again;
     }
-    if (c.hostile) problems.push(...(await target.changesSince(began)));
+    if (began) problems.push(...(await target.changesSince(began)));
     else await target.settle();
     if (problems.length > 0) {
       shrinking = true;

@@ -5,7 +5,7 @@
  * their invariants, the payment gateway's ledger holds one charge per order, and stock adds up.
  *
  * Every crash point runs the full set (two orders, a five-item batch, an approval that times out
- * after 2 s on the real clock), plus one case with a second crash while recovering. The cases run
+ * after 1 s on the real clock), plus one case with a second crash while recovering. The cases run
  * one after another on one Azurite and one Cosmos server, each with its own task hub and database.
  */
 import * as fs from 'node:fs';
@@ -33,7 +33,7 @@ import { CRASH_POINTS } from '../../../devhost/src/store/azure/crashPoints';
 jest.setTimeout(120_000);
 
 const APP_DIR = path.resolve(__dirname, '../../..');
-const APPROVAL_TIMEOUT_SECONDS = 2;
+const APPROVAL_TIMEOUT_SECONDS = 1;
 
 let azurite: TestAzurite;
 let cosmos: TestCosmos;

@@ -39,9 +39,20 @@ function env(hub: string, crashAt?: string): Record<string, string> {
   };
 }
 
+/**
+ * The wait's timer in the crash cases: due soon after the crash, so recovery fires it rather than
+ * waits for it. The case where it falls due while devhost is down keeps the fixture's 3 s.
+ */
+const CRASH_WAIT_INPUT: Record<string, string> = { CrashWait: JSON.stringify({ timerMs: 1000 }) };
+
 /** Starts the instances through the store before devhost runs, so the crash hits their first episodes. */
-async function startAll(hub: string, tag: string, names = Object.keys(EXPECTED)): Promise<string[]> {
-  const starts = names.map((name) => ({ id: `${name}-${tag}`, name }));
+async function startAll(
+  hub: string,
+  tag: string,
+  names = Object.keys(EXPECTED),
+  inputs: Record<string, string> = CRASH_WAIT_INPUT,
+): Promise<string[]> {
+  const starts = names.map((name) => ({ id: `${name}-${tag}`, name, input: inputs[name] }));
   await queueStarts(azurite.connectionString, hub, starts);
   return starts.map((s) => s.id);
 }
@@ -96,7 +107,7 @@ describe('crash recovery on the azure store', () => {
 
   it('ends a wait whose timer fell due while devhost was down, after it starts again', async () => {
     const hub = uniqueHubName('down');
-    const [id] = await startAll(hub, 'down', ['CrashWait']);
+    const [id] = await startAll(hub, 'down', ['CrashWait'], {});
     if (!id) throw new Error('no instance');
     const first = await startDevhostChild(env(hub));
     const history = TableClient.fromConnectionString(azurite.connectionString, `${hub}History`, {
