@@ -6,42 +6,21 @@
  * request itself, and on two shared cores that CPU is what bounds the store. Used only when the
  * connection string carries an account key; everything else goes through the SDK.
  */
-import { createHmac } from 'node:crypto';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import { SharedKeyAccount, type StorageCallError } from './sharedKeyAccount';
 
 /** The REST version the installed `@azure/storage-queue` speaks, so both paths ask for the same. */
 const QUEUE_API_VERSION = '2026-04-06';
-const ATTEMPTS = 3;
 
-export interface QueueCallError extends Error {
-  statusCode?: number;
-  code?: string;
-}
+export type QueueCallError = StorageCallError;
 
 export class LeanQueueCalls {
-  private readonly agent: http.Agent;
-
-  private constructor(
-    private readonly accountName: string,
-    private readonly key: Buffer,
-    secure: boolean,
-  ) {
-    const options = { keepAlive: true, maxSockets: 32 };
-    this.agent = secure ? new https.Agent(options) : new http.Agent(options);
-  }
+  /** `account` may be shared with the table calls: closing these calls closes its connections. */
+  constructor(private readonly account: SharedKeyAccount) {}
 
   /** Undefined unless the connection string names an account and its key. */
-  static fromConnectionString(connectionString: string, queueUrl: string): LeanQueueCalls | undefined {
-    const parts = new Map<string, string>();
-    for (const segment of connectionString.split(';')) {
-      const at = segment.indexOf('=');
-      if (at > 0) parts.set(segment.slice(0, at).trim().toLowerCase(), segment.slice(at + 1).trim());
-    }
-    const accountName = parts.get('accountname');
-    const accountKey = parts.get('accountkey');
-    if (!accountName || !accountKey || parts.has('sharedaccesssignature')) return undefined;
-    return new LeanQueueCalls(accountName, Buffer.from(accountKey, 'base64'), queueUrl.startsWith('https:'));
+  static fromConnectionString(connectionString: string): LeanQueueCalls | undefined {
+    const account = SharedKeyAccount.fromConnectionString(connectionString);
+    return account && new LeanQueueCalls(account);
   }
 
   /** Puts a message on the queue at `queueUrl`; its id and pop receipt. */
@@ -71,59 +50,17 @@ export class LeanQueueCalls {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.account.close();
   }
 
-  /** One signed request, tried again on a dropped connection or a server error. */
   private async call(method: string, url: URL, body: string | undefined): Promise<string> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.once(method, url, body);
-      } catch (error) {
-        const status = (error as QueueCallError).statusCode;
-        const retriable = status === undefined || status === 500 || status === 503;
-        if (!retriable || attempt >= ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * 4 ** (attempt - 1)));
-      }
-    }
-  }
-
-  private once(method: string, url: URL, body: string | undefined): Promise<string> {
     const payload = body === undefined ? undefined : Buffer.from(body, 'utf8');
-    const headers: Record<string, string> = {
-      'x-ms-date': new Date().toUTCString(),
-      'x-ms-version': QUEUE_API_VERSION,
-    };
-    if (payload) {
-      headers['content-type'] = 'application/xml';
-      headers['content-length'] = String(payload.length);
-    }
-    headers.authorization = this.sign(method, url, headers);
-    const client = url.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const request = client.request(url, { method, headers, agent: this.agent }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', reject);
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            resolve(text);
-            return;
-          }
-          const code = response.headers['x-ms-error-code'];
-          const error: QueueCallError = new Error(
-            `Queue ${method} ${url.pathname} failed with ${status}${typeof code === 'string' ? ` (${code})` : ''}.`,
-          );
-          error.statusCode = status;
-          if (typeof code === 'string') error.code = code;
-          reject(error);
-        });
-      });
-      request.on('error', reject);
-      request.end(payload);
-    });
+    const headers: Record<string, string> = { 'x-ms-version': QUEUE_API_VERSION };
+    if (payload) headers['content-type'] = 'application/xml';
+    const response = await this.account.request(method, url, headers, payload, (signed) =>
+      this.sign(method, url, signed),
+    );
+    return response.text;
   }
 
   /** `SharedKey <account>:<signature>` over the Queue service's string to sign. */
@@ -156,9 +93,8 @@ export class LeanQueueCalls {
       ].join('\n') +
       '\n' +
       canonicalHeaders +
-      `/${this.accountName}${url.pathname}${query}`;
-    const signature = createHmac('sha256', this.key).update(stringToSign, 'utf8').digest('base64');
-    return `SharedKey ${this.accountName}:${signature}`;
+      `/${this.account.accountName}${url.pathname}${query}`;
+    return `SharedKey ${this.account.accountName}:${this.account.signature(stringToSign)}`;
   }
 }
 

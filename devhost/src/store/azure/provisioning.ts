@@ -9,8 +9,10 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { isInsecure, StorageConnectionError } from './connection';
 import { LargeBlobs } from './largeBlobs';
 import { LeanQueueCalls } from './leanQueueCalls';
+import { LeanTableCalls } from './leanTableCalls';
 import { DEFAULT_PARTITION_COUNT, taskHubResourceNames } from './names';
 import { defaultOwner, PartitionLeases } from './partitionLeases';
+import { SharedKeyAccount } from './sharedKeyAccount';
 import { StorageCalls } from './storageCalls';
 import { TaskHubQueue } from './taskHubQueue';
 import { TrackingStore } from './trackingStore';
@@ -30,7 +32,10 @@ export interface ProvisionedHub {
   controlQueues: TaskHubQueue[];
   workItems: TaskHubQueue;
   partitions: PartitionLeases;
-  /** The bare signed queue calls (when the account key is known); closed with the store. */
+  /**
+   * The bare signed queue calls (when the account key is known); closed with the store, which
+   * closes the connections the table calls share with them.
+   */
   lean: LeanQueueCalls | undefined;
 }
 
@@ -56,14 +61,16 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     ...[...names.controlQueues, names.workItemQueue].map((q) => queues.getQueueClient(q).createIfNotExists()),
   ]);
   const large = new LargeBlobs(largeContainer);
+  const account = SharedKeyAccount.fromConnectionString(connectionString);
+  const lean = account && new LeanQueueCalls(account);
   const tracking = new TrackingStore(
     TableClient.fromConnectionString(connectionString, names.instancesTable, tableOptions),
     TableClient.fromConnectionString(connectionString, names.historyTable, tableOptions),
     large,
     taskHubName,
     calls,
+    account && new LeanTableCalls(account, tables.url),
   );
-  const lean = LeanQueueCalls.fromConnectionString(connectionString, queues.url);
   const partitions = await PartitionLeases.acquire({
     container: leaseContainer,
     hubName: taskHubName,

@@ -22,10 +22,13 @@ import {
   type EventColumns,
 } from './historyEntities';
 import { columnsToInstance, instanceToColumns } from './instanceEntities';
+import { HubTable } from './hubTable';
 import { escapePartitionKey, unescapePartitionKey } from './keySanitation';
 import type { LargeBlobs } from './largeBlobs';
 import { LargeColumns } from './largeColumns';
+import type { LeanTableCalls } from './leanTableCalls';
 import type { StorageCalls } from './storageCalls';
+import type { BatchOperation } from './tableWire';
 
 export interface StoredHistory {
   executionId: string;
@@ -42,22 +45,28 @@ const BYTES_PER_BATCH = 3 * 1024 * 1024;
 
 export class TrackingStore {
   private readonly largeColumns: LargeColumns;
+  private readonly instances: HubTable;
+  private readonly history: HubTable;
 
   constructor(
-    private readonly instances: TableClient,
-    private readonly history: TableClient,
+    instances: TableClient,
+    history: TableClient,
     private readonly blobs: LargeBlobs,
     private readonly taskHubName: string,
     private readonly calls: StorageCalls,
+    /** Point calls and batches as bare signed requests, when the account key is known. */
+    lean?: LeanTableCalls,
   ) {
     this.largeColumns = new LargeColumns(blobs, calls);
+    this.instances = new HubTable(instances, lean);
+    this.history = new HubTable(history, lean);
   }
 
   async readHistory(instanceId: string): Promise<StoredHistory | undefined> {
     const partitionKey = escapePartitionKey(instanceId);
     const rows: TableEntityResult<Record<string, unknown>>[] = [];
     let sentinel: TableEntityResult<Record<string, unknown>> | undefined;
-    const pages = this.history
+    const pages = this.history.client
       .listEntities<Record<string, unknown>>({
         queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
       })
@@ -119,13 +128,13 @@ export class TrackingStore {
     let currentEtag = etag;
     let index = 0;
     do {
-      const batch: TransactionAction[] = [];
+      const batch: BatchOperation[] = [];
       let bytes = 0;
       while (index < rows.length && batch.length < ROWS_PER_BATCH) {
         const row = rows[index] as TableEntity<EventColumns>;
         const size = JSON.stringify(row).length * 2;
         if (batch.length > 0 && bytes + size > BYTES_PER_BATCH) break;
-        batch.push(['upsert', row, 'Replace']);
+        batch.push({ kind: 'upsert', entity: row });
         bytes += size;
         index += 1;
       }
@@ -138,15 +147,14 @@ export class TrackingStore {
       };
       batch.push(
         currentEtag === undefined
-          ? ['create', sentinel]
-          : ['update', sentinel, 'Replace', { etag: currentEtag }],
+          ? { kind: 'insert', entity: sentinel }
+          : { kind: 'replace', entity: sentinel, etag: currentEtag },
       );
       try {
-        const response = await this.calls.run('table', 'write', () => this.history.submitTransaction(batch));
+        const etags = await this.calls.run('table', 'write', () => this.history.transact(batch));
         // The sentinel is the batch's last operation, and the sub-responses come in request order:
         // Azure (and Azurite) give no RowKey for an update's sub-response, only its ETag.
-        const sub = response.subResponses[batch.length - 1] ?? response.getResponseForEntity(SENTINEL);
-        currentEtag = sub?.etag ?? (await this.sentinelEtag(partitionKey));
+        currentEtag = etags[batch.length - 1] ?? (await this.sentinelEtag(partitionKey));
       } catch (error) {
         const status = statusOf(error);
         if (
@@ -166,7 +174,7 @@ export class TrackingStore {
   async sentinelEtag(partitionKey: string): Promise<string | undefined> {
     try {
       const row = await this.calls.run('table', 'read', () =>
-        this.history.getEntity(partitionKey, SENTINEL, { queryOptions: { select: ['ExecutionId'] } }),
+        this.history.get(partitionKey, SENTINEL, ['ExecutionId']),
       );
       return row.etag;
     } catch (error) {
@@ -179,7 +187,7 @@ export class TrackingStore {
     let entity: TableEntityResult<Record<string, unknown>>;
     try {
       entity = await this.calls.run('table', 'read', () =>
-        this.instances.getEntity<Record<string, unknown>>(escapePartitionKey(instanceId), ''),
+        this.instances.get(escapePartitionKey(instanceId), ''),
       );
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -204,13 +212,10 @@ export class TrackingStore {
     );
     const entity = { partitionKey, rowKey: '', ...columns };
     try {
-      const written = await this.calls.run('table', 'write', () => {
-        if (options.insertOnly) return this.instances.createEntity(entity);
-        if (options.etag !== undefined)
-          return this.instances.updateEntity(entity, 'Replace', { etag: options.etag });
-        return this.instances.upsertEntity(entity, 'Replace');
-      });
-      return written.etag ?? '';
+      const etag = await this.calls.run('table', 'write', () =>
+        options.insertOnly ? this.instances.insert(entity) : this.instances.replace(entity, options.etag),
+      );
+      return etag ?? '';
     } catch (error) {
       const status = statusOf(error);
       // 404 under an ETag: the row was deleted since it was read, a change like any other.
@@ -227,7 +232,7 @@ export class TrackingStore {
         ? undefined
         : odata`PartitionKey ge ${escapePartitionKey(prefix)} and PartitionKey lt ${`${escapePartitionKey(prefix)}\uffff`}`;
     const out: StoredInstance[] = [];
-    const pages = this.instances
+    const pages = this.instances.client
       .listEntities<Record<string, unknown>>(filter ? { queryOptions: { filter } } : {})
       .byPage({ maxPageSize: 1000 });
     for await (const page of this.limitedPages(pages)) {
@@ -247,7 +252,7 @@ export class TrackingStore {
   async purge(instanceId: string): Promise<number> {
     const partitionKey = escapePartitionKey(instanceId);
     const keys: string[] = [];
-    const pages = this.history
+    const pages = this.history.client
       .listEntities({ queryOptions: { filter: odata`PartitionKey eq ${partitionKey}`, select: ['RowKey'] } })
       .byPage({ maxPageSize: 1000 });
     for await (const page of this.limitedPages(pages)) for (const row of page) keys.push(row.rowKey ?? '');
@@ -255,11 +260,11 @@ export class TrackingStore {
       const batch = keys
         .slice(i, i + 100)
         .map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]);
-      await this.calls.run('table', 'write', () => this.history.submitTransaction(batch));
+      await this.calls.run('table', 'write', () => this.history.client.submitTransaction(batch));
     }
     await this.calls.run('blob', 'background', () => this.blobs.deletePrefix(`${partitionKey}/`));
     try {
-      await this.calls.run('table', 'write', () => this.instances.deleteEntity(partitionKey, ''));
+      await this.calls.run('table', 'write', () => this.instances.client.deleteEntity(partitionKey, ''));
       return 1;
     } catch (error) {
       if (statusOf(error) === 404) return 0;
