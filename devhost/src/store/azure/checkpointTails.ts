@@ -91,11 +91,8 @@ export class CheckpointTails {
     const { tracking, cache, held, crash, log, clock } = this.deps;
     while (tail.waiting.length > 0) {
       // Wait a little for newer checkpoints of the instance: only the newest row is written.
-      const newest = tail.waiting.reduce<InstanceRow | undefined>(
-        (last, entry) => entry.row ?? last,
-        undefined,
-      );
-      if (!tail.hurried && !(newest && isTerminal(newest.runtimeStatus)))
+      const waitingRow = newestRow(tail.waiting);
+      if (!tail.hurried && !(waitingRow && isTerminal(waitingRow.runtimeStatus)))
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, ROW_COALESCE_MS);
           tail.hurry = () => {
@@ -104,7 +101,7 @@ export class CheckpointTails {
           };
         });
       const batch = tail.waiting.splice(0);
-      const row = batch.reduce<InstanceRow | undefined>((newest, entry) => entry.row ?? newest, undefined);
+      const row = newestRow(batch);
       const deletes = batch.flatMap((entry) => entry.deletes);
       if (row) {
         try {
@@ -127,4 +124,9 @@ export class CheckpointTails {
     }
     this.tails.delete(instanceId);
   }
+}
+
+/** The row of the newest checkpoint that has one (a row is the whole state: older ones are moot). */
+function newestRow(entries: readonly { row: InstanceRow | undefined }[]): InstanceRow | undefined {
+  return entries.reduce<InstanceRow | undefined>((newest, entry) => entry.row ?? newest, undefined);
 }
