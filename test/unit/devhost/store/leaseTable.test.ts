@@ -1,25 +1,25 @@
 import { VirtualClock } from '../../../../devhost/src/clock/virtualClock';
-import { EventType } from '../../../../devhost/src/protocol/history';
+import { EventType, type HistoryEvent } from '../../../../devhost/src/protocol/history';
 import type { HeldMessage } from '../../../../devhost/src/store/heldMessage';
 import { LeaseTable } from '../../../../devhost/src/store/leaseTable';
 
 const LOCK_MS = 60_000;
 let counter = 0;
 
-function held(instanceId: string, visibleAt: number): HeldMessage {
+function held(instanceId: string, visibleAt: number, type = EventType.EventRaised): HeldMessage {
   counter += 1;
   return {
     messageId: `m${counter}`,
     instanceId,
     message: {
       event: {
-        EventType: EventType.EventRaised,
+        EventType: type,
         EventId: -1,
         IsPlayed: false,
         Timestamp: 'T',
         Name: `e${counter}`,
         Input: null,
-      },
+      } as HistoryEvent,
       orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
     },
     insertedAt: 0,
@@ -30,6 +30,12 @@ function held(instanceId: string, visibleAt: number): HeldMessage {
     deliveries: 0,
     deleting: false,
   };
+}
+
+function nth<T>(list: readonly T[], i: number): T {
+  const item = list[i];
+  if (item === undefined) throw new Error(`no item ${i}`);
+  return item;
 }
 
 describe('LeaseTable', () => {
@@ -86,5 +92,78 @@ describe('LeaseTable', () => {
     expect(table.leaseInstance(LOCK_MS)?.instanceId).toBe('d1000');
     table.close();
     expect(clock.nextScheduledAt()).toBeUndefined();
+  });
+
+  describe('after an episode, while more activities of the instance are to finish', () => {
+    /** One episode of 'fan' that took `tookMs` and left three activities running. */
+    async function fanOut(tookMs: number): Promise<{
+      clock: VirtualClock;
+      table: LeaseTable<HeldMessage>;
+      activities: HeldMessage[];
+    }> {
+      const clock = new VirtualClock(0);
+      const table = new LeaseTable<HeldMessage>(clock);
+      table.addControl(held('fan', 0));
+      const lease = table.leaseInstance(LOCK_MS);
+      if (!lease) throw new Error('no lease');
+      const activities = [1, 2, 3].map(() => held('fan', 0, EventType.TaskScheduled));
+      for (const activity of activities) table.addActivity(activity);
+      await clock.advance(tookMs);
+      for (const message of table.leasedMessages(lease.messages)) table.removeControl(message);
+      table.releaseInstance('fan', lease.token);
+      return { clock, table, activities };
+    }
+
+    it('holds its results back for as long as the episode took, then hands them over in one lease', async () => {
+      const { clock, table, activities } = await fanOut(40);
+      const results = activities.slice(0, 2).map(() => held('fan', clock.now(), EventType.TaskCompleted));
+      for (const [i, result] of results.entries()) {
+        table.addControl(result);
+        table.removeActivity(nth(activities, i));
+      }
+      expect(table.leaseInstance(LOCK_MS)).toBeUndefined();
+      expect(clock.nextScheduledAt()).toBe(80);
+      await clock.advance(40);
+      expect(table.leaseInstance(LOCK_MS)?.messages).toEqual(results);
+      table.close();
+    });
+
+    it('hands the results over at once when the last activity finishes', async () => {
+      const { table, activities, clock } = await fanOut(40);
+      const results = activities.map(() => held('fan', clock.now(), EventType.TaskCompleted));
+      for (const [i, result] of results.entries()) {
+        table.addControl(result);
+        if (i < 2) table.removeActivity(nth(activities, i));
+      }
+      expect(table.leaseInstance(LOCK_MS)).toBeUndefined();
+      // As the azure store holds a result: the activity message stays until the checkpoint, marked.
+      table.markDeleting([nth(activities, 2)]);
+      expect(table.leaseInstance(LOCK_MS)?.messages).toEqual(results);
+      table.close();
+    });
+
+    it('does not hold back any other message, nor results after an episode that took no time', async () => {
+      const raised = await fanOut(40);
+      const event = held('fan', raised.clock.now());
+      raised.table.addControl(held('fan', raised.clock.now(), EventType.TaskCompleted));
+      raised.table.addControl(event);
+      expect(raised.table.leaseInstance(LOCK_MS)?.messages).toHaveLength(2);
+      raised.table.close();
+
+      const quick = await fanOut(0);
+      const result = held('fan', 0, EventType.TaskCompleted);
+      quick.table.addControl(result);
+      expect(quick.table.leaseInstance(LOCK_MS)?.messages).toEqual([result]);
+      quick.table.close();
+    });
+
+    it('waits at most half a second, however long the episode took', async () => {
+      const { clock, table } = await fanOut(5_000);
+      table.addControl(held('fan', clock.now(), EventType.TaskCompleted));
+      expect(clock.nextScheduledAt()).toBe(5_500);
+      await clock.advance(500);
+      expect(table.leaseInstance(LOCK_MS)?.instanceId).toBe('fan');
+      table.close();
+    });
   });
 });
