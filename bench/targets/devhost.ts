@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { durablePlugin, type DurablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
 import { freePort } from '../../devhost/src/emulators/testing';
 import { startEmulators, type Emulators } from '../../devhost/src/emulators/startEmulators';
-import { createLogger } from '../../devhost/src/log/logger';
+import { createLogger, type LogFields, type Logger } from '../../devhost/src/log/logger';
 import { EventType, isTerminal, type RuntimeStatus } from '../../devhost/src/protocol/history';
 import { newGuidN } from '../../devhost/src/protocol/ids';
 import { startDevhost, type Devhost } from '../../devhost/src/startDevhost';
@@ -68,6 +68,7 @@ export class DevhostTarget {
     private readonly cleanup: () => Promise<void>,
     /** Drops devhost's log lines from now on (a run torn down early makes it complain). */
     readonly quiet: () => void,
+    private readonly invocationTime: ReadonlyMap<string, number>,
   ) {
     this.observe(this.store);
   }
@@ -97,6 +98,7 @@ export class DevhostTarget {
     let emulators: Emulators | undefined;
     let devhost: Devhost | undefined;
     let quiet = false;
+    const invocationTime = new Map<string, number>();
     const cleanup = async (): Promise<void> => {
       await devhost?.stop();
       await emulators?.stop();
@@ -142,10 +144,21 @@ export class DevhostTarget {
         port: 0,
         stateDir,
         banner: false,
-        logger: createLogger({ level: 'warn', write: (line) => quiet || process.stderr.write(`${line}\n`) }),
+        logger: benchLogger(
+          createLogger({ level: 'warn', write: (line) => quiet || process.stderr.write(`${line}\n`) }),
+          invocationTime,
+        ),
         plugins: [durable],
       });
-      return new DevhostTarget(options.target, devhost, durable, emulators, cleanup, () => (quiet = true));
+      return new DevhostTarget(
+        options.target,
+        devhost,
+        durable,
+        emulators,
+        cleanup,
+        () => (quiet = true),
+        invocationTime,
+      );
     } catch (error) {
       await cleanup();
       throw error;
@@ -236,6 +249,14 @@ export class DevhostTarget {
     );
   }
 
+  /**
+   * Milliseconds spent so far in invocations of function `name` (the host's `Executed` record of
+   * each): for an orchestrator, the programming model reading the trigger and the SDK replaying.
+   */
+  invocationMs(name: string): number {
+    return this.invocationTime.get(name) ?? 0;
+  }
+
   /** Table, queue and blob requests the azure store made so far; undefined on the memory store. */
   storageCalls(): number | undefined {
     const calls = (this.store as { calls?: { counts?: Record<string, number> } }).calls?.counts;
@@ -288,4 +309,24 @@ export class DevhostTarget {
     for (const waiter of this.waiters.get(instanceId) ?? []) waiter.resolve(status);
     this.waiters.delete(instanceId);
   }
+}
+
+/**
+ * Warnings and errors go to `warnings`; of the rest, only the duration of every invocation is
+ * kept (per function), without formatting a line for it.
+ */
+function benchLogger(warnings: Logger, invocationTime: Map<string, number>): Logger {
+  const make = (bound: LogFields): Logger => ({
+    debug: () => undefined,
+    info: (_message, fields) => {
+      const { durationMs, function: name } = { ...bound, ...fields };
+      if (typeof durationMs === 'number' && typeof name === 'string') {
+        invocationTime.set(name, (invocationTime.get(name) ?? 0) + durationMs);
+      }
+    },
+    warn: (message, fields) => warnings.warn(message, { ...bound, ...fields }),
+    error: (message, fields) => warnings.error(message, { ...bound, ...fields }),
+    child: (fields) => make({ ...bound, ...fields }),
+  });
+  return make({});
 }
