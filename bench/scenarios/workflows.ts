@@ -213,7 +213,7 @@ export const fanOut1k: Scenario = {
   app: 'bench',
   targets: ALL_TARGETS,
   capSeconds: 10,
-  azureCapSeconds: 4,
+  azureCapSeconds: 10,
   figures: [
     {
       key: 'rate',
@@ -236,7 +236,7 @@ export const fanOut10k: Scenario = {
   app: 'bench',
   targets: ALL_TARGETS,
   capSeconds: 20,
-  azureCapSeconds: 5,
+  azureCapSeconds: 40,
   figures: [
     {
       key: 'seconds',
