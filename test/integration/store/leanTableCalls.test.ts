@@ -222,6 +222,40 @@ describe('bare signed table calls', () => {
     expect(lean.calls.counts).toEqual(sdk.calls.counts);
   });
 
+  it('insert new history rows, and replace rows a crash left past the stored history, on both paths', async () => {
+    const { sdk, lean } = await bothPaths();
+    const instanceId = `left ${randomUUID()}`;
+    const executionId = randomUUID().replace(/-/g, '');
+    const now = '2024-05-06T07:08:09.500Z';
+    for (const path of [sdk, lean]) {
+      const first = await path.store.writeHistory(
+        instanceId,
+        executionId,
+        events(instanceId, executionId),
+        0,
+        undefined,
+        now,
+      );
+      // A row where the next checkpoint writes, as a write that crashed before its sentinel leaves it.
+      await path.history.createEntity({
+        partitionKey: escapePartitionKey(instanceId),
+        rowKey: historyRowKey(4),
+        EventType: 'Stale',
+      });
+      const tableCalls = path.calls.counts.table;
+      const second = await path.store.writeHistory(instanceId, executionId, later(), 4, first, now);
+      expect(second).toBe((await path.history.getEntity(escapePartitionKey(instanceId), 'sentinel')).etag);
+      // The inserting transaction was refused and written again with Insert Or Replace.
+      expect(path.calls.counts.table - tableCalls).toBe(2);
+      const stored = await path.store.readHistory(instanceId);
+      expect(stored?.events.map((e) => e.EventType)).toEqual(
+        [...events(instanceId, executionId), ...later()].map((e) => e.EventType),
+      );
+    }
+    expect(await rawRows(lean.history, instanceId)).toEqual(await rawRows(sdk.history, instanceId));
+    expect(lean.calls.counts).toEqual(sdk.calls.counts);
+  });
+
   it('write the same Instances rows as the SDK: insert, replace under the ETag, upsert, and the same conflicts', async () => {
     const { sdk, lean } = await bothPaths();
     const instanceId = `row 'q' ü/é#?%+&${randomUUID()}`;
