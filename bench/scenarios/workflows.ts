@@ -298,7 +298,7 @@ export const hello50: Scenario = {
   app: 'bench',
   targets: ALL_TARGETS,
   capSeconds: 8,
-  azureCapSeconds: 4,
+  azureCapSeconds: 10,
   figures: [
     {
       key: 'rate',
