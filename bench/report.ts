@@ -244,8 +244,11 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
     '- **devhost** runs in its benchmark process with the durable plugin, as `npm start` ' +
       'does but on free ports: the **memory store**; or the **azure store** over Azurite 3.35.0 started by ' +
       "devhost's local stack, either with its data on disk under a temporary folder (as `npm start` runs it) or " +
-      'with `--inMemoryPersistence`; the emulators are started once and shared by the runs, each run with a ' +
-      "task hub (and Cosmos database) of its own, deleted after it. The workflows are `bench/app` (the concurrency of the order app's host.json: " +
+      'with `--inMemoryPersistence`; the emulators on disk are started once and shared by the runs, each run with a ' +
+      'task hub (and Cosmos database) of its own, deleted after it; the in-memory ones are started for each run ' +
+      "(in-memory Azurite's once-a-minute sweep of deleted queue messages takes time quadratic in their number: " +
+      'after a fan-out of 10,000 it answers nothing for minutes). ' +
+      "The workflows are `bench/app` (the concurrency of the order app's host.json: " +
       '10 activities and 10 orchestrations at once, 4 partitions); the order app scenarios load the repository ' +
       "root with devhost's Cosmos server (journalled on disk with the disk Azurite, in memory otherwise) seeded by its " +
       "seed script. Clients start work through the Durable HTTP API or the app's HTTP functions. An instance " +

@@ -1,8 +1,9 @@
 /**
- * The emulators a benchmark shares between its runs: Azurite with its data on disk and a Cosmos
- * server with its journal (as `npm start` runs them), and both in memory. Starting Azurite takes
- * seconds (many on a loaded machine), so each is started once, on first use; every run gets a
- * task hub and a Cosmos database of its own, deleted after it, so no run sees another's work.
+ * The emulators a benchmark's runs use: Azurite with its data on disk and a Cosmos server with its
+ * journal (as `npm start` runs them), and both in memory. Starting Azurite takes seconds (many on a
+ * loaded machine), so the disk pair is started once, on first use, and shared; every run gets a
+ * task hub and a Cosmos database of its own, deleted after it, so no run sees another's work. The
+ * in-memory pair is started afresh for each run (see `retire`).
  */
 import { CosmosClient } from '@azure/cosmos';
 import { TableServiceClient } from '@azure/data-tables';
@@ -30,12 +31,13 @@ const PARTITIONS = 4;
 
 /**
  * Deletes what a run left in a shared stack: its task hub (queues, tables, containers) and its
- * Cosmos database. Safe to repeat.
+ * Cosmos database. Safe to repeat. Nothing to do on a throwaway stack, which goes after the run (and
+ * whose Azurite may be busy sweeping for minutes, answering nothing meanwhile).
  */
 export async function deleteRunData(
   job: Pick<Job, 'stack' | 'hubName' | 'database' | 'target'>,
 ): Promise<void> {
-  if (!job.stack) return;
+  if (!job.stack || job.stack.throwaway) return;
   const gone = (error: unknown): void => {
     if (
       (error as { statusCode?: number; code?: number }).statusCode !== 404 &&
@@ -80,6 +82,7 @@ export class SharedStacks {
     return {
       ...(azurite ? { azurite: { connectionString: azurite.connectionString } } : {}),
       ...(cosmos ? { cosmos: { endpoint: cosmos.endpoint, key: cosmos.key } } : {}),
+      ...(kind === 'memory' ? { throwaway: true } : {}),
     };
   }
 
@@ -98,6 +101,22 @@ export class SharedStacks {
     if (names.includes('Cosmos') && emulators.cosmos?.pid !== undefined)
       peaks.Cosmos = peakRssMb(emulators.cosmos.pid);
     return peaks;
+  }
+
+  /**
+   * Stops a stack after a run; the next run starts it again. For the in-memory stack: in-memory
+   * Azurite keeps every queue message in an extent of its own and sweeps the deleted ones once a
+   * minute, removing each from an unindexed collection without yielding, so after a fan-out of
+   * 10,000 it burns a core and answers no request for minutes, and on a shared Azurite that lands
+   * on the runs after it.
+   */
+  async retire(kind: StackKind): Promise<void> {
+    const starting = this.running.get(kind);
+    if (!starting) return;
+    this.running.delete(kind);
+    const { emulators, stateDir } = await starting;
+    await emulators.stop();
+    await fs.promises.rm(stateDir, { recursive: true, force: true });
   }
 
   async stopAll(): Promise<void> {

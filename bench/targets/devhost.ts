@@ -34,6 +34,8 @@ export type BenchApp = 'bench' | 'orders';
 export interface SharedStack {
   azurite?: { connectionString: string };
   cosmos?: { endpoint: string; key: string };
+  /** Stopped after the run (bench/stacks.ts `retire`): what the run leaves in it goes with it. */
+  throwaway?: boolean;
 }
 
 export interface DevhostTargetOptions {
@@ -144,6 +146,10 @@ export class DevhostTarget {
         port: 0,
         stateDir,
         banner: false,
+        // A run can leave work finishing behind it (a fan-out of 10,000 leaves 10,000 queue deletes).
+        // devhost may take longer to stop than the benchmark process waits (bench/worker.ts), so a
+        // slow stop replaces that process rather than leaving an engine running in it.
+        shutdownTimeoutMs: 60_000,
         logger: benchLogger(
           createLogger({ level: 'warn', write: (line) => quiet || process.stderr.write(`${line}\n`) }),
           invocationTime,
