@@ -5,6 +5,11 @@
  * wait behind all of it. Waiting calls go by priority: reads first (status, episode history), then
  * writes on a checkpoint's path, then background work (deletes, hides); background work still gets
  * every fourth free slot, so it never starves.
+ *
+ * A few background calls are worth no more than a few slots: Azurite serves its requests one after
+ * the other, so the deletes an orchestration leaves when it completes would otherwise all be in
+ * Azurite ahead of the next start's send (one client's five-step workflow spent a third of its
+ * time so). Until a backlog builds up, at most two background calls are in flight.
  */
 export type StorageService = 'table' | 'queue' | 'blob';
 export type CallPriority = 'read' | 'write' | 'background';
@@ -12,10 +17,14 @@ export type CallPriority = 'read' | 'write' | 'background';
 /** In flight at once: enough to keep a storage emulator busy, few enough that nothing waits long in it. */
 const DEFAULT_MAX_IN_FLIGHT = 16;
 const BACKGROUND_SHARE = 4;
+/** Background calls in flight while fewer than `BACKGROUND_BACKLOG` are pending; then as many as fit. */
+const QUIET_BACKGROUND_IN_FLIGHT = 2;
+const BACKGROUND_BACKLOG = 32;
 
 export class StorageCalls {
   readonly counts: Record<StorageService, number> = { table: 0, queue: 0, blob: 0 };
   private inFlight = 0;
+  private backgroundInFlight = 0;
   private grants = 0;
   private readonly waiting: Record<CallPriority, (() => void)[]> = { read: [], write: [], background: [] };
 
@@ -37,23 +46,70 @@ export class StorageCalls {
 
   /** Runs a call when a slot is free, without counting it (the caller counts what it sends). */
   async limit<T>(priority: CallPriority, call: () => Promise<T>): Promise<T> {
-    if (this.inFlight >= this.maxInFlight)
-      await new Promise<void>((resolve) => this.waiting[priority].push(resolve));
-    else this.inFlight += 1;
+    if (!this.tryStart(priority)) {
+      await new Promise<void>((resolve) => {
+        this.waiting[priority].push(resolve);
+        // A backlog of background work may now start in slots that were free.
+        if (priority === 'background') this.grantFreeSlots();
+      });
+    }
     try {
       return await call();
     } finally {
-      this.release();
+      this.inFlight -= 1;
+      if (priority === 'background') this.backgroundInFlight -= 1;
+      this.grantFreeSlots();
     }
   }
 
-  /** Hands the slot to the next waiting call (the slot stays taken), or frees it. */
-  private release(): void {
+  /** Takes a slot at once when nothing of this priority or above waits and one is free. */
+  private tryStart(priority: CallPriority): boolean {
     const { read, write, background } = this.waiting;
+    const ahead =
+      priority === 'read'
+        ? read.length
+        : priority === 'write'
+          ? read.length + write.length
+          : read.length + write.length + background.length;
+    if (ahead > 0 || this.inFlight >= this.maxInFlight) return false;
+    if (priority === 'background' && !this.backgroundMayStart()) return false;
+    this.take(priority);
+    return true;
+  }
+
+  /** Hands free slots to waiting calls, by priority, background every `BACKGROUND_SHARE`th grant. */
+  private grantFreeSlots(): void {
+    const { read, write, background } = this.waiting;
+    while (this.inFlight < this.maxInFlight) {
+      const backgroundReady = background.length > 0 && this.backgroundMayStart();
+      const backgroundTurn = backgroundReady && this.grants % BACKGROUND_SHARE === 0;
+      let next: (() => void) | undefined;
+      if (!backgroundTurn && read.length > 0) {
+        next = read.shift();
+        this.take('read');
+      } else if (!backgroundTurn && write.length > 0) {
+        next = write.shift();
+        this.take('write');
+      } else if (backgroundReady) {
+        next = background.shift();
+        this.take('background');
+      } else {
+        return;
+      }
+      next?.();
+    }
+  }
+
+  private backgroundMayStart(): boolean {
+    return (
+      this.backgroundInFlight < QUIET_BACKGROUND_IN_FLIGHT ||
+      this.backgroundInFlight + this.waiting.background.length >= BACKGROUND_BACKLOG
+    );
+  }
+
+  private take(priority: CallPriority): void {
+    this.inFlight += 1;
     this.grants += 1;
-    const backgroundTurn = this.grants % BACKGROUND_SHARE === 0 && background.length > 0;
-    const next = backgroundTurn ? background.shift() : (read.shift() ?? write.shift() ?? background.shift());
-    if (next) next();
-    else this.inFlight -= 1;
+    if (priority === 'background') this.backgroundInFlight += 1;
   }
 }

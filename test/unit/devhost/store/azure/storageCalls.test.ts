@@ -1,0 +1,66 @@
+import { type CallPriority, StorageCalls } from '../../../../../devhost/src/store/azure/storageCalls';
+
+/** Calls that finish when the test says: which started, in order, and a way to finish each. */
+function harness(maxInFlight: number) {
+  const calls = new StorageCalls(maxInFlight);
+  const started: string[] = [];
+  const finish = new Map<string, () => void>();
+  const submit = (name: string, priority: CallPriority): Promise<void> =>
+    calls.limit(priority, () => {
+      started.push(name);
+      return new Promise<void>((resolve) => finish.set(name, resolve));
+    });
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const done = async (name: string) => {
+    finish.get(name)?.();
+    await settle();
+  };
+  return { submit, started, done, settle };
+}
+
+describe('StorageCalls', () => {
+  it('hands a free slot to reads, then writes, then background work', async () => {
+    const h = harness(1);
+    void h.submit('first', 'write');
+    void h.submit('delete', 'background');
+    void h.submit('send', 'write');
+    void h.submit('status', 'read');
+    await h.settle();
+    expect(h.started).toEqual(['first']);
+    await h.done('first');
+    await h.done('status');
+    await h.done('send');
+    expect(h.started).toEqual(['first', 'status', 'send', 'delete']);
+  });
+
+  it('keeps a few background calls to two in flight, so the next start does not queue behind them', async () => {
+    const h = harness(16);
+    for (let i = 0; i < 6; i++) void h.submit(`delete${i}`, 'background');
+    await h.settle();
+    expect(h.started).toEqual(['delete0', 'delete1']);
+    void h.submit('send', 'write');
+    void h.submit('row', 'write');
+    await h.settle();
+    expect(h.started).toEqual(['delete0', 'delete1', 'send', 'row']);
+    await h.done('delete0');
+    expect(h.started.slice(4)).toEqual(['delete2']);
+  });
+
+  it('lets a backlog of background work use every free slot', async () => {
+    const h = harness(16);
+    for (let i = 0; i < 40; i++) void h.submit(`delete${i}`, 'background');
+    await h.settle();
+    expect(h.started).toHaveLength(16);
+  });
+
+  it('gives background work every fourth slot while reads and writes keep the limit busy', async () => {
+    const h = harness(1);
+    void h.submit('first', 'read');
+    void h.submit('delete', 'background');
+    for (let i = 0; i < 8; i++) void h.submit(`read${i}`, 'read');
+    await h.settle();
+    for (let turn = 0; turn < 5; turn++) await h.done(h.started[h.started.length - 1] as string);
+    expect(h.started.indexOf('delete')).toBeGreaterThan(0);
+    expect(h.started.indexOf('delete')).toBeLessThanOrEqual(4);
+  });
+});
