@@ -120,7 +120,7 @@ async function runShared(workers: Workers, stacks: SharedStacks, planned: Job): 
   await deleteRunData(job).catch((error: unknown) =>
     console.error(`Cleaning up after a run failed: ${String(error)}`),
   );
-  if (kind === 'memory') await stacks.retire(kind);
+  if (job.stack?.throwaway) await stacks.retire(kind);
   if (!result.rss) return result;
   const rss = { ...result.rss, helpersMb: { ...result.rss.helpersMb, ...helpers } };
   const total = rss.mainMb + Object.values(rss.helpersMb).reduce((sum, mb) => sum + mb, 0);

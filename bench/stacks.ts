@@ -120,12 +120,7 @@ export class SharedStacks {
   }
 
   async stopAll(): Promise<void> {
-    for (const starting of this.running.values()) {
-      const { emulators, stateDir } = await starting;
-      await emulators.stop();
-      await fs.promises.rm(stateDir, { recursive: true, force: true });
-    }
-    this.running.clear();
+    for (const kind of [...this.running.keys()]) await this.retire(kind);
   }
 
   private start(kind: StackKind): Promise<Running> {

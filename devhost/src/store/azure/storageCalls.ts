@@ -49,8 +49,8 @@ export class StorageCalls {
     if (!this.tryStart(priority)) {
       await new Promise<void>((resolve) => {
         this.waiting[priority].push(resolve);
-        // A backlog of background work may now start in slots that were free.
-        if (priority === 'background') this.grantFreeSlots();
+        // A call held back with slots free (background work short of a backlog) may now start.
+        this.grantFreeSlots();
       });
     }
     try {
