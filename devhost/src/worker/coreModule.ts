@@ -9,7 +9,7 @@ import { Disposable } from './disposable';
 import { FunctionRegistrationError } from './errors';
 import type { FunctionRegistry } from './functionRegistry';
 import type { HookRegistry } from './hooks';
-import { nativeModule } from './nativeModules';
+import { nativeModule, processWide } from './nativeModules';
 import type { CoreLogCategory, CoreLogLevel, ProgrammingModel } from './coreTypes';
 
 const coreModuleName = '@azure/functions-core';
@@ -25,7 +25,9 @@ export interface CoreTarget {
   log(level: CoreLogLevel, category: CoreLogCategory, message: string): void;
 }
 
-const invocationTarget = new AsyncLocalStorage<CoreTarget>();
+/** Which app an invocation belongs to; one per process (see `processWide`). */
+const invocationTarget = (): AsyncLocalStorage<CoreTarget> =>
+  processWide('invocationTarget', () => new AsyncLocalStorage<CoreTarget>());
 let loadingTarget: CoreTarget | undefined;
 let lastLoadedTarget: CoreTarget | undefined;
 /**
@@ -37,7 +39,7 @@ let lastProgrammingModel: ProgrammingModel | undefined;
 let loadQueue: Promise<unknown> = Promise.resolve();
 
 function activeTarget(): CoreTarget | undefined {
-  return loadingTarget ?? invocationTarget.getStore() ?? lastLoadedTarget;
+  return loadingTarget ?? invocationTarget().getStore() ?? lastLoadedTarget;
 }
 
 const coreModule = {
@@ -70,22 +72,24 @@ const coreModule = {
   Disposable,
 };
 
-let installed = false;
-
 /**
  * Answers `require('@azure/functions-core')` in Node's real module system, as the worker does
- * (`Module.prototype.require`), so it also works when devhost itself runs inside jest.
+ * (`Module.prototype.require`), so it also works when devhost itself runs inside jest. The hook
+ * goes in once per process and answers with the copy of this module that loaded an app last.
  */
 function installCoreModule(): void {
-  if (installed) return;
-  installed = true;
-  const proto = nativeModule().prototype;
-  const originalRequire = proto.require;
-  proto.require = function (this: unknown, id: string): unknown {
-    if (id === coreModuleName) return coreModule;
-    // eslint-disable-next-line prefer-rest-params -- keep every argument Node passes.
-    return originalRequire.apply(this, arguments as unknown as [string]);
-  };
+  const hook = processWide('functionsCoreHook', () => {
+    const state: { module: unknown } = { module: undefined };
+    const proto = nativeModule().prototype;
+    const originalRequire = proto.require;
+    proto.require = function (this: unknown, id: string): unknown {
+      if (id === coreModuleName) return state.module;
+      // eslint-disable-next-line prefer-rest-params -- keep every argument Node passes.
+      return originalRequire.apply(this, arguments as unknown as [string]);
+    };
+    return state;
+  });
+  hook.module = coreModule;
 }
 
 /**
@@ -112,7 +116,7 @@ export function loadWithTarget<T>(target: CoreTarget, load: () => Promise<T>): P
 
 /** Runs an invocation (and everything it schedules) on behalf of `target`. */
 export function runForTarget<T>(target: CoreTarget, fn: () => T): T {
-  return invocationTarget.run(target, fn);
+  return invocationTarget().run(target, fn);
 }
 
 /** Forgets `target` when its host stops, so a stopped host never receives calls. */

@@ -74,3 +74,16 @@ export function nativeModule(): NativeModuleApi {
 export function nativeRequireCache(): Record<string, NodeModule | undefined> {
   return getBridge().Module._cache;
 }
+
+/**
+ * One value per process, shared by every copy of devhost's modules. jest evaluates a module once
+ * per test file, so module state that reaches into Node itself (a hook on its loader, an
+ * `AsyncLocalStorage`, which async_hooks keeps until disabled) would otherwise be created again
+ * by each file and hold on to that file's whole module registry.
+ */
+export function processWide<T>(name: string, create: () => T): T {
+  const holder = nativeProcess() as unknown as Record<symbol, unknown>;
+  const key = Symbol.for(`devhost.${name}`);
+  if (!(key in holder)) holder[key] = create();
+  return holder[key] as T;
+}

@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ensureError, UnhandledAppError } from './errors';
-import { nativeProcess } from './nativeModules';
+import { nativeProcess, processWide } from './nativeModules';
 
 export interface FaultScope {
   fail(error: Error): void;
@@ -13,11 +13,13 @@ export interface FaultScope {
 
 type OrphanHandler = (error: Error, kind: 'unhandledRejection' | 'uncaughtException') => void;
 
-const scopes = new AsyncLocalStorage<FaultScope>();
+/** The invocation a fault belongs to; one per process (see `processWide`). */
+const scopes = (): AsyncLocalStorage<FaultScope> =>
+  processWide('faultScopes', () => new AsyncLocalStorage<FaultScope>());
 const orphanHandlers = new Set<OrphanHandler>();
 
 function onFault(kind: 'unhandledRejection' | 'uncaughtException', reason: unknown): void {
-  const scope = scopes.getStore();
+  const scope = scopes().getStore();
   const error = new UnhandledAppError(kind, ensureError(reason));
   if (scope) {
     scope.fail(error);
@@ -53,5 +55,5 @@ export function guardProcess(onOrphan: OrphanHandler): () => void {
 
 /** Runs `fn` so that faults raised by anything it schedules are routed to `scope`. */
 export function runInFaultScope<T>(scope: FaultScope, fn: () => T): T {
-  return scopes.run(scope, fn);
+  return scopes().run(scope, fn);
 }

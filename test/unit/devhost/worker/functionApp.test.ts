@@ -5,8 +5,10 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { createMemoryLogger } from '../../../../devhost/src/log/logger';
 import { AppLoadError } from '../../../../devhost/src/worker/errors';
+import type * as FunctionAppModule from '../../../../devhost/src/worker/functionApp';
 import { FunctionApp } from '../../../../devhost/src/worker/functionApp';
-import { nativeProcess, nativeRequire } from '../../../../devhost/src/worker/nativeModules';
+import { nativeModule, nativeProcess, nativeRequire } from '../../../../devhost/src/worker/nativeModules';
+import type * as NativeModulesModule from '../../../../devhost/src/worker/nativeModules';
 import type { InvocationOutcome, RpcTypedData } from '../../../../devhost/src/worker/types';
 
 const fixtures = path.resolve(__dirname, '../../../fixtures');
@@ -284,5 +286,49 @@ describe('FunctionApp', () => {
     expect(error).toBeInstanceOf(AppLoadError);
     expect(path.basename(error.file)).toBe(file);
     expect(error.hint).not.toBe('');
+  });
+
+  describe('one copy of devhost per test file, as jest evaluates it', () => {
+    const workerDir = '../../../../devhost/src/worker';
+    function isolatedCopy<T>(file: string): T {
+      let copy: T | undefined;
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh copy, as jest makes per file
+        copy = require(`${workerDir}/${file}`) as T;
+      });
+      return copy!;
+    }
+
+    test("copies share one hook on Node's loader, and each copy's app keeps working", async () => {
+      type Copy = typeof FunctionAppModule;
+      const first = isolatedCopy<Copy>('functionApp').FunctionApp;
+      const second = isolatedCopy<Copy>('functionApp').FunctionApp;
+      const appDir = path.join(fixtures, 'hooks-app');
+      const a = await first.load({ appDir, logger: createMemoryLogger() });
+      const hook = nativeModule().prototype.require;
+      const b = await second.load({ appDir, logger: createMemoryLogger() });
+      // A hook per copy would wrap the one before and keep every earlier test file's modules alive.
+      expect(nativeModule().prototype.require).toBe(hook);
+      for (const app of [a, b]) {
+        const outcome = await app.invoke({ functionName: 'echo', triggerData: { json: '{"n":1}' } });
+        expect(returned(outcome)).toEqual({ echoed: { n: 1 } });
+      }
+      await a.terminate();
+      await b.terminate();
+    });
+
+    test('processWide gives every copy the same value, created once', () => {
+      type Copy = typeof NativeModulesModule;
+      const name = `test.shared.${process.hrtime.bigint()}`;
+      const create = jest.fn(() => ({ created: true }));
+      try {
+        const one = isolatedCopy<Copy>('nativeModules').processWide(name, create);
+        const two = isolatedCopy<Copy>('nativeModules').processWide(name, create);
+        expect(two).toBe(one);
+        expect(create).toHaveBeenCalledTimes(1);
+      } finally {
+        delete (nativeProcess() as unknown as Record<symbol, unknown>)[Symbol.for(`devhost.${name}`)];
+      }
+    });
   });
 });
