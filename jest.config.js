@@ -15,7 +15,7 @@ const slow = [
 /** @type {import('jest').Config} */
 const base = {
   testEnvironment: 'node',
-  setupFiles: ['<rootDir>/test/support/quietSdkWarnings.ts'],
+  setupFiles: ['<rootDir>/test/support/quietSdkWarnings.ts', '<rootDir>/test/support/quickWorkerExit.ts'],
   transform: {
     // Types stripped file by file (tsconfig.json sets isolatedModules): `npm run lint` checks types.
     '^.+\\.ts$': '<rootDir>/test/support/esbuildTransform.js',
