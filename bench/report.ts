@@ -239,8 +239,10 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
     '- **Processes.** Each target has a benchmark process of its own that runs its runs one after the other ' +
       '(loading devhost and the storage SDKs takes seconds on a busy machine); a process whose run was cut ' +
       'short by its cap and did not stop in time is replaced. Every run starts a fresh devhost or a fresh ' +
-      'restate-server, measures, stops it, and reports the peak RSS of its process and of the emulators it ' +
-      'used (peaks reset at the start of the run).',
+      'restate-server, warms it up untimed for 2 s with one-step hello-cities (a fresh process, Azurite ' +
+      'included, runs unoptimised code at first; the order-app scenarios have no warm-up), measures, stops ' +
+      'it, and reports the peak RSS of its process and of the emulators it used (peaks reset at the start of ' +
+      'the run).',
     '- **devhost** runs in its benchmark process with the durable plugin, as `npm start` ' +
       'does but on free ports: the **memory store**; or the **azure store** over Azurite 3.35.0 started by ' +
       "devhost's local stack, either with its data on disk under a temporary folder (as `npm start` runs it) or " +
