@@ -12,7 +12,7 @@ import { LeaseTable } from '../leaseTable';
 import { controlQueueIndex, queueFor } from '../routing';
 import type { OutboundMessage, TaskMessage } from '../taskHubStore';
 import { QueueReader } from './queueReader';
-import type { TaskHubQueue } from './taskHubQueue';
+import type { DeleteOutcome, TaskHubQueue } from './taskHubQueue';
 
 /** Real time `close()` spends giving held messages back before it leaves the rest to their visibility window. */
 const GIVE_BACK_BUDGET_MS = 2_000;
@@ -32,6 +32,13 @@ export interface Held extends HeldMessage {
    * work-item message, which stays in its queue until the checkpoint that records the result.
    */
   readonly anchor?: Held;
+  /**
+   * A delete found this message received again since its pop receipt (by this process's reader,
+   * whose answer was still on its way, or by another process): the held message whose delete
+   * is repeated when a read brings the new receipt. Until then it stays in the table, so that
+   * read does not take it for new work.
+   */
+  redelete?: Held;
 }
 
 export interface HeldMessagesOptions {
@@ -65,7 +72,11 @@ export class HeldMessages {
 
   constructor(private readonly options: HeldMessagesOptions) {
     this.table = new LeaseTable(options.clock);
-    this.reader = new QueueReader({ ...options, table: this.table });
+    this.reader = new QueueReader({
+      ...options,
+      table: this.table,
+      redelete: (held) => this.deleteSoon([held]),
+    });
   }
 
   /**
@@ -173,18 +184,26 @@ export class HeldMessages {
     this.table.markDeleting([held]);
     // A result held without a queue copy is deleted by deleting its activity's message.
     const stored = held.anchor ?? held;
+    stored.redelete = undefined;
+    let outcome: DeleteOutcome | undefined;
     try {
       // A concurrent read may have changed the pop receipt; retry with the new one.
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const receipt = stored.popReceipt;
-        if (await stored.queue.delete(stored.messageId, receipt, stored.blobName)) break;
-        if (stored.popReceipt === receipt) break;
+        outcome = await stored.queue.delete(stored.messageId, receipt, stored.blobName);
+        if (outcome !== 'stale' || stored.popReceipt === receipt) break;
       }
     } finally {
-      for (const gone of held.anchor ? [held, held.anchor] : [held]) {
-        if (this.table.activityMessage(gone.messageId) === gone) this.table.removeActivity(gone);
-        else this.table.removeControl(gone);
-        this.reader.forget(gone);
+      if (outcome === 'stale') {
+        // Still in its queue, and its hiding ends within the visibility window: the read that
+        // returns it finds it here and brings the receipt the delete needs.
+        stored.redelete = held;
+      } else {
+        for (const gone of held.anchor ? [held, held.anchor] : [held]) {
+          if (this.table.activityMessage(gone.messageId) === gone) this.table.removeActivity(gone);
+          else this.table.removeControl(gone);
+          this.reader.forget(gone);
+        }
       }
     }
   }

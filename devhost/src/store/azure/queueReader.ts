@@ -26,6 +26,8 @@ export interface QueueReaderOptions {
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
   /** An unreadable message that names its instance: the store marks that instance Failed. */
   onUnreadable: (instanceId: string, reason: string) => Promise<void>;
+  /** Deletes a held message again, now that a read brought its new pop receipt. */
+  redelete: (held: Held) => void;
 }
 
 interface QueueState {
@@ -152,6 +154,8 @@ export class QueueReader {
       : table.controlMessage(fetched.messageId);
     if (known) {
       known.popReceipt = fetched.popReceipt;
+      // A delete that found the receipt it had stale goes again with this one.
+      if (known.redelete) this.options.redelete(known.redelete);
       return false;
     }
     if (!fetched.message) {

@@ -33,6 +33,8 @@ function visibilitySeconds(ms: number): number {
   return Math.max(0, Math.ceil(Math.min(ms, MAX_VISIBILITY_MS) / 1000));
 }
 
+export type DeleteOutcome = 'deleted' | 'gone' | 'stale';
+
 export class TaskHubQueue {
   constructor(
     readonly client: QueueClient,
@@ -122,8 +124,11 @@ export class TaskHubQueue {
     }
   }
 
-  /** False when the message is gone or was received again since `popReceipt`. */
-  async delete(messageId: string, popReceipt: string, blobName?: string): Promise<boolean> {
+  /**
+   * `gone` when the message is not there (deleted before); `stale` when it was received again
+   * since `popReceipt` (Azure's PopReceiptMismatch, 400): it is still in its queue.
+   */
+  async delete(messageId: string, popReceipt: string, blobName?: string): Promise<DeleteOutcome> {
     try {
       const { lean } = this;
       await this.calls.run('queue', 'background', async () => {
@@ -131,10 +136,11 @@ export class TaskHubQueue {
         else await this.client.deleteMessage(messageId, popReceipt);
       });
     } catch (error) {
-      if (statusOf(error) === 404 || statusOf(error) === 400) return false;
+      if (statusOf(error) === 404) return 'gone';
+      if (statusOf(error) === 400) return 'stale';
       throw error;
     }
     if (blobName !== undefined) await this.calls.run('blob', 'background', () => this.blobs.delete(blobName));
-    return true;
+    return 'deleted';
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * A consumed message whose delete finds its pop receipt stale (its hiding lapsed and a read took
+ * it again while the delete was on its way) is still in its queue. It must not come back as new
+ * work, and it must be deleted with the receipt that read brings.
+ */
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
+import { RealClock } from '../../../devhost/src/clock/realClock';
+import { EventType } from '../../../devhost/src/protocol/history';
+import { HeldMessages } from '../../../devhost/src/store/azure/heldMessages';
+import { LargeBlobs } from '../../../devhost/src/store/azure/largeBlobs';
+import { StorageCalls } from '../../../devhost/src/store/azure/storageCalls';
+import { TaskHubQueue } from '../../../devhost/src/store/azure/taskHubQueue';
+import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
+import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
+
+let azurite: TestAzurite;
+const VISIBILITY_MS = 1_000;
+
+beforeAll(async () => {
+  azurite = await startTestAzurite();
+});
+
+afterAll(async () => {
+  await azurite.stop();
+});
+
+function raised(instanceId: string): TaskMessage {
+  return {
+    event: {
+      EventType: EventType.EventRaised,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: new Date().toISOString(),
+      Name: 'Go',
+      Input: 'null',
+    },
+    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
+  };
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('a delete with a stale pop receipt keeps the message held and deletes it when a read brings the new one', async () => {
+  const hub = uniqueHubName('stale').toLowerCase();
+  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
+  const control = queues.getQueueClient(`${hub}-control-00`);
+  const work = queues.getQueueClient(`${hub}-workitems`);
+  await Promise.all([control.create(), work.create()]);
+  const calls = new StorageCalls();
+  const blobs = new LargeBlobs(
+    BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      `${hub}-largemessages`,
+    ),
+  );
+  const warnings: string[] = [];
+  const controlQueue = new TaskHubQueue(control, blobs, calls);
+  const held = new HeldMessages({
+    clock: new RealClock(),
+    controlQueues: [controlQueue],
+    workItems: new TaskHubQueue(work, blobs, calls),
+    visibilityMs: VISIBILITY_MS,
+    // The reader reads when told to (`soon`), not on its own in the middle of the test.
+    maxPollMs: 600_000,
+    bufferThreshold: 32,
+    log: (level, message) => warnings.push(`${level}: ${message}`),
+    onUnreadable: () => Promise.resolve(),
+  });
+  try {
+    const sent = await held.send({ message: raised('stale-1') });
+    sent.publish();
+    const [message] = held.table.messagesOf('stale-1');
+    expect(message).toBeDefined();
+
+    // Consumed, and its delete is late: meanwhile its hiding lapses and a read takes it again.
+    await new Promise((resolve) => setTimeout(resolve, VISIBILITY_MS + 200));
+    const { receivedMessageItems } = await control.receiveMessages({
+      numberOfMessages: 1,
+      visibilityTimeout: 1,
+    });
+    expect(receivedMessageItems[0]?.messageId).toBe(message!.messageId);
+    await held.delete(message!);
+
+    // Still in its queue: held, marked for another delete, not deliverable.
+    expect(held.table.controlMessage(message!.messageId) === message).toBe(true);
+    expect(message!.redelete === message).toBe(true);
+    expect(held.table.held()).toEqual([]);
+
+    // Once its hiding lapses the reader returns it; it is deleted, never delivered again.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    held.reader.soon(controlQueue);
+    await until(
+      'the queue is empty',
+      async () => (await control.getProperties()).approximateMessagesCount === 0,
+    );
+    await until('the table lets go of it', () =>
+      Promise.resolve(held.table.controlMessage(message!.messageId) === undefined),
+    );
+    expect(held.table.messagesOf('stale-1')).toEqual([]);
+    expect(warnings).toEqual([]);
+  } finally {
+    await held.close();
+    await Promise.all([control.delete(), work.delete()]);
+  }
+});
