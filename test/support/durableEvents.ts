@@ -14,6 +14,7 @@ import {
   type TaskFailedEvent,
   type TimerFiredEvent,
 } from '../../devhost/src/protocol/history';
+import type { TaskMessage } from '../../devhost/src/store/taskHubStore';
 
 const T0 = '2024-01-01T00:00:00.000Z';
 
@@ -118,6 +119,14 @@ export function eventRaised(name: string, input: unknown, timestamp = T0): Event
     Timestamp: timestamp,
     Name: name,
     Input: input === undefined ? null : JSON.stringify(input),
+  };
+}
+
+/** An external event as the message a client sends to an instance (no execution named), stamped now. */
+export function eventRaisedMessage(instanceId: string, name: string, input: unknown = null): TaskMessage {
+  return {
+    event: eventRaised(name, input, new Date().toISOString()),
+    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
   };
 }
 

@@ -16,6 +16,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitation';
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { InstanceRow, TaskMessage } from '../../../devhost/src/store/taskHubStore';
+import { eventRaisedMessage } from '../../support/durableEvents';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -62,20 +63,6 @@ function start(instanceId: string, input: string | null = '"in"'): TaskMessage {
     Generation: 0,
   };
   return { event, orchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } };
-}
-
-function raised(instanceId: string, name: string, input = 'null'): TaskMessage {
-  return {
-    event: {
-      EventType: EventType.EventRaised,
-      EventId: -1,
-      IsPlayed: false,
-      Timestamp: new Date().toISOString(),
-      Name: name,
-      Input: input,
-    },
-    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
-  };
 }
 
 function runningRow(message: TaskMessage): InstanceRow {
@@ -136,7 +123,7 @@ describe('azure store layout', () => {
         Input: null,
       };
       const message = await run(store, instanceId, [scheduled]);
-      await store.sendMessage({ message: raised(instanceId, 'Approved') });
+      await store.sendMessage({ message: eventRaisedMessage(instanceId, 'Approved') });
       // Closing gives held messages back, so they can be peeked.
       await store.close();
 
@@ -212,7 +199,7 @@ describe('azure store layout', () => {
       );
       expect((await store.readHistory('big-1'))?.events[1]).toMatchObject({ Input: big });
 
-      await store.sendMessage({ message: raised('big-1', 'Huge', JSON.stringify('y'.repeat(50_000))) });
+      await store.sendMessage({ message: eventRaisedMessage('big-1', 'Huge', 'y'.repeat(50_000)) });
       await store.close();
       const reopened = await open(hub);
       try {
@@ -230,7 +217,8 @@ describe('azure store layout', () => {
     const hub = uniqueHubName('depth');
     const writer = await open(hub);
     await run(writer, 'deep-1');
-    for (let i = 0; i < 100; i += 1) await writer.sendMessage({ message: raised('deep-1', `e${i}`) });
+    for (let i = 0; i < 100; i += 1)
+      await writer.sendMessage({ message: eventRaisedMessage('deep-1', `e${i}`) });
     await writer.close();
 
     // Polling in the background only rarely, so the count is the reads this work item needed.
@@ -317,8 +305,8 @@ describe('azure store with data it cannot read', () => {
     });
     const store = await open(hub);
     try {
-      await store.sendMessage({ message: raised('bad-1', 'A') });
-      await store.sendMessage({ message: raised('good-1', 'B') });
+      await store.sendMessage({ message: eventRaisedMessage('bad-1', 'A') });
+      await store.sendMessage({ message: eventRaisedMessage('good-1', 'B') });
       const item = await store.receiveOrchestrationWorkItem(LOCK_MS);
       expect(item?.instanceId).toBe('good-1');
       expect(await store.getInstance('bad-1')).toMatchObject({
@@ -352,8 +340,8 @@ describe('azure store with data it cannot read', () => {
 
     const reopened = await open(hub);
     try {
-      await reopened.sendMessage({ message: raised('blob-1', 'A') });
-      await reopened.sendMessage({ message: raised('fine-1', 'B') });
+      await reopened.sendMessage({ message: eventRaisedMessage('blob-1', 'A') });
+      await reopened.sendMessage({ message: eventRaisedMessage('fine-1', 'B') });
       const seen: string[] = [];
       for (
         let item = await reopened.receiveOrchestrationWorkItem(LOCK_MS);

@@ -12,6 +12,7 @@ import type { Clock } from '../../../devhost/src/clock/clock';
 import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
+import { eventRaisedMessage } from '../../support/durableEvents';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -57,20 +58,6 @@ function started(instanceId: string): TaskMessage {
   return { event, orchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId } };
 }
 
-function raised(instanceId: string, name: string): TaskMessage {
-  return {
-    event: {
-      EventType: EventType.EventRaised,
-      EventId: -1,
-      IsPlayed: false,
-      Timestamp: new Date().toISOString(),
-      Name: name,
-      Input: 'null',
-    },
-    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
-  };
-}
-
 /** A message as DTF's `MessageData.TaskMessage` carries it (plain JSON is read as well as base64). */
 function envelope(message: TaskMessage): Record<string, unknown> {
   return { Event: message.event, OrchestrationInstance: message.orchestrationInstance };
@@ -92,14 +79,14 @@ describe('azure store reading its queues', () => {
       await store.createInstance(started('busy'), { dedupeStatuses: [] });
       for (let round = 0; seen.size < 64; round += 1) {
         // There is always local work: a new event for 'busy' before every receive.
-        await store.sendMessage({ message: raised('busy', `new-${round}`) });
+        await store.sendMessage({ message: eventRaisedMessage('busy', `new-${round}`) });
         if (round === 20) {
           // Another process (a client of the same hub) sends 64 events; they wait in the queues.
           for (let i = 0; i < 64; i += 1) {
             const id = others[i % others.length] ?? '';
             await queues
               .getQueueClient(`${hub.toLowerCase()}-control-0${controlQueueIndex(id, 4)}`)
-              .sendMessage(JSON.stringify({ TaskMessage: envelope(raised(id, `other-${i}`)) }), {
+              .sendMessage(JSON.stringify({ TaskMessage: envelope(eventRaisedMessage(id, `other-${i}`)) }), {
                 messageTimeToLive: -1,
               });
           }

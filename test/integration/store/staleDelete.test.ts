@@ -6,12 +6,11 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { RealClock } from '../../../devhost/src/clock/realClock';
-import { EventType } from '../../../devhost/src/protocol/history';
 import { HeldMessages } from '../../../devhost/src/store/azure/heldMessages';
 import { LargeBlobs } from '../../../devhost/src/store/azure/largeBlobs';
 import { StorageCalls } from '../../../devhost/src/store/azure/storageCalls';
 import { TaskHubQueue } from '../../../devhost/src/store/azure/taskHubQueue';
-import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
+import { eventRaisedMessage } from '../../support/durableEvents';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -24,20 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await azurite.stop();
 });
-
-function raised(instanceId: string): TaskMessage {
-  return {
-    event: {
-      EventType: EventType.EventRaised,
-      EventId: -1,
-      IsPlayed: false,
-      Timestamp: new Date().toISOString(),
-      Name: 'Go',
-      Input: 'null',
-    },
-    orchestrationInstance: { InstanceId: instanceId, ExecutionId: null },
-  };
-}
 
 async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -73,7 +58,7 @@ test('a delete with a stale pop receipt keeps the message held and deletes it wh
     onUnreadable: () => Promise.resolve(),
   });
   try {
-    const sent = await held.send({ message: raised('stale-1') });
+    const sent = await held.send({ message: eventRaisedMessage('stale-1', 'Go') });
     sent.publish();
     const [message] = held.table.messagesOf('stale-1');
     expect(message).toBeDefined();
