@@ -4,7 +4,7 @@
  * work, and it must be deleted with the receipt that read brings.
  */
 import { BlobServiceClient } from '@azure/storage-blob';
-import { QueueServiceClient } from '@azure/storage-queue';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { RealClock } from '../../../devhost/src/clock/realClock';
 import { HeldMessages } from '../../../devhost/src/store/azure/heldMessages';
 import { LargeBlobs } from '../../../devhost/src/store/azure/largeBlobs';
@@ -32,13 +32,21 @@ async function until(what: string, check: () => Promise<boolean>, ms = 15_000): 
   }
 }
 
-test('a delete with a stale pop receipt keeps the message held and deletes it when a read brings the new one', async () => {
-  const hub = uniqueHubName('stale').toLowerCase();
+interface Hub {
+  control: QueueClient;
+  controlQueue: TaskHubQueue;
+  calls: StorageCalls;
+  held: HeldMessages;
+  warnings: string[];
+  close(): Promise<void>;
+}
+
+async function openHub(name: string, calls = new StorageCalls()): Promise<Hub> {
+  const hub = uniqueHubName(name).toLowerCase();
   const queues = QueueServiceClient.fromConnectionString(azurite.connectionString);
   const control = queues.getQueueClient(`${hub}-control-00`);
   const work = queues.getQueueClient(`${hub}-workitems`);
   await Promise.all([control.create(), work.create()]);
-  const calls = new StorageCalls();
   const blobs = new LargeBlobs(
     BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
       `${hub}-largemessages`,
@@ -57,6 +65,21 @@ test('a delete with a stale pop receipt keeps the message held and deletes it wh
     log: (level, message) => warnings.push(`${level}: ${message}`),
     onUnreadable: () => Promise.resolve(),
   });
+  return {
+    control,
+    controlQueue,
+    calls,
+    held,
+    warnings,
+    close: async () => {
+      await held.close();
+      await Promise.all([control.delete(), work.delete()]);
+    },
+  };
+}
+
+test('a delete with a stale pop receipt keeps the message held and deletes it when a read brings the new one', async () => {
+  const { control, controlQueue, held, warnings, close } = await openHub('stale');
   try {
     const sent = await held.send({ message: eventRaisedMessage('stale-1', 'Go') });
     sent.publish();
@@ -90,7 +113,38 @@ test('a delete with a stale pop receipt keeps the message held and deletes it wh
     expect(held.table.messagesOf('stale-1')).toEqual([]);
     expect(warnings).toEqual([]);
   } finally {
-    await held.close();
-    await Promise.all([control.delete(), work.delete()]);
+    await close();
+  }
+});
+
+test('a delete that waits for a free slot goes out with the pop receipt a read brought meanwhile', async () => {
+  // One call at a time, so the delete waits behind a call the test holds open.
+  const { control, calls, held, warnings, close } = await openHub('late', new StorageCalls(1));
+  try {
+    const sent = await held.send({ message: eventRaisedMessage('late-1', 'Go') });
+    sent.publish();
+    const [message] = held.table.messagesOf('late-1');
+    await new Promise((resolve) => setTimeout(resolve, VISIBILITY_MS + 200));
+
+    let open!: () => void;
+    const blocker = calls.limit('write', () => new Promise<void>((resolve) => (open = resolve)));
+    const queueCallsBefore = calls.counts.queue;
+    const deleting = held.delete(message!);
+    // While the delete waits, its hiding has lapsed and a read takes the message again; the
+    // reader records the new receipt on the held message (as `QueueReader.adopt` does).
+    const { receivedMessageItems } = await control.receiveMessages({ numberOfMessages: 1 });
+    expect(receivedMessageItems[0]?.messageId).toBe(message!.messageId);
+    message!.popReceipt = receivedMessageItems[0]!.popReceipt;
+    open();
+    await blocker;
+    await deleting;
+
+    // One delete call, with the new receipt: the message is gone from its queue and the table.
+    expect(calls.counts.queue - queueCallsBefore).toBe(1);
+    expect((await control.getProperties()).approximateMessagesCount).toBe(0);
+    expect(held.table.controlMessage(message!.messageId)).toBeUndefined();
+    expect(warnings).toEqual([]);
+  } finally {
+    await close();
   }
 });

@@ -187,10 +187,15 @@ export class HeldMessages {
     stored.redelete = undefined;
     let outcome: DeleteOutcome | undefined;
     try {
-      // A concurrent read may have changed the pop receipt; retry with the new one.
+      // The receipt is taken when the call goes out; a read answered meanwhile may have brought
+      // a newer one: retry with it.
       for (let attempt = 0; attempt < 3; attempt += 1) {
-        const receipt = stored.popReceipt;
-        outcome = await stored.queue.delete(stored.messageId, receipt, stored.blobName);
+        let receipt = '';
+        outcome = await stored.queue.delete(
+          stored.messageId,
+          () => (receipt = stored.popReceipt),
+          stored.blobName,
+        );
         if (outcome !== 'stale' || stored.popReceipt === receipt) break;
       }
     } finally {

@@ -126,14 +126,22 @@ export class TaskHubQueue {
 
   /**
    * `gone` when the message is not there (deleted before); `stale` when it was received again
-   * since `popReceipt` (Azure's PopReceiptMismatch, 400): it is still in its queue.
+   * since `popReceipt` (Azure's PopReceiptMismatch, 400): it is still in its queue. A function
+   * gives the receipt when the call goes out rather than when it is queued: a delete can wait
+   * behind thousands of others, longer than the message stays hidden, and a read meanwhile
+   * brings a new receipt.
    */
-  async delete(messageId: string, popReceipt: string, blobName?: string): Promise<DeleteOutcome> {
+  async delete(
+    messageId: string,
+    popReceipt: string | (() => string),
+    blobName?: string,
+  ): Promise<DeleteOutcome> {
     try {
       const { lean } = this;
       await this.calls.run('queue', 'background', async () => {
-        if (lean) await lean.delete(this.client.url, messageId, popReceipt);
-        else await this.client.deleteMessage(messageId, popReceipt);
+        const receipt = typeof popReceipt === 'string' ? popReceipt : popReceipt();
+        if (lean) await lean.delete(this.client.url, messageId, receipt);
+        else await this.client.deleteMessage(messageId, receipt);
       });
     } catch (error) {
       if (statusOf(error) === 404) return 'gone';
