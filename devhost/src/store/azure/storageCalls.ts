@@ -3,13 +3,19 @@
  * the counts) and limited to a few in flight, so a burst (a fan-out's sends, a checkpoint's
  * deletes) waits here instead of queueing inside the storage emulator, where a status read would
  * wait behind all of it. Waiting calls go by priority: reads first (status, episode history), then
- * writes on a checkpoint's path, then background work (deletes, hides); background work still gets
- * every fourth free slot, so it never starves.
+ * writes on a checkpoint's path, then background work (deletes, hides), except a backlog of it
+ * (below); background work still gets every fourth free slot, so it never starves.
  *
  * A few background calls are worth no more than a few slots: Azurite serves its requests one after
  * the other, so the deletes an orchestration leaves when it completes would otherwise all be in
  * Azurite ahead of the next start's send (one client's five-step workflow spent a third of its
  * time so). Until a backlog builds up, at most two background calls are in flight.
+ *
+ * A backlog goes ahead of the writes, though. Every queue call in Azurite scans all the messages
+ * its account holds, so each message a delete leaves behind makes every later call dearer; with
+ * a quarter of the slots, deletes fell behind the sends of a long batch (thousands pending), and
+ * everything slowed with them. Deletes never outnumber the sends before them, so writes wait at
+ * most for the backlog to shrink below its threshold.
  */
 export type StorageService = 'table' | 'queue' | 'blob';
 export type CallPriority = 'read' | 'write' | 'background';
@@ -17,7 +23,10 @@ export type CallPriority = 'read' | 'write' | 'background';
 /** In flight at once: enough to keep a storage emulator busy, few enough that nothing waits long in it. */
 const DEFAULT_MAX_IN_FLIGHT = 16;
 const BACKGROUND_SHARE = 4;
-/** Background calls in flight while fewer than `BACKGROUND_BACKLOG` are pending; then as many as fit. */
+/**
+ * Background calls in flight while fewer than `BACKGROUND_BACKLOG` are pending; from then on as
+ * many as fit, ahead of the writes.
+ */
 const QUIET_BACKGROUND_IN_FLIGHT = 2;
 const BACKGROUND_BACKLOG = 32;
 
@@ -65,11 +74,12 @@ export class StorageCalls {
   /** Takes a slot at once when nothing of this priority or above waits and one is free. */
   private tryStart(priority: CallPriority): boolean {
     const { read, write, background } = this.waiting;
+    const backlog = background.length >= BACKGROUND_BACKLOG;
     const ahead =
       priority === 'read'
         ? read.length
         : priority === 'write'
-          ? read.length + write.length
+          ? read.length + write.length + (backlog ? background.length : 0)
           : read.length + write.length + background.length;
     if (ahead > 0 || this.inFlight >= this.maxInFlight) return false;
     if (priority === 'background' && !this.backgroundMayStart()) return false;
@@ -83,11 +93,12 @@ export class StorageCalls {
     while (this.inFlight < this.maxInFlight) {
       const backgroundReady = background.length > 0 && this.backgroundMayStart();
       const backgroundTurn = backgroundReady && this.grants % BACKGROUND_SHARE === 0;
+      const backlog = background.length >= BACKGROUND_BACKLOG;
       let next: (() => void) | undefined;
       if (!backgroundTurn && read.length > 0) {
         next = read.shift();
         this.take('read');
-      } else if (!backgroundTurn && write.length > 0) {
+      } else if (!backgroundTurn && !backlog && write.length > 0) {
         next = write.shift();
         this.take('write');
       } else if (backgroundReady) {

@@ -53,6 +53,24 @@ describe('StorageCalls', () => {
     expect(h.started).toHaveLength(16);
   });
 
+  it('puts a backlog of background work ahead of writes, but not of reads', async () => {
+    const h = harness(1);
+    void h.submit('first', 'write');
+    for (let i = 0; i < 33; i++) void h.submit(`delete${i}`, 'background');
+    void h.submit('send', 'write');
+    void h.submit('status', 'read');
+    await h.settle();
+    await h.done('first');
+    expect(h.started).toEqual(['first', 'status']);
+    await h.done('status');
+    // 33 deletes waiting: they go first until fewer than 32 are left; then the send, apart from
+    // background work's usual fourth slot.
+    while (!h.started.includes('send')) await h.done(h.started[h.started.length - 1] as string);
+    const before = h.started.slice(2, h.started.indexOf('send'));
+    expect(before.slice(0, 2)).toEqual(['delete0', 'delete1']);
+    expect(before.length).toBeLessThanOrEqual(3);
+  });
+
   it('gives background work every fourth slot while reads and writes keep the limit busy', async () => {
     const h = harness(1);
     void h.submit('first', 'read');
