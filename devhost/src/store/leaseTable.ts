@@ -104,7 +104,8 @@ export class LeaseTable<M extends HeldMessage> {
       .sort((a, b) => a.seq - b.seq);
   }
 
-  addControl(held: M): void {
+  /** `notify: false` leaves waking the listeners to the caller (a read adding a batch). */
+  addControl(held: M, notify = true): void {
     held.seq = this.seq++;
     let slot = this.instances.get(held.instanceId);
     if (!slot) {
@@ -127,17 +128,17 @@ export class LeaseTable<M extends HeldMessage> {
         this.due.push(held.visibleAt, { kind: 'instance', slot, version: slot.version });
       else if (slot.readyVersion !== slot.version) this.refresh(slot, now);
     }
-    this.changed(held.visibleAt <= now);
+    this.changed(notify && held.visibleAt <= now);
   }
 
-  addActivity(held: M): void {
+  addActivity(held: M, notify = true): void {
     held.seq = this.seq++;
     const now = this.clock.now();
     this.activities.add(held, now);
     let ids = this.unfinished.get(held.instanceId);
     if (!ids) this.unfinished.set(held.instanceId, (ids = new Set()));
     ids.add(held.messageId);
-    this.changed(held.visibleAt <= now);
+    this.changed(notify && held.visibleAt <= now);
   }
 
   /** Removes a control message (deleted, or dropped). */

@@ -4,6 +4,8 @@
  * and a message read ahead of its due time is delivered when it falls due, not at the next poll.
  */
 import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { EventType, type ExecutionStartedEvent } from '../../../devhost/src/protocol/history';
 import { RealClock } from '../../../devhost/src/clock/realClock';
@@ -28,14 +30,72 @@ afterAll(async () => {
   await azurite.stop();
 });
 
-function open(hub: string, clock: Clock) {
+function open(
+  hub: string,
+  clock: Clock,
+  connectionString = azurite.connectionString,
+  maxPollIntervalMs = 1000,
+) {
   return AzureTaskHubStore.open({
     taskHubName: hub,
-    connectionString: azurite.connectionString,
+    connectionString,
     clock,
     leaseWaitMs: 0,
-    maxPollIntervalMs: 1000,
+    maxPollIntervalMs,
   });
+}
+
+/**
+ * A loopback proxy in front of Azurite's queue service that can hold every queue read (a GET of
+ * a queue's messages) until told to let them through, as a busy storage service answers late.
+ */
+async function startReadHoldingProxy(queueEndpoint: string) {
+  const target = new URL(queueEndpoint);
+  const agent = new http.Agent({ keepAlive: true });
+  let holding = false;
+  const held: (() => void)[] = [];
+  const server = http.createServer((req, res) => {
+    const forward = () => {
+      const upstream = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent,
+        },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    const isRead =
+      req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? '');
+    if (holding && isRead) held.push(forward);
+    else forward();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
+    get heldReads() {
+      return held.length;
+    },
+    hold: () => (holding = true),
+    release: () => {
+      holding = false;
+      for (const forward of held.splice(0)) forward();
+    },
+    close: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 function started(instanceId: string): TaskMessage {
@@ -61,6 +121,14 @@ function started(instanceId: string): TaskMessage {
 /** A message as DTF's `MessageData.TaskMessage` carries it (plain JSON is read as well as base64). */
 function envelope(message: TaskMessage): Record<string, unknown> {
   return { Event: message.event, OrchestrationInstance: message.orchestrationInstance };
+}
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 function eventName(message: TaskMessage): string {
@@ -106,6 +174,32 @@ describe('azure store reading its queues', () => {
       expect(seen.size).toBe(64);
     } finally {
       await store.close();
+    }
+  });
+
+  it('hands out work this process sends while a read of its queues is held up', async () => {
+    const queueEndpoint = /QueueEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
+    const proxy = await startReadHoldingProxy(queueEndpoint);
+    const viaProxy = azurite.connectionString.replace(queueEndpoint, proxy.endpoint);
+    // Reads of empty queues come back within 100 ms, so one is due when the receive below asks.
+    const store = await open(uniqueHubName('held'), new RealClock(), viaProxy, 100);
+    try {
+      proxy.hold();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const receiving = store.receiveOrchestrationWorkItem(LOCK_MS);
+      await until('a queue read is held', () => proxy.heldReads > 0);
+      await store.sendMessage({ message: eventRaisedMessage('held-1', 'Go') });
+      const item = await Promise.race([
+        receiving,
+        new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 5_000)),
+      ]);
+      // Handed out while the read was still held, not after it.
+      expect(item === 'waited' ? item : item?.messages.map((m) => eventName(m.message))).toEqual(['Go']);
+      expect(proxy.heldReads).toBeGreaterThan(0);
+    } finally {
+      proxy.release();
+      await store.close();
+      await proxy.close();
     }
   });
 

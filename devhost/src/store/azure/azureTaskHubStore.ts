@@ -123,11 +123,11 @@ export class AzureTaskHubStore implements TaskHubStore {
     }
     const { table } = this.held;
     for (let round = 0; round < 4; round += 1) {
-      const picked = table.leaseInstance(lockMs);
-      if (!picked) {
-        if ((await this.held.reader.readControl()) === 0) return undefined;
-        continue;
-      }
+      const picked = await this.leaseWhileReading(
+        () => table.leaseInstance(lockMs),
+        () => this.held.reader.readControl(),
+      );
+      if (!picked) return undefined;
       let item: OrchestrationWorkItem | undefined;
       try {
         item = await this.reader.read(picked);
@@ -180,12 +180,11 @@ export class AzureTaskHubStore implements TaskHubStore {
 
   async receiveActivityWorkItem(lockMs: number): Promise<ActivityWorkItem | undefined> {
     this.assertOpen();
-    for (let round = 0; round < 2; round += 1) {
-      const held = this.held.table.leaseActivity(lockMs);
-      if (held) return { ...asReceived(held), lockedUntil: held.visibleAt };
-      if ((await this.held.reader.readActivities()) === 0) return undefined;
-    }
-    return undefined;
+    const held = await this.leaseWhileReading(
+      () => this.held.table.leaseActivity(lockMs),
+      () => this.held.reader.readActivities(),
+    );
+    return held && { ...asReceived(held), lockedUntil: held.visibleAt };
   }
 
   async completeActivityWorkItem(workItem: ActivityWorkItem, result: TaskMessage): Promise<void> {
@@ -274,6 +273,36 @@ export class AzureTaskHubStore implements TaskHubStore {
     await this.held.close();
     this.lean?.close();
     await this.partitions.release();
+  }
+
+  /**
+   * Leases from the table; when it has nothing, reads the queues (if a read is due) and leases
+   * again. Work that becomes deliverable here while the read is on its way is leased at once: a
+   * read waits its turn behind the checkpoints' writes, and with a busy storage emulator that
+   * took seconds, while a pump waiting on it ran nothing (the read goes on either way).
+   */
+  private async leaseWhileReading<T>(
+    lease: () => T | undefined,
+    read: () => Promise<number>,
+  ): Promise<T | undefined> {
+    let leased = lease();
+    if (leased !== undefined) return leased;
+    const reading = read();
+    for (;;) {
+      let unsubscribe = (): void => undefined;
+      const work = new Promise<'work'>((resolve) => {
+        unsubscribe = this.held.table.onWorkAvailable(() => resolve('work'));
+      });
+      let woken: number | 'work';
+      try {
+        woken = await Promise.race([reading, work]);
+      } finally {
+        unsubscribe();
+      }
+      if (woken === 0) return undefined;
+      leased = lease();
+      if (leased !== undefined || woken !== 'work') return leased;
+    }
   }
 
   private assertOpen(): void {

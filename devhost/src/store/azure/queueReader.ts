@@ -131,6 +131,7 @@ export class QueueReader {
         log('warn', `Could not read the queue '${state.queue.name}': ${String(error)}`);
       } finally {
         state.running = undefined;
+        if (added > 0) this.options.table.notify();
       }
       // A backlog is read within one read (batches go on while they bring new messages); after
       // it, look again after a quarter of the longest pause, and back off while nothing comes.
@@ -192,8 +193,10 @@ export class QueueReader {
       deleting: false,
     };
     state.held += 1;
-    if (activities) table.addActivity(held);
-    else table.addControl(held);
+    // The listeners are woken once the read is done, so a deep queue's messages for one instance
+    // go out in one work item rather than one per batch.
+    if (activities) table.addActivity(held, false);
+    else table.addControl(held, false);
     return true;
   }
 }
