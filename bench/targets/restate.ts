@@ -17,15 +17,22 @@ import { freePort } from '../../devhost/src/emulators/testing';
 import { expectStatus, request } from '../http';
 import { peakRssMb, type PeakRss } from '../rss';
 
-const GUARD = `
+/**
+ * Runs the server and kills it when this process goes: this process's pid, checked at once and
+ * every 500 ms, as `exitWithParent` does (a first look at `process.ppid` could already be init's).
+ */
+const guardSource = (): string => `
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const [bin, log, ...args] = process.argv.slice(1);
 const out = fs.openSync(log, 'a');
 const server = spawn(bin, args, { stdio: ['ignore', out, out] });
 process.stdout.write(JSON.stringify({ pid: server.pid }) + '\\n');
-const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) { server.kill('SIGKILL'); process.exit(0); } }, 500);
+const parent = ${String(process.pid)};
+const gone = () => process.ppid !== parent;
+const stop = () => { server.kill('SIGKILL'); process.exit(0); };
+if (gone()) stop();
+setInterval(() => { if (gone()) stop(); }, 500);
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.kill('SIGTERM'));
 server.on('exit', (code) => process.exit(code === null ? 1 : code));
 `;
@@ -69,7 +76,7 @@ export class RestateTarget {
     const [admin, ingress, node] = [await freePort(), await freePort(), await freePort()];
     const guard = spawn(
       process.execPath,
-      ['-e', GUARD, bin, log, '--no-logo', '--base-dir', path.join(dataDir, 'data')],
+      ['-e', guardSource(), bin, log, '--no-logo', '--base-dir', path.join(dataDir, 'data')],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
         env: {

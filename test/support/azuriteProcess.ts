@@ -3,6 +3,7 @@
  * runs Azurite for `npm start`; tests only need a throwaway instance.)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { exitWithParentThenRun } from '../../devhost/src/emulators/processes';
 
 export interface TestAzurite {
   connectionString: string;
@@ -19,8 +20,7 @@ export async function startTestAzurite(): Promise<TestAzurite> {
     [
       // Exits with the test process, even when that one is killed and cannot stop it.
       '-e',
-      'const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(0)},500).unref();' +
-        'process.argv.splice(1,1);require(process.argv[1]);',
+      exitWithParentThenRun(),
       '--',
       '-',
       entry,

@@ -23,10 +23,23 @@ export interface SpawnOptions {
   detached: boolean;
 }
 
-// Tests start children that must not outlive the jest worker; the child polls for its parent.
-const EXIT_WITH_PARENT =
-  'const p=process.ppid;setInterval(()=>{if(process.ppid!==p)process.exit(0)},500).unref();' +
-  'process.argv.splice(1,1);require(process.argv[1]);';
+/**
+ * Source for `node -e` that makes a child exit once `parentPid` is no longer its parent (the
+ * parent died and the child was handed to init), checked at once and every 500 ms. The pid comes
+ * from the parent rather than from the child's first look at `process.ppid`: a parent that dies
+ * while the child starts would otherwise leave it running for good.
+ */
+export function exitWithParent(parentPid: number = process.pid): string {
+  return (
+    `const p=${String(parentPid)};const gone=()=>process.ppid!==p;` +
+    'if(gone())process.exit(0);setInterval(()=>{if(gone())process.exit(0)},500).unref();'
+  );
+}
+
+/** `node -e` source that exits with its parent (above), then runs the script named after `--`. */
+export function exitWithParentThenRun(parentPid: number = process.pid): string {
+  return exitWithParent(parentPid) + 'process.argv.splice(1,1);require(process.argv[1]);';
+}
 
 export function spawnNode(options: SpawnOptions): ChildProcess {
   fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
@@ -34,7 +47,8 @@ export function spawnNode(options: SpawnOptions): ChildProcess {
   const { execArgv, entry, args } = options.command;
   const argv = options.detached
     ? [...execArgv, entry, ...args]
-    : [...execArgv, '-e', EXIT_WITH_PARENT, '--', '-', entry, ...args];
+    : // Tests start children that must not outlive the jest worker.
+      [...execArgv, '-e', exitWithParentThenRun(), '--', '-', entry, ...args];
   try {
     const child = spawn(process.execPath, argv, {
       cwd: options.cwd,
