@@ -278,8 +278,10 @@ export class AzureTaskHubStore implements TaskHubStore {
   /**
    * Leases from the table; when it has nothing, reads the queues (if a read is due) and leases
    * again. Work that becomes deliverable here while the read is on its way is leased at once: a
-   * read waits its turn behind the checkpoints' writes, and with a busy storage emulator that
-   * took seconds, while a pump waiting on it ran nothing (the read goes on either way).
+   * queue read waits its turn behind the checkpoints' writes (and a backlog of deletes), and with
+   * a busy storage emulator that took seconds, while a pump waiting on it ran nothing (the read
+   * goes on either way). A read that brought messages none of which can be leased yet returns
+   * nothing here; its wake-up brings the pump back.
    */
   private async leaseWhileReading<T>(
     lease: () => T | undefined,

@@ -122,8 +122,12 @@ export class QueueReader {
         while (state.held < bufferThreshold && !this.closed) {
           const batch = await state.queue.receive(BATCH, visibilityMs);
           let fresh = 0;
-          for (const fetched of batch) if (await this.adopt(state, fetched)) fresh += 1;
-          added += fresh;
+          for (const fetched of batch) {
+            if (!(await this.adopt(state, fetched))) continue;
+            // Counted as it goes, so a read that fails midway still wakes the pumps for these.
+            fresh += 1;
+            added += 1;
+          }
           // Messages held here already come back once their hiding in Azure lapses: no reason to go on.
           if (batch.length < BATCH || fresh === 0) break;
         }
@@ -131,7 +135,6 @@ export class QueueReader {
         log('warn', `Could not read the queue '${state.queue.name}': ${String(error)}`);
       } finally {
         state.running = undefined;
-        if (added > 0) this.options.table.notify();
       }
       // A backlog is read within one read (batches go on while they bring new messages); after
       // it, look again after a quarter of the longest pause, and back off while nothing comes.
@@ -140,6 +143,9 @@ export class QueueReader {
       // Full of messages read here: look again soon, without reading until there is room.
       state.at = Date.now() + (state.held >= bufferThreshold ? FULL_RECHECK_MS : state.backoff);
       this.arm();
+      // Control messages wake the pumps once the read is done (above), with the next read already
+      // scheduled, so a pump that finds nothing to lease does not read this queue again at once.
+      if (added > 0 && !state.activities) this.options.table.notify();
       return added;
     })();
     state.running = run;
@@ -193,9 +199,9 @@ export class QueueReader {
       deleting: false,
     };
     state.held += 1;
-    // The listeners are woken once the read is done, so a deep queue's messages for one instance
-    // go out in one work item rather than one per batch.
-    if (activities) table.addActivity(held, false);
+    // Activities wake the pumps at once. Control messages wake them once the read is done, so a
+    // deep queue's messages for one instance usually go out in one work item, not one per batch.
+    if (activities) table.addActivity(held);
     else table.addControl(held, false);
     return true;
   }

@@ -15,7 +15,8 @@
  * its account holds, so each message a delete leaves behind makes every later call dearer; with
  * a quarter of the slots, deletes fell behind the sends of a long batch (thousands pending), and
  * everything slowed with them. Deletes never outnumber the sends before them, so writes wait at
- * most for the backlog to shrink below its threshold.
+ * most for the backlog to shrink below its threshold. Queue reads count as writes here (a read
+ * hides what it returns), so they wait behind a backlog too; reads of rows and blobs do not.
  */
 export type StorageService = 'table' | 'queue' | 'blob';
 export type CallPriority = 'read' | 'write' | 'background';
