@@ -171,4 +171,37 @@ describe('devhost CLI', () => {
     expect(await running.exited).toBe(0);
     expect(running.output()).toContain('Usage: devhost start [options]');
   });
+
+  test('the devhost command that installing the workspace links runs the built command line', async () => {
+    // `npm ci` on a fresh clone links the bin before anything is built: the launcher it links to
+    // is in the repository, so `npm start` and `npx devhost` find the command.
+    const command = path.join(repo, 'node_modules', '.bin', 'devhost');
+    const child = spawn(command, ['--help'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(output).toContain('Usage: devhost start [options]');
+  });
+
+  test('the launcher says what to do when devhost is not built yet', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devhost-unbuilt-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'bin'));
+      const launcher = path.join(dir, 'bin', 'devhost.js');
+      fs.copyFileSync(path.join(repo, 'devhost', 'bin', 'devhost.js'), launcher);
+      const child = spawn(process.execPath, [launcher, '--help'], {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(output).toContain('devhost is not built yet');
+      expect(output).toContain('npm run build');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

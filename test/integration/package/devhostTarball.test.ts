@@ -34,9 +34,9 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('the devhost tarball (npm pack)', () => {
-  it('holds compiled JavaScript and declarations under dist/, the README, the LICENSE and package.json, nothing else', () => {
+  it('holds compiled JavaScript and declarations under dist/, the command launcher, the README, the LICENSE and package.json, nothing else', () => {
     const allowed =
-      /^(package\.json|README\.md|LICENSE|dist\/.+\.(js|d\.ts)|dist\/dashboard\/(index\.html|app\.css))$/;
+      /^(package\.json|README\.md|LICENSE|bin\/devhost\.js|dist\/.+\.(js|d\.ts)|dist\/dashboard\/(index\.html|app\.css))$/;
     expect(paths.filter((file) => !allowed.test(file))).toEqual([]);
     // The dashboard is one bundle (devhost/scripts/buildDashboard.js), served at /_devhost/.
     expect(paths).toEqual(expect.arrayContaining(DASHBOARD_FILES));
