@@ -4,6 +4,7 @@ import { BATCH_CHUNK_PARALLELISM, batchChunkSize, chunkCount } from '../../../sr
 import { fakeActivities } from './appHost';
 import { startAppHost } from '../../support/testHosts';
 import { uniqueId } from '../../support/ids';
+import { until } from '../../support/until';
 
 interface ChunkRequest {
   batchId: string;
@@ -27,14 +28,7 @@ function storedBatch(total: number, chunkSize: number) {
   };
 }
 
-/** Polls until `check` holds (the engine runs on its own; gated activities keep it from idling). */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`Timed out waiting until ${what}`);
-}
+// `until` polls: the engine runs on its own, and gated activities keep it from idling.
 
 /** One gate per chunk: its items wait until the test opens it. */
 function chunkGates(chunks: number) {

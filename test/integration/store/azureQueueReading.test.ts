@@ -15,6 +15,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage } from '../../support/durableEvents';
+import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -121,14 +122,6 @@ function started(instanceId: string): TaskMessage {
 /** A message as DTF's `MessageData.TaskMessage` carries it (plain JSON is read as well as base64). */
 function envelope(message: TaskMessage): Record<string, unknown> {
   return { Event: message.event, OrchestrationInstance: message.orchestrationInstance };
-}
-
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function eventName(message: TaskMessage): string {

@@ -11,6 +11,7 @@ import { LargeBlobs } from '../../../devhost/src/store/azure/largeBlobs';
 import { StorageCalls } from '../../../devhost/src/store/azure/storageCalls';
 import { TaskHubQueue } from '../../../devhost/src/store/azure/taskHubQueue';
 import { eventRaisedMessage } from '../../support/durableEvents';
+import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -23,14 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await azurite.stop();
 });
-
-async function until(what: string, check: () => Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 interface Hub {
   control: QueueClient;
@@ -106,9 +99,12 @@ test('a delete with a stale pop receipt keeps the message held and deletes it wh
     await until(
       'the queue is empty',
       async () => (await control.getProperties()).approximateMessagesCount === 0,
+      { timeoutMs: 15_000, everyMs: 50 },
     );
-    await until('the table lets go of it', () =>
-      Promise.resolve(held.table.controlMessage(message!.messageId) === undefined),
+    await until(
+      'the table lets go of it',
+      () => held.table.controlMessage(message!.messageId) === undefined,
+      { timeoutMs: 15_000, everyMs: 50 },
     );
     expect(held.table.messagesOf('stale-1')).toEqual([]);
     expect(warnings).toEqual([]);
