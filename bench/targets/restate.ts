@@ -13,26 +13,20 @@ import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { exitWithParent } from '../../devhost/src/emulators/processes';
 import { freePort } from '../../devhost/src/emulators/testing';
 import { expectStatus, request } from '../http';
 import { peakRssMb, type PeakRss } from '../rss';
 
-/**
- * Runs the server and kills it when this process goes: this process's pid, checked at once and
- * every 500 ms, as `exitWithParent` does (a first look at `process.ppid` could already be init's).
- */
-const guardSource = (): string => `
+/** Runs the server and kills it when the guard exits, which it does when this process goes. */
+const guardSource = (): string => `${exitWithParent()}
 const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const [bin, log, ...args] = process.argv.slice(1);
 const out = fs.openSync(log, 'a');
 const server = spawn(bin, args, { stdio: ['ignore', out, out] });
 process.stdout.write(JSON.stringify({ pid: server.pid }) + '\\n');
-const parent = ${String(process.pid)};
-const gone = () => process.ppid !== parent;
-const stop = () => { server.kill('SIGKILL'); process.exit(0); };
-if (gone()) stop();
-setInterval(() => { if (gone()) stop(); }, 500);
+process.on('exit', () => server.kill('SIGKILL'));
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.kill('SIGTERM'));
 server.on('exit', (code) => process.exit(code === null ? 1 : code));
 `;

@@ -131,14 +131,14 @@ export class LeaseTable<M extends HeldMessage> {
     this.changed(notify && held.visibleAt <= now);
   }
 
-  addActivity(held: M, notify = true): void {
+  addActivity(held: M): void {
     held.seq = this.seq++;
     const now = this.clock.now();
     this.activities.add(held, now);
     let ids = this.unfinished.get(held.instanceId);
     if (!ids) this.unfinished.set(held.instanceId, (ids = new Set()));
     ids.add(held.messageId);
-    this.changed(notify && held.visibleAt <= now);
+    this.changed(held.visibleAt <= now);
   }
 
   /** Removes a control message (deleted, or dropped). */
