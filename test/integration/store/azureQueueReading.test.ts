@@ -4,8 +4,6 @@
  * and a message read ahead of its due time is delivered when it falls due, not at the next poll.
  */
 import { randomUUID } from 'node:crypto';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { QueueServiceClient } from '@azure/storage-queue';
 import { EventType, type ExecutionStartedEvent } from '../../../devhost/src/protocol/history';
 import { RealClock } from '../../../devhost/src/clock/realClock';
@@ -15,6 +13,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage } from '../../support/durableEvents';
+import { startHoldingProxy } from '../../support/holdingProxy';
 import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
@@ -44,59 +43,6 @@ function open(
     leaseWaitMs: 0,
     maxPollIntervalMs,
   });
-}
-
-/**
- * A loopback proxy in front of Azurite's queue service that can hold every queue read (a GET of
- * a queue's messages) until told to let them through, as a busy storage service answers late.
- */
-async function startReadHoldingProxy(queueEndpoint: string) {
-  const target = new URL(queueEndpoint);
-  const agent = new http.Agent({ keepAlive: true });
-  let holding = false;
-  const held: (() => void)[] = [];
-  const server = http.createServer((req, res) => {
-    const forward = () => {
-      const upstream = http.request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-          agent,
-        },
-        (reply) => {
-          res.writeHead(reply.statusCode ?? 502, reply.headers);
-          reply.pipe(res);
-        },
-      );
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    };
-    const isRead =
-      req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? '');
-    if (holding && isRead) held.push(forward);
-    else forward();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
-    get heldReads() {
-      return held.length;
-    },
-    hold: () => (holding = true),
-    release: () => {
-      holding = false;
-      for (const forward of held.splice(0)) forward();
-    },
-    close: async () => {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 function started(instanceId: string): TaskMessage {
@@ -172,7 +118,12 @@ describe('azure store reading its queues', () => {
 
   it('hands out work this process sends while a read of its queues is held up', async () => {
     const queueEndpoint = /QueueEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
-    const proxy = await startReadHoldingProxy(queueEndpoint);
+    // Holds every queue read (a GET of a queue's messages), not peeks.
+    const proxy = await startHoldingProxy(
+      queueEndpoint,
+      (req) =>
+        req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? ''),
+    );
     const viaProxy = azurite.connectionString.replace(queueEndpoint, proxy.endpoint);
     // Reads of empty queues come back within 100 ms, so one is due when the receive below asks.
     const store = await open(uniqueHubName('held'), new RealClock(), viaProxy, 100);
@@ -180,7 +131,7 @@ describe('azure store reading its queues', () => {
       proxy.hold();
       await new Promise((resolve) => setTimeout(resolve, 300));
       const receiving = store.receiveOrchestrationWorkItem(LOCK_MS);
-      await until('a queue read is held', () => proxy.heldReads > 0);
+      await until('a queue read is held', () => proxy.heldCount > 0);
       await store.sendMessage({ message: eventRaisedMessage('held-1', 'Go') });
       const item = await Promise.race([
         receiving,
@@ -188,7 +139,7 @@ describe('azure store reading its queues', () => {
       ]);
       // Handed out while the read was still held, not after it.
       expect(item === 'waited' ? item : item?.messages.map((m) => eventName(m.message))).toEqual(['Go']);
-      expect(proxy.heldReads).toBeGreaterThan(0);
+      expect(proxy.heldCount).toBeGreaterThan(0);
     } finally {
       proxy.release();
       await store.close();

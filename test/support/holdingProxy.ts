@@ -1,0 +1,82 @@
+/**
+ * A loopback proxy in front of one of Azurite's services that can hold the requests a predicate
+ * picks until told to let them through (as a busy storage service answers late), or answer them
+ * with an error instead (as a failing one does). Everything else goes straight through.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface HoldingProxy {
+  /** The service endpoint to use instead of the real one (same path). */
+  readonly endpoint: string;
+  readonly heldCount: number;
+  hold(): void;
+  /** Lets the held requests through, and stops holding. */
+  release(): void;
+  /** Answers the held requests with this status (and a service-style error body), and stops holding. */
+  fail(status: number): void;
+  close(): Promise<void>;
+}
+
+export async function startHoldingProxy(
+  serviceEndpoint: string,
+  picks: (req: http.IncomingMessage) => boolean,
+): Promise<HoldingProxy> {
+  const target = new URL(serviceEndpoint);
+  const agent = new http.Agent({ keepAlive: true });
+  let holding = false;
+  const held: { forward: () => void; refuse: (status: number) => void }[] = [];
+  const server = http.createServer((req, res) => {
+    const forward = () => {
+      const upstream = http.request(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+          agent,
+        },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    const refuse = (status: number) => {
+      req.resume();
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({ 'odata.error': { code: 'InternalError', message: { value: 'held by the test' } } }),
+      );
+    };
+    if (holding && picks(req)) held.push({ forward, refuse });
+    else forward();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}${target.pathname}`,
+    get heldCount() {
+      return held.length;
+    },
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const request of held.splice(0)) request.forward();
+    },
+    fail: (status) => {
+      holding = false;
+      for (const request of held.splice(0)) request.refuse(status);
+    },
+    close: async () => {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
