@@ -224,6 +224,14 @@ export class LeaseTable<M extends HeldMessage> {
     return until;
   }
 
+  /** Extends the leases of a work item's control messages (its instance is no longer leased). */
+  renewMessages(received: readonly Pick<ReceivedMessage, 'messageId' | 'receipt'>[], lockMs: number): number {
+    const until = this.clock.now() + lockMs;
+    for (const held of this.leasedMessages(received)) held.visibleAt = until;
+    this.due.arm();
+    return until;
+  }
+
   /** The control messages of a work item that it still holds (same receipt). */
   leasedMessages(received: readonly Pick<ReceivedMessage, 'messageId' | 'receipt'>[]): M[] {
     const out: M[] = [];

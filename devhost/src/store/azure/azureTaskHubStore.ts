@@ -101,7 +101,10 @@ export class AzureTaskHubStore implements TaskHubStore {
       crash: this.crash,
       log,
     };
-    this.reader = new WorkItemReader(deps);
+    this.reader = new WorkItemReader({
+      ...deps,
+      historyWritten: (instanceId) => this.writer.historyWritten(instanceId),
+    });
     this.writer = new CheckpointWriter(deps);
   }
 
@@ -166,6 +169,8 @@ export class AzureTaskHubStore implements TaskHubStore {
   renewOrchestrationWorkItem(workItem: OrchestrationWorkItem, lockMs: number): Promise<number> {
     const { instanceId, lockToken, messages } = workItem;
     return attempt(() => {
+      // Its instance is free already while its history is written: only its messages stay leased.
+      if (this.writer.isWriting(lockToken)) return this.held.table.renewMessages(messages, lockMs);
       try {
         return this.held.table.renewInstance(instanceId, lockToken, lockMs, messages);
       } catch (error) {
@@ -242,6 +247,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   async readHistory(
     instanceId: string,
   ): Promise<{ executionId: string; events: HistoryEvent[] } | undefined> {
+    await this.writer.historyWritten(instanceId);
     const history = await this.tracking.readHistory(instanceId);
     return history && { executionId: history.executionId, events: history.events };
   }

@@ -20,6 +20,7 @@ import type {
 } from '../taskHubStore';
 import { CorruptDataError } from './corruptData';
 import { CheckpointTails } from './checkpointTails';
+import { PendingHistories, type PendingHistory } from './pendingHistories';
 import type { CrashPoints } from './crashPoints';
 import type { HeldMessages } from './heldMessages';
 import type { InstanceCache } from './instanceCache';
@@ -41,41 +42,48 @@ const MAX_CREATE_ATTEMPTS = 5;
 
 export class CheckpointWriter {
   private readonly tails: CheckpointTails;
+  private readonly pending = new PendingHistories();
+  /** Work items whose instance is released while their history is written. */
+  private readonly writingTokens = new Set<string>();
 
   constructor(private readonly deps: CheckpointWriterDeps) {
     this.tails = new CheckpointTails(deps);
   }
 
   /**
-   * Outbound messages, then the history under the work item's ETag; then the instance is free for
-   * its next episode while its row and the deletes follow in order behind it (`CheckpointTails`).
+   * Outbound messages, then the history under the ETag of the history the work item was built on;
+   * the instance is free for its next episode as soon as its history write is on its way (the next
+   * checkpoint's history waits for it), and its row and the deletes follow in order behind the
+   * write (`CheckpointTails`). Resolves when the history is written.
    */
   async complete(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
     const { tracking, crash, clock, held: heldMessages, cache } = this.deps;
     const { table } = heldMessages;
     const { instanceId } = workItem;
+    let writing: PendingHistory | undefined;
     try {
       await this.enqueueAll(checkpoint.outbound ?? []);
       crash.reached('after-enqueue');
+      // The history this work item was built on may still be on its way: it goes first.
+      const baseEtag = await this.storedEtag(workItem);
       const nowMs = clock.now();
       if (checkpoint.history) {
         const { executionId, events, rewrite } = checkpoint.history;
         const start = !rewrite && workItem.historyExecutionId === executionId ? workItem.history.length : 0;
         const added = events.slice(start);
         const now = new Date(nowMs).toISOString();
-        const etag = await tracking.writeHistory(
-          instanceId,
-          executionId,
-          added,
-          start,
-          workItem.historyEtag,
-          now,
-        );
-        crash.reached('after-history');
+        const written = tracking
+          .writeHistory(instanceId, executionId, added, start, baseEtag, now)
+          .then((etag) => {
+            crash.reached('after-history');
+            return etag;
+          });
+        writing = this.pending.begin(instanceId, written);
+        this.writingTokens.add(workItem.lockToken);
         const history = {
           executionId,
           events: [...workItem.history.slice(0, start), ...added.map(frozenCopy)],
-          etag,
+          etag: writing.token,
           checkpointAt: nowMs,
         };
         // The row is known from here on, though written a moment later (its ETag is not kept).
@@ -86,16 +94,24 @@ export class CheckpointWriter {
           .messagesOf(instanceId)
           .filter((h) => h.holds > 0 && h.receipt === '' && !h.deleting && h.visibleAt > nowMs);
         if (heldBack.length > 0) table.release(heldBack, nowMs);
+        // The next episode may run on this history while it is written: its messages stay leased
+        // by this work item until then.
+        table.releaseInstance(instanceId, workItem.lockToken);
+        const etag = await written;
+        cache.settleEtag(instanceId, writing.token, etag);
       } else if (checkpoint.instance) {
         const etag = await tracking.sentinelEtag(instanceId);
-        if (etag !== workItem.historyEtag) throw new StoreConflictError(instanceId);
+        if (etag !== baseEtag) throw new StoreConflictError(instanceId);
         cache.delete(instanceId);
       }
     } catch (error) {
       // A conflict, or a failure midway: what is stored is not known any more.
       cache.delete(instanceId);
       table.releaseInstance(instanceId, workItem.lockToken);
+      writing?.settle();
       throw error;
+    } finally {
+      this.writingTokens.delete(workItem.lockToken);
     }
     const release = new Set(checkpoint.release?.messageIds ?? []);
     const leased = table.leasedMessages(workItem.messages);
@@ -107,15 +123,41 @@ export class CheckpointWriter {
     table.markDeleting(deletes);
     this.tails.add(instanceId, checkpoint.instance, deletes);
     table.releaseInstance(instanceId, workItem.lockToken);
+    writing?.settle();
+  }
+
+  /** Whether the work item holding `lockToken` has released its instance while its history is written. */
+  isWriting(lockToken: string): boolean {
+    return this.writingTokens.has(lockToken);
+  }
+
+  /** Resolves once the instance's history write on its way (if any) is done, or failed. */
+  historyWritten(instanceId: string): Promise<void> {
+    return this.pending.settled(instanceId);
+  }
+
+  /**
+   * The ETag of the history a work item was built on: a history still being written (its
+   * placeholder ETag) is awaited, and one whose write failed, or that is no longer known, is a
+   * conflict (the work item's messages are delivered again and the instance read from storage).
+   */
+  private async storedEtag(workItem: OrchestrationWorkItem): Promise<string | undefined> {
+    const { historyEtag, instanceId } = workItem;
+    if (!PendingHistories.isPlaceholder(historyEtag)) return historyEtag;
+    const written = this.pending.written(instanceId, historyEtag);
+    if (!written) throw new StoreConflictError(instanceId);
+    return written;
   }
 
   /** Resolves once the instance's queued row writes are done, so a read sees the newest row. */
-  rowsWritten(instanceId: string): Promise<void> {
-    return this.tails.rowsWritten(instanceId);
+  async rowsWritten(instanceId: string): Promise<void> {
+    await this.pending.settled(instanceId);
+    await this.tails.rowsWritten(instanceId);
   }
 
-  allRowsWritten(): Promise<void> {
-    return this.tails.allRowsWritten();
+  async allRowsWritten(): Promise<void> {
+    await this.pending.allSettled();
+    await this.tails.allRowsWritten();
   }
 
   async enqueueAll(outbound: readonly OutboundMessage[]): Promise<void> {
@@ -181,7 +223,7 @@ export class CheckpointWriter {
     const { tracking, log, cache } = this.deps;
     const { instanceId } = row;
     // A row still being written for this instance must land first, so this write sees it.
-    await this.tails.rowsWritten(instanceId);
+    await this.rowsWritten(instanceId);
     // Insert first: most starts are of new ids, and a conflict tells us when there is a row.
     let existing: StoredInstance | undefined;
     for (let attempt = 1; ; attempt += 1) {
@@ -214,7 +256,7 @@ export class CheckpointWriter {
 
   /** The newest row, or undefined (logged) when it cannot be read. */
   async safeGetInstance(instanceId: string): Promise<StoredInstance | undefined> {
-    await this.tails.rowsWritten(instanceId);
+    await this.rowsWritten(instanceId);
     try {
       return await this.deps.tracking.getInstance(instanceId);
     } catch (error) {

@@ -62,6 +62,13 @@ export class InstanceCache {
     if (entry) this.set(instanceId, { row, history: entry.history });
   }
 
+  /** The history known as `token` (a write on its way) is stored with this ETag now. */
+  settleEtag(instanceId: string, token: string, etag: string): void {
+    const entry = this.entries.get(instanceId);
+    if (!entry?.history || entry.history.etag !== token) return;
+    this.entries.set(instanceId, { ...entry, history: { ...entry.history, etag } });
+  }
+
   delete(instanceId: string): void {
     const entry = this.entries.get(instanceId);
     if (!entry) return;

@@ -24,6 +24,8 @@ export interface WorkItemReaderDeps {
   cache: InstanceCache;
   held: HeldMessages;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** Resolves once the instance's history write on its way, if any, is over. */
+  historyWritten: (instanceId: string) => Promise<void>;
 }
 
 export class WorkItemReader {
@@ -40,6 +42,8 @@ export class WorkItemReader {
     if (known && picked.messages.some((h) => isForeignStart(h.message, known?.row))) known = undefined;
     if (!known) {
       try {
+        // Not known here (any more): what storage holds once this process's write is in.
+        await this.deps.historyWritten(instanceId);
         known = await this.readStored(instanceId);
       } catch (error) {
         if (error instanceof CorruptDataError) {
