@@ -143,8 +143,8 @@ export interface TaskHubStore {
   receiveOrchestrationWorkItem(lockMs: number): Promise<OrchestrationWorkItem | undefined>;
   /**
    * Checkpoints in DTF order: outbound messages, then history + instance row (only if the
-   * history ETag still equals `workItem.historyEtag`, else `StoreConflictError` after the
-   * outbound step), then deletes the work item's messages (those the holder still leases), then
+   * stored history is still the one the work item was built on, `workItem.historyEtag`, else
+   * `StoreConflictError` after the outbound step), then deletes the work item's messages (those the holder still leases), then
    * releases the lease. A store may release the lease once the history write is on its way, if
    * the instance's next checkpoint waits for that write (and fails when it failed); reads of the
    * instance see the write once this resolves.

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { RealClock } from '../../../devhost/src/clock/realClock';
 import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/history';
 import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { StoreConflictError } from '../../../devhost/src/store/errors';
 import type { OrchestrationWorkItem, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage, executionStarted } from '../../support/durableEvents';
 import { startHoldingProxy, type HoldingProxy } from '../../support/holdingProxy';
@@ -132,6 +133,31 @@ describe('azure store checkpoints in a row', () => {
         EventType.EventRaised,
       ]);
       await checkpoint(store, again, again.instance?.executionId ?? '');
+      expect(types((await store.readHistory('flow'))?.events)).toEqual([
+        EventType.ExecutionStarted,
+        EventType.EventRaised,
+      ]);
+    } finally {
+      proxy.release();
+      await store.close();
+      await proxy.close();
+    }
+  });
+
+  it('does not write the history of a work item abandoned while the history under it was written', async () => {
+    const { store, proxy } = await openBehindProxy();
+    try {
+      const { second, firstDone, secondDone } = await twoEpisodesOverAHeldBatch(store, proxy);
+      // A stop with a deadline abandons work items still running: 'Go' is given back.
+      await store.abandonOrchestrationWorkItem(second, 0);
+      proxy.release();
+      await firstDone;
+      await expect(secondDone).rejects.toBeInstanceOf(StoreConflictError);
+      expect(types((await store.readHistory('flow'))?.events)).toEqual([EventType.ExecutionStarted]);
+      // Delivered again, and recorded once.
+      const again = await receive(store);
+      expect(types(again.messages.map((m) => m.message.event))).toEqual([EventType.EventRaised]);
+      await checkpoint(store, again, again.historyExecutionId ?? '');
       expect(types((await store.readHistory('flow'))?.events)).toEqual([
         EventType.ExecutionStarted,
         EventType.EventRaised,

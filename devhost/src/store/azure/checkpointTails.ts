@@ -1,8 +1,9 @@
 /**
  * The end of each checkpoint, after its history is written: the Instances row, then the deletes of
  * the messages it consumed (DTF's order). The instance is released for its next episode as soon as
- * the history is in (the next episode starts from the known history, and its own checkpoint is
- * guarded by the new ETag), so this part runs behind it, per instance in checkpoint order: rows
+ * its history write is on its way (the next episode starts from the known history, and its own
+ * checkpoint waits for that write and is guarded by the ETag it returns), so this part runs behind
+ * it, per instance in checkpoint order: rows
  * are written one at a time, and only the newest of those waiting (a row is the whole state, so
  * an older one is never written after a newer one). A crash here leaves a row behind its history
  * (repaired from history when the instance is read again) and messages that are delivered again

@@ -68,6 +68,12 @@ export class CheckpointWriter {
       const baseEtag = await this.storedEtag(workItem);
       const nowMs = clock.now();
       if (checkpoint.history) {
+        // Messages it no longer holds (abandoned, or their lease ran out while the history it
+        // was built on was written) may be in another work item by now: recording them here as
+        // well would apply them twice.
+        if (table.leasedMessages(workItem.messages).length !== workItem.messages.length) {
+          throw new StoreConflictError(instanceId);
+        }
         const { executionId, events, rewrite } = checkpoint.history;
         const start = !rewrite && workItem.historyExecutionId === executionId ? workItem.history.length : 0;
         const added = events.slice(start);
@@ -78,6 +84,8 @@ export class CheckpointWriter {
             crash.reached('after-history');
             return etag;
           });
+        // Awaited below; observed now, should anything before that throw.
+        written.catch(() => undefined);
         writing = this.pending.begin(instanceId, written);
         this.writingTokens.add(workItem.lockToken);
         const history = {
@@ -138,14 +146,19 @@ export class CheckpointWriter {
 
   /**
    * The ETag of the history a work item was built on: a history still being written (its
-   * placeholder ETag) is awaited, and one whose write failed, or that is no longer known, is a
-   * conflict (the work item's messages are delivered again and the instance read from storage).
+   * placeholder ETag) is awaited, and a write that failed fails this checkpoint with its error.
+   * A placeholder no longer known here (thousands of newer writes since) fails it too, so that it
+   * is retried soon from storage (a conflict would wait out the lock).
    */
   private async storedEtag(workItem: OrchestrationWorkItem): Promise<string | undefined> {
     const { historyEtag, instanceId } = workItem;
     if (!PendingHistories.isPlaceholder(historyEtag)) return historyEtag;
     const written = this.pending.written(instanceId, historyEtag);
-    if (!written) throw new StoreConflictError(instanceId);
+    if (!written) {
+      throw new Error(
+        `The history the work item of '${instanceId}' was built on is no longer known here; it is read again.`,
+      );
+    }
     return written;
   }
 

@@ -2,9 +2,10 @@
  * History writes on their way, one per instance at most: a checkpoint releases its instance as
  * soon as its history write is sent, so the instance's next episode can run while the batch is
  * in flight. That episode's work item carries a placeholder ETag naming the write it was built
- * on; its own checkpoint waits for that write and takes the real ETag from it (and fails, as a
- * conflict would, when that write failed). DTF's extended sessions overlap the same way: the next
- * episode starts from the history in memory.
+ * on; its own checkpoint waits for that write and takes the real ETag from it (and fails when
+ * the write failed). DTF sends a checkpoint's messages before its history, so there too an
+ * activity may run before the history that schedules it is stored; what this adds is that the
+ * instance's next episode may run then as well (its results are recorded only after that history).
  */
 import { randomUUID } from 'node:crypto';
 
