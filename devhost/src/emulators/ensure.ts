@@ -164,7 +164,9 @@ export async function stopRecorded(
     removeRunRecord(stateDir, name);
     return `${name}: pid ${record.pid} no longer serves its ports; left it alone and cleared the stale record`;
   }
-  const result = await stopPid(record.pid);
+  // The record goes first: a devhost supervising this emulator takes a process that dies with
+  // no record for a deliberate stop, and does not start it again.
   removeRunRecord(stateDir, name);
+  const result = await stopPid(record.pid);
   return `${name}: ${result} (pid ${record.pid})`;
 }

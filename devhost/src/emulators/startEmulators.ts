@@ -17,7 +17,7 @@ import { ensureEmulator, type EmulatorProcess, type EmulatorSpec } from './ensur
 import { UnreachableEndpointError } from './errors';
 import { ensureError } from '../worker/errors';
 import { stopPid } from './processes';
-import { defaultStateDir, isAlive, removeRunRecord } from './runState';
+import { defaultStateDir, isAlive, readRunRecord, removeRunRecord } from './runState';
 import {
   howToMove,
   isDevelopmentStorage,
@@ -268,6 +268,14 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
     appSettings.COSMOS_KEY = result.cosmos.key;
   }
 
+  // The emulators whose run record names the process devhost supervises (it started them, or
+  // reused ones it started earlier); only for those does a missing record mean a deliberate stop.
+  const recordedPids = new Map<EmulatorName, number>();
+  const noteRecorded = (name: EmulatorName, pid: number | undefined): void => {
+    if (pid !== undefined && readRunRecord(stateDir, name)?.pid === pid) recordedPids.set(name, pid);
+  };
+  for (const { spec, process: p } of running) noteRecorded(spec.name, p.pid);
+
   let timer: NodeJS.Timeout | undefined;
   if (options.supervise ?? true) {
     let busy = false;
@@ -276,11 +284,26 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Em
       busy = true;
       void (async () => {
         for (const entry of running) {
-          if (entry.givenUp || entry.process.pid === undefined || isAlive(entry.process.pid)) continue;
-          log(`${entry.spec.label} (pid ${entry.process.pid}) exited unexpectedly; starting it again`);
+          const { pid } = entry.process;
+          if (entry.givenUp || pid === undefined || isAlive(pid)) continue;
+          // `devhost emulators stop` removes the run record before it stops the process: a
+          // deliberate stop, not a crash, so it stays stopped.
+          if (
+            recordedPids.get(entry.spec.name) === pid &&
+            readRunRecord(stateDir, entry.spec.name)?.pid !== pid
+          ) {
+            entry.givenUp = true;
+            log(
+              `${entry.spec.label} (pid ${pid}) was stopped (\`devhost emulators stop\`); not starting it ` +
+                'again. Until devhost is started again, what needs it fails.',
+            );
+            continue;
+          }
+          log(`${entry.spec.label} (pid ${pid}) exited unexpectedly; starting it again`);
           try {
             entry.process = await ensureEmulator(entry.spec, ensureOptions);
             setPid(entry.spec.name, entry.process.pid);
+            noteRecorded(entry.spec.name, entry.process.pid);
           } catch (err) {
             // Said once: retrying every interval would only repeat the same message.
             entry.givenUp = true;

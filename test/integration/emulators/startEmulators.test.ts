@@ -292,4 +292,38 @@ describe('startEmulators supervision', () => {
       await fs.rm(appDir, { recursive: true, force: true });
     }
   });
+
+  it('leaves stopped an emulator that `devhost emulators stop` stopped while devhost runs', async () => {
+    const appDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
+    const lines: string[] = [];
+    const emulators = await startEmulators({
+      appDir,
+      emulators: ['cosmos'],
+      ports: { cosmos: await freePort() },
+      settings: {},
+      detached: false,
+      superviseIntervalMs: 50,
+      log: (line) => lines.push(line),
+    });
+    try {
+      const pid = emulators.cosmos?.pid ?? 0;
+      expect(await stopEmulators(appDir)).toContainEqual(expect.stringMatching(/^cosmos: (stopped|killed)/));
+      const deadline = Date.now() + 10_000;
+      while (!lines.some((line) => line.includes('was stopped')) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(lines.join('\n')).toMatch(
+        /Cosmos \(pid \d+\) was stopped \(`devhost emulators stop`\); not starting it again/,
+      );
+      // Several supervision rounds later it is still stopped, and not started again.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(emulators.cosmos?.pid).toBe(pid);
+      expect(isAlive(pid)).toBe(false);
+      expect(lines.join('\n')).not.toMatch(/exited unexpectedly/);
+      expect(emulatorStatus(appDir).find((e) => e.emulator === 'cosmos')?.running).toBe(false);
+    } finally {
+      await emulators.stop();
+      await stopEmulators(appDir);
+      await fs.rm(appDir, { recursive: true, force: true });
+    }
+  });
 });
