@@ -1,7 +1,8 @@
 /**
  * A loopback proxy in front of one of Azurite's services that can hold the requests a predicate
  * picks until told to let them through (as a busy storage service answers late), or answer them
- * with an error instead (as a failing one does). Everything else goes straight through.
+ * with an error instead (as a failing one does), held ones or all of them for a while. Everything
+ * else goes straight through.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,8 @@ export interface HoldingProxy {
   release(): void;
   /** Answers the held requests with this status (and a service-style error body), and stops holding. */
   fail(status: number): void;
+  /** Answers every picked request with this status at once, until `release`. */
+  refuse(status: number): void;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function startHoldingProxy(
   const target = new URL(serviceEndpoint);
   const agent = new http.Agent({ keepAlive: true });
   let holding = false;
+  let refusing: number | undefined;
   const held: { forward: () => void; refuse: (status: number) => void }[] = [];
   const server = http.createServer((req, res) => {
     const forward = () => {
@@ -52,7 +56,8 @@ export async function startHoldingProxy(
         JSON.stringify({ 'odata.error': { code: 'InternalError', message: { value: 'held by the test' } } }),
       );
     };
-    if (holding && picks(req)) held.push({ forward, refuse });
+    if (refusing !== undefined && picks(req)) refuse(refusing);
+    else if (holding && picks(req)) held.push({ forward, refuse });
     else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,11 +72,15 @@ export async function startHoldingProxy(
     },
     release: () => {
       holding = false;
+      refusing = undefined;
       for (const request of held.splice(0)) request.forward();
     },
     fail: (status) => {
       holding = false;
       for (const request of held.splice(0)) request.refuse(status);
+    },
+    refuse: (status) => {
+      refusing = status;
     },
     close: async () => {
       agent.destroy();

@@ -177,4 +177,44 @@ describe('azure store reading its queues', () => {
       await store.close();
     }
   });
+
+  it('says once that reads of a queue fail, not at every read, and says when they work again', async () => {
+    const queueEndpoint = /QueueEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
+    const proxy = await startHoldingProxy(
+      queueEndpoint,
+      (req) =>
+        req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? ''),
+    );
+    const lines: string[] = [];
+    const store = await AzureTaskHubStore.open({
+      taskHubName: uniqueHubName('down'),
+      connectionString: azurite.connectionString.replace(queueEndpoint, proxy.endpoint),
+      clock: new RealClock(),
+      leaseWaitMs: 0,
+      // Empty queues are read every 100 ms or so: dozens of failed reads below.
+      maxPollIntervalMs: 100,
+      log: (_level, message) => lines.push(message),
+    });
+    const queues = 5; // four control queues and the work items
+    try {
+      proxy.refuse(403);
+      await until('reads fail', () => lines.filter((l) => l.startsWith('Could not read')).length === queues);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(lines.filter((l) => l.startsWith('Could not read'))).toHaveLength(queues);
+      expect(lines.filter((l) => l.startsWith('Still cannot read'))).toHaveLength(0);
+
+      proxy.release();
+      await until(
+        'reads work again',
+        () => lines.filter((l) => / is read again, after \d+ failed reads? over/.test(l)).length === queues,
+      );
+      // And work still flows.
+      await store.sendMessage({ message: eventRaisedMessage('after', 'Go') });
+      expect((await store.receiveOrchestrationWorkItem(LOCK_MS))?.instanceId).toBe('after');
+    } finally {
+      proxy.release();
+      await store.close();
+      await proxy.close();
+    }
+  });
 });

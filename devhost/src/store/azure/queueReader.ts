@@ -39,11 +39,18 @@ interface QueueState {
   running: Promise<number> | undefined;
   /** Messages read from this queue and still held. */
   held: number;
+  /** Reads failing in a row: when it began, how many, when last said. */
+  failing: { since: number; count: number; saidAt: number } | undefined;
 }
 
 const BATCH = 32;
 /** How soon a queue whose read-ahead is full is looked at again (no storage call until there is room). */
 const FULL_RECHECK_MS = 50;
+/**
+ * While reads of a queue keep failing (storage down, or restarting), this long between log lines:
+ * the first failure is said at once, then how many since, not one line per read.
+ */
+const FAILING_REPEAT_MS = 30_000;
 
 export class QueueReader {
   private readonly states = new Map<TaskHubQueue, QueueState>();
@@ -52,7 +59,15 @@ export class QueueReader {
 
   constructor(private readonly options: QueueReaderOptions) {
     const add = (queue: TaskHubQueue, activities: boolean) =>
-      this.states.set(queue, { queue, activities, at: 0, backoff: 0, running: undefined, held: 0 });
+      this.states.set(queue, {
+        queue,
+        activities,
+        at: 0,
+        backoff: 0,
+        running: undefined,
+        held: 0,
+        failing: undefined,
+      });
     for (const queue of options.controlQueues) add(queue, false);
     add(options.workItems, true);
     this.arm();
@@ -111,6 +126,24 @@ export class QueueReader {
     this.timer.unref();
   }
 
+  /** Says that a read failed: the first of a run at once, then at most every `FAILING_REPEAT_MS`. */
+  private readFailed(state: QueueState, error: unknown): void {
+    const now = Date.now();
+    const { log } = this.options;
+    if (!state.failing) {
+      state.failing = { since: now, count: 1, saidAt: now };
+      log('warn', `Could not read the queue '${state.queue.name}': ${String(error)}`);
+      return;
+    }
+    state.failing.count += 1;
+    if (now - state.failing.saidAt < FAILING_REPEAT_MS) return;
+    state.failing.saidAt = now;
+    log(
+      'warn',
+      `Still cannot read the queue '${state.queue.name}' (${state.failing.count} failed reads over ${Math.round((now - state.failing.since) / 1000)} s): ${String(error)}`,
+    );
+  }
+
   /** One read of a queue: batches of 32 while they bring new messages and there is room. */
   private read(state: QueueState): Promise<number> {
     if (state.running) return state.running;
@@ -131,8 +164,16 @@ export class QueueReader {
           // Messages held here already come back once their hiding in Azure lapses: no reason to go on.
           if (batch.length < BATCH || fresh === 0) break;
         }
+        if (state.failing) {
+          const { count, since } = state.failing;
+          state.failing = undefined;
+          log(
+            'info',
+            `The queue '${state.queue.name}' is read again, after ${count} failed ${count === 1 ? 'read' : 'reads'} over ${Math.round((Date.now() - since) / 1000)} s.`,
+          );
+        }
       } catch (error) {
-        log('warn', `Could not read the queue '${state.queue.name}': ${String(error)}`);
+        this.readFailed(state, error);
       } finally {
         state.running = undefined;
       }
