@@ -30,6 +30,23 @@ const BACKGROUND_SHARE = 4;
  */
 const QUIET_BACKGROUND_IN_FLIGHT = 2;
 const BACKGROUND_BACKLOG = 32;
+/**
+ * A call with no answer after this long fails (its slot is freed; the request itself is left to
+ * end or not). Azurite was seen, once in a soak, never to answer a queue read: the reader of that
+ * queue waited on it for good and the activities in it never ran. Each call is one request of at
+ * most 100 rows or 32 messages, which a busy emulator answers in well under a second, and every
+ * caller takes a failure as storage trouble it recovers from (a read goes again, a checkpoint is
+ * retried, a message not deleted is delivered again and dropped as a duplicate).
+ */
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+/** A storage call that got no answer within the store's timeout. */
+export class StorageCallTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`A storage call got no answer within ${timeoutMs / 1000} s; it counts as failed.`);
+    this.name = 'StorageCallTimeoutError';
+  }
+}
 
 export class StorageCalls {
   readonly counts: Record<StorageService, number> = { table: 0, queue: 0, blob: 0 };
@@ -38,7 +55,10 @@ export class StorageCalls {
   private grants = 0;
   private readonly waiting: Record<CallPriority, (() => void)[]> = { read: [], write: [], background: [] };
 
-  constructor(private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT) {}
+  constructor(
+    private readonly maxInFlight = DEFAULT_MAX_IN_FLIGHT,
+    private readonly callTimeoutMs = DEFAULT_CALL_TIMEOUT_MS,
+  ) {}
 
   get total(): number {
     return this.counts.table + this.counts.queue + this.counts.blob;
@@ -63,9 +83,18 @@ export class StorageCalls {
         this.grantFreeSlots();
       });
     }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await call();
+      const answer = call();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new StorageCallTimeoutError(this.callTimeoutMs)), this.callTimeoutMs);
+        timer.unref();
+      });
+      // Should the call end after its timeout, nobody waits for it any more.
+      answer.catch(() => undefined);
+      return await Promise.race([answer, timeout]);
     } finally {
+      clearTimeout(timer);
       this.inFlight -= 1;
       if (priority === 'background') this.backgroundInFlight -= 1;
       this.grantFreeSlots();

@@ -1,4 +1,8 @@
-import { type CallPriority, StorageCalls } from '../../../../../devhost/src/store/azure/storageCalls';
+import {
+  type CallPriority,
+  StorageCallTimeoutError,
+  StorageCalls,
+} from '../../../../../devhost/src/store/azure/storageCalls';
 
 /** Calls that finish when the test says: which started, in order, and a way to finish each. */
 function harness(maxInFlight: number) {
@@ -80,5 +84,15 @@ describe('StorageCalls', () => {
     for (let turn = 0; turn < 5; turn++) await h.done(h.started[h.started.length - 1] as string);
     expect(h.started.indexOf('delete')).toBeGreaterThan(0);
     expect(h.started.indexOf('delete')).toBeLessThanOrEqual(4);
+  });
+
+  it('fails a call that gets no answer within its timeout, and frees its slot', async () => {
+    const calls = new StorageCalls(1, 50);
+    const hung = calls.limit('write', () => new Promise<never>(() => undefined));
+    const next = calls.limit('write', () => Promise.resolve('answered'));
+    await expect(hung).rejects.toBeInstanceOf(StorageCallTimeoutError);
+    await expect(next).resolves.toBe('answered');
+    // An answer that comes in time is the call's, and a failure is its own.
+    await expect(calls.limit('read', () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
   });
 });
