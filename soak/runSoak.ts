@@ -269,7 +269,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await approvers.finish();
     for (const id of approvers.unanswered)
       violations.push(`approval ${id}: its request never reached the outbox`);
-    await drain(stack, hubName, workload.all(), containers, deadline, log);
+    // Longer than any wait the workload has (an approval's timeout, ReconcileOrders' delay).
+    const stallMs = Math.max(
+      MIN_STALL_MS,
+      2_000 * Math.max(options.approvalTimeoutSeconds, options.reconcileAfterSeconds),
+    );
+    await drain(stack, hubName, workload.all(), containers, { deadline, stallMs }, log);
     findings = await checkInvariants({
       workload,
       starts,
@@ -319,15 +324,20 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
  * Waits until every instance of the work has ended and no order is left stored without a
  * workflow (the sweep's job), or the deadline passes.
  */
+/** The drain gives up early when nothing has ended for at least this long. */
+const MIN_STALL_MS = 5 * 60_000;
+
 async function drain(
   stack: SoakStack,
   hubName: string,
   work: readonly Work[],
   containers: ReturnType<typeof containersOf>,
-  deadline: number,
+  { deadline, stallMs }: { deadline: number; stallMs: number },
   log: (line: string) => void,
 ): Promise<void> {
   let reported = 0;
+  let remaining = Infinity;
+  let changedAt = Date.now();
   for (;;) {
     const rows = await readInstances(stack.azuriteConnectionString, hubName);
     const open = [...rows.values()].filter((r) => !['Completed', 'Failed', 'Terminated'].includes(r.status));
@@ -344,6 +354,19 @@ async function drain(
     }
     if (Date.now() > deadline) {
       log(`deadline: ${open.length} instances open, ${orphans.length} orders unreconciled`);
+      return;
+    }
+    // Nothing ends any more: say which, rather than wait for the deadline (the checks that
+    // follow report them too).
+    if (open.length + orphans.length !== remaining) {
+      remaining = open.length + orphans.length;
+      changedAt = Date.now();
+    } else if (Date.now() - changedAt > stallMs) {
+      const names = open.slice(0, 10).map((r) => `${r.id} (${r.name}, ${r.status})`);
+      log(
+        `stalled: ${open.length} instances open and ${orphans.length} orders unreconciled, unchanged for ` +
+          `${Math.round(stallMs / 60_000)} min: ${names.join(', ')}${open.length > names.length ? ', …' : ''}`,
+      );
       return;
     }
     if (Date.now() - reported > 10_000) {
