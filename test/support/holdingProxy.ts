@@ -21,7 +21,7 @@ export interface HoldingProxy {
   close(): Promise<void>;
 }
 
-export async function startHoldingProxy(
+async function startHoldingProxy(
   serviceEndpoint: string,
   picks: (req: http.IncomingMessage) => boolean,
 ): Promise<HoldingProxy> {
@@ -88,4 +88,25 @@ export async function startHoldingProxy(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * A holding proxy in front of one service of the account a connection string names, and that
+ * connection string with the service's endpoint pointing at the proxy.
+ */
+export async function proxyService(
+  connectionString: string,
+  service: 'Blob' | 'Queue' | 'Table',
+  picks: (req: http.IncomingMessage) => boolean,
+): Promise<{ proxy: HoldingProxy; connectionString: string }> {
+  const endpoint = new RegExp(`${service}Endpoint=([^;]+)`).exec(connectionString)?.[1];
+  if (!endpoint) throw new Error(`The connection string names no ${service}Endpoint.`);
+  const proxy = await startHoldingProxy(endpoint, picks);
+  return { proxy, connectionString: connectionString.replace(endpoint, proxy.endpoint) };
+}
+
+/** A read of a queue's messages (a GET that hides what it returns), not a peek. */
+export function isQueueRead(req: http.IncomingMessage): boolean {
+  const url = req.url ?? '';
+  return req.method === 'GET' && /\/messages(\?|$)/.test(url) && !/peekonly/i.test(url);
 }

@@ -10,6 +10,7 @@ import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/src/em
 import { startEmulators, type Emulators } from '../../../devhost/src/emulators/startEmulators';
 import { emulatorStatus, stopEmulators } from '../../../devhost/src/emulators/stopEmulators';
 import { freePort, holdPort } from '../../../devhost/src/emulators/testing';
+import { until } from '../../support/until';
 
 const hook = path.resolve(__dirname, '../../../devhost/src/emulators/tsRequireHook.js');
 
@@ -257,7 +258,10 @@ describe('startEmulators', () => {
 });
 
 describe('startEmulators supervision', () => {
-  it('starts the Cosmos server again, with its data, when it dies while devhost runs', async () => {
+  /** A Cosmos server started and supervised (every 50 ms) for `appDir`; its log lines; stopped after. */
+  async function withSupervisedCosmos(
+    run: (emulators: Emulators, lines: string[], appDir: string) => Promise<void>,
+  ): Promise<void> {
     const appDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
     const lines: string[] = [];
     const emulators = await startEmulators({
@@ -270,6 +274,16 @@ describe('startEmulators supervision', () => {
       log: (line) => lines.push(line),
     });
     try {
+      await run(emulators, lines, appDir);
+    } finally {
+      await emulators.stop();
+      await stopEmulators(appDir);
+      await fs.rm(appDir, { recursive: true, force: true });
+    }
+  }
+
+  it('starts the Cosmos server again, with its data, when it dies while devhost runs', async () => {
+    await withSupervisedCosmos(async (emulators, lines) => {
       const client = cosmosClient(emulators.cosmos?.endpoint ?? '', emulators.cosmos?.key ?? '');
       const { database } = await client.databases.createIfNotExists({ id: 'shop' });
       const { container } = await database.containers.createIfNotExists({
@@ -279,38 +293,24 @@ describe('startEmulators supervision', () => {
       await container.items.create({ id: 'kept' });
       const firstPid = emulators.cosmos?.pid ?? 0;
       process.kill(firstPid, 'SIGKILL');
-      const deadline = Date.now() + 20_000;
-      while (emulators.cosmos?.pid === firstPid && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 25));
+      await until('the Cosmos server is started again', () => emulators.cosmos?.pid !== firstPid, {
+        timeoutMs: 20_000,
+        everyMs: 25,
+      });
       expect(emulators.cosmos?.pid).not.toBe(firstPid);
       expect(lines.join('\n')).toMatch(/Cosmos \(pid \d+\) exited unexpectedly; starting it again/);
       const { resource } = await container.item('kept', 'kept').read();
       expect(resource?.id).toBe('kept');
-    } finally {
-      await emulators.stop();
-      await stopEmulators(appDir);
-      await fs.rm(appDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('leaves stopped an emulator that `devhost emulators stop` stopped while devhost runs', async () => {
-    const appDir = await fs.mkdtemp(path.join(os.tmpdir(), 'devhost-app-'));
-    const lines: string[] = [];
-    const emulators = await startEmulators({
-      appDir,
-      emulators: ['cosmos'],
-      ports: { cosmos: await freePort() },
-      settings: {},
-      detached: false,
-      superviseIntervalMs: 50,
-      log: (line) => lines.push(line),
-    });
-    try {
+    await withSupervisedCosmos(async (emulators, lines, appDir) => {
       const pid = emulators.cosmos?.pid ?? 0;
       expect(await stopEmulators(appDir)).toContainEqual(expect.stringMatching(/^cosmos: (stopped|killed)/));
-      const deadline = Date.now() + 10_000;
-      while (!lines.some((line) => line.includes('was stopped')) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 25));
+      await until('devhost says it was stopped', () => lines.some((line) => line.includes('was stopped')), {
+        everyMs: 25,
+      });
       expect(lines.join('\n')).toMatch(
         /Cosmos \(pid \d+\) was stopped \(`devhost emulators stop`\); not starting it again/,
       );
@@ -320,10 +320,6 @@ describe('startEmulators supervision', () => {
       expect(isAlive(pid)).toBe(false);
       expect(lines.join('\n')).not.toMatch(/exited unexpectedly/);
       expect(emulatorStatus(appDir).find((e) => e.emulator === 'cosmos')?.running).toBe(false);
-    } finally {
-      await emulators.stop();
-      await stopEmulators(appDir);
-      await fs.rm(appDir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -13,7 +13,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage } from '../../support/durableEvents';
-import { startHoldingProxy } from '../../support/holdingProxy';
+import { isQueueRead, proxyService } from '../../support/holdingProxy';
 import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
@@ -33,8 +33,15 @@ afterAll(async () => {
 function open(
   hub: string,
   clock: Clock,
-  connectionString = azurite.connectionString,
-  maxPollIntervalMs = 1000,
+  {
+    connectionString = azurite.connectionString,
+    maxPollIntervalMs = 1000,
+    log,
+  }: {
+    connectionString?: string;
+    maxPollIntervalMs?: number;
+    log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  } = {},
 ) {
   return AzureTaskHubStore.open({
     taskHubName: hub,
@@ -42,6 +49,7 @@ function open(
     clock,
     leaseWaitMs: 0,
     maxPollIntervalMs,
+    ...(log ? { log } : {}),
   });
 }
 
@@ -117,16 +125,12 @@ describe('azure store reading its queues', () => {
   });
 
   it('hands out work this process sends while a read of its queues is held up', async () => {
-    const queueEndpoint = /QueueEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
-    // Holds every queue read (a GET of a queue's messages), not peeks.
-    const proxy = await startHoldingProxy(
-      queueEndpoint,
-      (req) =>
-        req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? ''),
-    );
-    const viaProxy = azurite.connectionString.replace(queueEndpoint, proxy.endpoint);
+    const { proxy, connectionString } = await proxyService(azurite.connectionString, 'Queue', isQueueRead);
     // Reads of empty queues come back within 100 ms, so one is due when the receive below asks.
-    const store = await open(uniqueHubName('held'), new RealClock(), viaProxy, 100);
+    const store = await open(uniqueHubName('held'), new RealClock(), {
+      connectionString,
+      maxPollIntervalMs: 100,
+    });
     try {
       proxy.hold();
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -179,18 +183,10 @@ describe('azure store reading its queues', () => {
   });
 
   it('says once that reads of a queue fail, not at every read, and says when they work again', async () => {
-    const queueEndpoint = /QueueEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
-    const proxy = await startHoldingProxy(
-      queueEndpoint,
-      (req) =>
-        req.method === 'GET' && /\/messages(\?|$)/.test(req.url ?? '') && !/peekonly/i.test(req.url ?? ''),
-    );
+    const { proxy, connectionString } = await proxyService(azurite.connectionString, 'Queue', isQueueRead);
     const lines: string[] = [];
-    const store = await AzureTaskHubStore.open({
-      taskHubName: uniqueHubName('down'),
-      connectionString: azurite.connectionString.replace(queueEndpoint, proxy.endpoint),
-      clock: new RealClock(),
-      leaseWaitMs: 0,
+    const store = await open(uniqueHubName('down'), new RealClock(), {
+      connectionString,
       // Empty queues are read every 100 ms or so: dozens of failed reads below.
       maxPollIntervalMs: 100,
       log: (_level, message) => lines.push(message),

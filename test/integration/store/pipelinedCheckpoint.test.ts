@@ -11,7 +11,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { StoreConflictError } from '../../../devhost/src/store/errors';
 import type { OrchestrationWorkItem, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage, executionStarted } from '../../support/durableEvents';
-import { startHoldingProxy, type HoldingProxy } from '../../support/holdingProxy';
+import { proxyService, type HoldingProxy } from '../../support/holdingProxy';
 import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
@@ -26,20 +26,29 @@ afterAll(async () => {
   await azurite.stop();
 });
 
-/** A store whose table calls go through a proxy that can hold (or fail) its history batches. */
-async function openBehindProxy(): Promise<{ store: AzureTaskHubStore; proxy: HoldingProxy }> {
-  const tableEndpoint = /TableEndpoint=([^;]+)/.exec(azurite.connectionString)?.[1] ?? '';
-  const proxy = await startHoldingProxy(
-    tableEndpoint,
+/**
+ * Runs `test` with a store whose table calls go through a proxy that can hold (or fail) its
+ * history batches; closes both after.
+ */
+async function behindProxy(test: (store: AzureTaskHubStore, proxy: HoldingProxy) => Promise<void>) {
+  const { proxy, connectionString } = await proxyService(
+    azurite.connectionString,
+    'Table',
     (req) => req.method === 'POST' && (req.url ?? '').includes('$batch'),
   );
   const store = await AzureTaskHubStore.open({
     taskHubName: uniqueHubName('pipe'),
-    connectionString: azurite.connectionString.replace(tableEndpoint, proxy.endpoint),
+    connectionString,
     clock: new RealClock(),
     leaseWaitMs: 0,
   });
-  return { store, proxy };
+  try {
+    await test(store, proxy);
+  } finally {
+    proxy.release();
+    await store.close();
+    await proxy.close();
+  }
 }
 
 function startMessage(instanceId: string): TaskMessage {
@@ -97,8 +106,7 @@ async function twoEpisodesOverAHeldBatch(store: AzureTaskHubStore, proxy: Holdin
 
 describe('azure store checkpoints in a row', () => {
   it("runs an instance's next episode while its history is written, and writes the two in order", async () => {
-    const { store, proxy } = await openBehindProxy();
-    try {
+    await behindProxy(async (store, proxy) => {
       const { firstDone, secondDone } = await twoEpisodesOverAHeldBatch(store, proxy);
       proxy.release();
       await Promise.all([firstDone, secondDone]);
@@ -108,16 +116,11 @@ describe('azure store checkpoints in a row', () => {
       ]);
       // Both checkpoints' messages are consumed.
       expect(await store.receiveOrchestrationWorkItem(LOCK_MS)).toBeUndefined();
-    } finally {
-      proxy.release();
-      await store.close();
-      await proxy.close();
-    }
+    });
   });
 
   it('fails the checkpoint built on a history that could not be written, and delivers both again', async () => {
-    const { store, proxy } = await openBehindProxy();
-    try {
+    await behindProxy(async (store, proxy) => {
       const { first, second, firstDone, secondDone } = await twoEpisodesOverAHeldBatch(store, proxy);
       proxy.fail(403);
       await expect(firstDone).rejects.toThrow(/403/);
@@ -137,16 +140,11 @@ describe('azure store checkpoints in a row', () => {
         EventType.ExecutionStarted,
         EventType.EventRaised,
       ]);
-    } finally {
-      proxy.release();
-      await store.close();
-      await proxy.close();
-    }
+    });
   });
 
   it('does not write the history of a work item abandoned while the history under it was written', async () => {
-    const { store, proxy } = await openBehindProxy();
-    try {
+    await behindProxy(async (store, proxy) => {
       const { second, firstDone, secondDone } = await twoEpisodesOverAHeldBatch(store, proxy);
       // A stop with a deadline abandons work items still running: 'Go' is given back.
       await store.abandonOrchestrationWorkItem(second, 0);
@@ -162,10 +160,6 @@ describe('azure store checkpoints in a row', () => {
         EventType.ExecutionStarted,
         EventType.EventRaised,
       ]);
-    } finally {
-      proxy.release();
-      await store.close();
-      await proxy.close();
-    }
+    });
   });
 });
