@@ -230,8 +230,15 @@ export class HeldMessages {
       if (Date.now() > giveBackUntil) break;
       // A result held without a queue copy: its activity's message is given back, to run again.
       const stored = held.anchor ?? held;
+      // Bounded by the budget, retries included (with storage gone, the client's retries alone
+      // took about 30 s).
       await stored.queue
-        .hide(stored.messageId, stored.popReceipt, Math.max(0, held.anchor ? 0 : held.visibleAt - now))
+        .hide(
+          stored.messageId,
+          stored.popReceipt,
+          Math.max(0, held.anchor ? 0 : held.visibleAt - now),
+          AbortSignal.timeout(Math.max(1, giveBackUntil - Date.now())),
+        )
         .catch(() => undefined);
     }
   }

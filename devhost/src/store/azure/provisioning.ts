@@ -44,6 +44,11 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
   const tableOptions = { allowInsecureConnection: isInsecure(connectionString) };
   const tables = TableServiceClient.fromConnectionString(connectionString, tableOptions);
   const queues = QueueServiceClient.fromConnectionString(connectionString);
+  // Reads are not retried by the client: the store's reader reads again on its own schedule, and
+  // the client's own retries (about 30 s of back-off) held a pump, and so a stop, with storage gone.
+  const readQueues = QueueServiceClient.fromConnectionString(connectionString, {
+    retryOptions: { maxTries: 1 },
+  });
   const blobs = BlobServiceClient.fromConnectionString(connectionString);
   const calls = new StorageCalls();
   await probe(connectionString);
@@ -84,9 +89,15 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     calls,
     tracking,
     controlQueues: names.controlQueues.map(
-      (q) => new TaskHubQueue(queues.getQueueClient(q), large, calls, lean),
+      (q) => new TaskHubQueue(queues.getQueueClient(q), large, calls, lean, readQueues.getQueueClient(q)),
     ),
-    workItems: new TaskHubQueue(queues.getQueueClient(names.workItemQueue), large, calls, lean),
+    workItems: new TaskHubQueue(
+      queues.getQueueClient(names.workItemQueue),
+      large,
+      calls,
+      lean,
+      readQueues.getQueueClient(names.workItemQueue),
+    ),
     lean,
     partitions,
   };

@@ -42,6 +42,8 @@ export class TaskHubQueue {
     private readonly calls: StorageCalls,
     /** Sends and deletes as bare signed requests, when the account key is known. */
     private readonly lean?: LeanQueueCalls,
+    /** The same queue for reads (a client that does not retry them: the caller reads again). */
+    private readonly reads: QueueClient = client,
   ) {}
 
   get name(): string {
@@ -74,7 +76,7 @@ export class TaskHubQueue {
 
   async receive(count: number, visibilityMs: number): Promise<FetchedMessage[]> {
     const response = await this.calls.run('queue', 'write', () =>
-      this.client.receiveMessages({
+      this.reads.receiveMessages({
         numberOfMessages: count,
         visibilityTimeout: Math.max(1, visibilitySeconds(visibilityMs)),
       }),
@@ -111,11 +113,21 @@ export class TaskHubQueue {
     );
   }
 
-  /** Sets a held message's visibility; returns its new pop receipt, or undefined if it is gone. */
-  async hide(messageId: string, popReceipt: string, visibilityMs: number): Promise<string | undefined> {
+  /**
+   * Sets a held message's visibility; returns its new pop receipt, or undefined if it is gone.
+   * `abortSignal` ends the call (and the client's retries) early.
+   */
+  async hide(
+    messageId: string,
+    popReceipt: string,
+    visibilityMs: number,
+    abortSignal?: AbortSignal,
+  ): Promise<string | undefined> {
     try {
       const updated = await this.calls.run('queue', 'background', () =>
-        this.client.updateMessage(messageId, popReceipt, undefined, visibilitySeconds(visibilityMs)),
+        this.client.updateMessage(messageId, popReceipt, undefined, visibilitySeconds(visibilityMs), {
+          abortSignal,
+        }),
       );
       return updated.popReceipt;
     } catch (error) {
