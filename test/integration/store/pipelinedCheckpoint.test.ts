@@ -11,7 +11,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { StoreConflictError } from '../../../devhost/src/store/errors';
 import type { OrchestrationWorkItem, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage, executionStarted } from '../../support/durableEvents';
-import { proxyService, type HoldingProxy } from '../../support/holdingProxy';
+import { isQueueRead, proxyService, type HoldingProxy } from '../../support/holdingProxy';
 import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
@@ -161,5 +161,42 @@ describe('azure store checkpoints in a row', () => {
         EventType.EventRaised,
       ]);
     });
+  });
+
+  it('reads no queue once it is closing, while the history on its way is written', async () => {
+    const tables = await proxyService(azurite.connectionString, 'Table', (req) =>
+      (req.url ?? '').includes('$batch'),
+    );
+    const queues = await proxyService(tables.connectionString, 'Queue', isQueueRead);
+    const store = await AzureTaskHubStore.open({
+      taskHubName: uniqueHubName('pipe'),
+      connectionString: queues.connectionString,
+      clock: new RealClock(),
+      leaseWaitMs: 0,
+      // Read all the time while open.
+      maxPollIntervalMs: 100,
+    });
+    try {
+      const start = startMessage('flow');
+      await store.createInstance(start, { dedupeStatuses: [] });
+      const item = await receive(store);
+      tables.proxy.hold();
+      const done = checkpoint(store, item, start.orchestrationInstance.ExecutionId ?? '');
+      await until('the history batch is held', () => tables.proxy.heldCount === 1);
+      const closing = store.close();
+      // Reads from here on would be held (counted) by the queue proxy.
+      queues.proxy.hold();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(queues.proxy.heldCount).toBe(0);
+      tables.proxy.release();
+      await done;
+      await closing;
+    } finally {
+      tables.proxy.release();
+      queues.proxy.release();
+      await store.close();
+      await queues.proxy.close();
+      await tables.proxy.close();
+    }
   });
 });

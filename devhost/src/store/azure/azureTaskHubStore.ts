@@ -275,6 +275,9 @@ export class AzureTaskHubStore implements TaskHubStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Nothing is received from here on: the queues are not read while the last writes finish
+    // (with a large checkpoint still on its way at a stop's deadline, they were read until exit).
+    await this.held.stopReading();
     await this.writer.allRowsWritten();
     await this.held.close();
     this.lean?.close();
