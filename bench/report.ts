@@ -215,7 +215,10 @@ export function renderBlock(run: BenchRun, scenarios: readonly Scenario[]): stri
       'completions by then (5 latencies, 10 activities, 20 orchestrations or events, 5 orders) goes on until ' +
       'it has, up to five times its cap, since a rate over a window shorter than one completion reads zero. ' +
       '† marks a figure from a run that stopped before its work was done (a rate over the work done by then), ' +
-      '"> t" a time that was not reached, "≥ x" a largest step over the part done. "Goal met" ' +
+      '"> t" a time that was not reached, "≥ x" a largest step over the part done. The orders scenario ' +
+      'waits, after its cap, for the orders already posted (up to five times its cap), so its latencies are ' +
+      'those of every order it posted; "≥ x" there counts orders still running then, as slow as they got. ' +
+      '"Goal met" ' +
       'counts the runs that meet the goal.',
     '',
     '## Results',

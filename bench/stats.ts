@@ -8,6 +8,21 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
 }
 
+/**
+ * The p-th percentile of latencies some of which are unfinished (each only known to be at least
+ * its value). The nearest-rank percentile over both is always a lower bound of the true one, and
+ * it is exact when no unfinished latency is at or below it (those are above it whatever they turn
+ * out to be). Leaving the unfinished out instead reads too low: they are the slow ones.
+ */
+export function censoredPercentile(
+  done: readonly number[],
+  unfinished: readonly number[],
+  p: number,
+): { value: number; lowerBound: boolean } {
+  const value = percentile([...done, ...unfinished], p);
+  return { value, lowerBound: unfinished.some((u) => u <= value) };
+}
+
 export interface Spread {
   min: number;
   median: number;

@@ -15,6 +15,11 @@ export interface Measured {
   capped?: boolean;
   /** What the value covers, e.g. `84 of 1,000 activities`. */
   note?: string;
+  /**
+   * Whether the value is only a lower bound of the true one, when this run knows (a latency
+   * percentile that counts unfinished work); otherwise the spec's `lowerBoundWhenCut` decides.
+   */
+  lowerBound?: boolean;
 }
 
 export type Goal =
@@ -40,7 +45,7 @@ export interface FigureSpec {
 }
 
 export function isLowerBound(spec: FigureSpec, figure: Measured): boolean {
-  return figure.capped === true && (spec.lowerBoundWhenCut ?? spec.unit === 's');
+  return figure.lowerBound ?? (figure.capped === true && (spec.lowerBoundWhenCut ?? spec.unit === 's'));
 }
 
 export interface RunControl {
