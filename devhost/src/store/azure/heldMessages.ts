@@ -213,16 +213,16 @@ export class HeldMessages {
     }
   }
 
-  /**
-   * Gives back what is held here but not done, so the next owner need not wait for it to show up:
-   * in the order they were enqueued, one at a time, so the queue keeps that order.
-   */
   /** Stops delivering and reading (the held messages stay, for `close` to give back). */
   async stopReading(): Promise<void> {
     this.table.close();
     await this.reader.close();
   }
 
+  /**
+   * Gives back what is held here but not done, so the next owner need not wait for it to show up:
+   * in the order they were enqueued, one at a time, so the queue keeps that order.
+   */
   async close(): Promise<void> {
     await this.stopReading();
     await Promise.allSettled([...this.deleting]);
