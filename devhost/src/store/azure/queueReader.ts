@@ -28,6 +28,8 @@ export interface QueueReaderOptions {
   onUnreadable: (instanceId: string, reason: string) => Promise<void>;
   /** Deletes a held message again, now that a read brought its new pop receipt. */
   redelete: (held: Held) => void;
+  /** Between lines about reads that keep failing (default 30 s). */
+  failingRepeatMs?: number;
 }
 
 interface QueueState {
@@ -39,16 +41,17 @@ interface QueueState {
   running: Promise<number> | undefined;
   /** Messages read from this queue and still held. */
   held: number;
-  /** Reads failing in a row: when it began, how many, when last said. */
-  failing: { since: number; count: number; saidAt: number } | undefined;
+  /** Reads failing in a row: when it began, how many. */
+  failing: { since: number; count: number } | undefined;
 }
 
 const BATCH = 32;
 /** How soon a queue whose read-ahead is full is looked at again (no storage call until there is room). */
 const FULL_RECHECK_MS = 50;
 /**
- * While reads of a queue keep failing (storage down, or restarting), this long between log lines:
- * the first failure is said at once, then how many since, not one line per read.
+ * While reads keep failing (storage down, or restarting), this long between log lines: each
+ * queue's first failure is said at once, then one line for all the failing queues, not one per
+ * read or per queue.
  */
 const FAILING_REPEAT_MS = 30_000;
 
@@ -56,6 +59,8 @@ export class QueueReader {
   private readonly states = new Map<TaskHubQueue, QueueState>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** While reads fail: when the last line about them was said. */
+  private failingSaidAt: number | undefined;
 
   constructor(private readonly options: QueueReaderOptions) {
     const add = (queue: TaskHubQueue, activities: boolean) =>
@@ -126,22 +131,32 @@ export class QueueReader {
     this.timer.unref();
   }
 
-  /** Says that a read failed: the first of a run at once, then at most every `FAILING_REPEAT_MS`. */
+  /**
+   * Says that a read failed: each queue's first failure of a run at once, then one line for all
+   * the failing queues at most every `failingRepeatMs`.
+   */
   private readFailed(state: QueueState, error: unknown): void {
     const now = Date.now();
-    const { log } = this.options;
+    const { log, failingRepeatMs = FAILING_REPEAT_MS } = this.options;
     if (!state.failing) {
-      state.failing = { since: now, count: 1, saidAt: now };
+      state.failing = { since: now, count: 1 };
+      this.failingSaidAt ??= now;
       log('warn', `Could not read the queue '${state.queue.name}': ${String(error)}`);
       return;
     }
     state.failing.count += 1;
-    if (now - state.failing.saidAt < FAILING_REPEAT_MS) return;
-    state.failing.saidAt = now;
-    log(
-      'warn',
-      `Still cannot read the queue '${state.queue.name}' (${state.failing.count} failed reads over ${Math.round((now - state.failing.since) / 1000)} s): ${String(error)}`,
+    if (now - (this.failingSaidAt ?? now) < failingRepeatMs) return;
+    this.failingSaidAt = now;
+    const failing = [...this.states.values()].flatMap((s) =>
+      s.failing ? [{ ...s.failing, name: s.queue.name }] : [],
     );
+    const reads = failing.reduce((sum, f) => sum + f.count, 0);
+    const seconds = Math.round((now - Math.min(...failing.map((f) => f.since))) / 1000);
+    const which =
+      failing.length === 1
+        ? `the queue '${failing[0]?.name ?? state.queue.name}'`
+        : `${failing.length} queues (${failing.map((f) => `'${f.name}'`).join(', ')})`;
+    log('warn', `Still cannot read ${which} (${reads} failed reads over ${seconds} s): ${String(error)}`);
   }
 
   /** One read of a queue: batches of 32 while they bring new messages and there is room. */
@@ -167,6 +182,7 @@ export class QueueReader {
         if (state.failing) {
           const { count, since } = state.failing;
           state.failing = undefined;
+          if (![...this.states.values()].some((s) => s.failing)) this.failingSaidAt = undefined;
           log(
             'info',
             `The queue '${state.queue.name}' is read again, after ${count} failed ${count === 1 ? 'read' : 'reads'} over ${Math.round((Date.now() - since) / 1000)} s.`,
