@@ -320,13 +320,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   };
 }
 
-/**
- * Waits until every instance of the work has ended and no order is left stored without a
- * workflow (the sweep's job), or the deadline passes.
- */
 /** The drain gives up early when nothing has ended for at least this long. */
 const MIN_STALL_MS = 5 * 60_000;
 
+/**
+ * Waits until every instance of the work has ended and no order is left stored without a
+ * workflow (the sweep's job), or the deadline passes, or nothing has ended for `stallMs`.
+ */
 async function drain(
   stack: SoakStack,
   hubName: string,

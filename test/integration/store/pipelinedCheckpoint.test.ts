@@ -28,26 +28,38 @@ afterAll(async () => {
 
 /**
  * Runs `test` with a store whose table calls go through a proxy that can hold (or fail) its
- * history batches; closes both after.
+ * history batches, and with `queueReads` its queue reads through another (to count them); closes
+ * them all after.
  */
-async function behindProxy(test: (store: AzureTaskHubStore, proxy: HoldingProxy) => Promise<void>) {
-  const { proxy, connectionString } = await proxyService(
+async function behindProxy(
+  test: (
+    store: AzureTaskHubStore,
+    proxy: HoldingProxy,
+    queueReads: HoldingProxy | undefined,
+  ) => Promise<void>,
+  { queueReads = false, maxPollIntervalMs }: { queueReads?: boolean; maxPollIntervalMs?: number } = {},
+) {
+  const tables = await proxyService(
     azurite.connectionString,
     'Table',
     (req) => req.method === 'POST' && (req.url ?? '').includes('$batch'),
   );
+  const queues = queueReads ? await proxyService(tables.connectionString, 'Queue', isQueueRead) : undefined;
   const store = await AzureTaskHubStore.open({
     taskHubName: uniqueHubName('pipe'),
-    connectionString,
+    connectionString: (queues ?? tables).connectionString,
     clock: new RealClock(),
     leaseWaitMs: 0,
+    ...(maxPollIntervalMs !== undefined ? { maxPollIntervalMs } : {}),
   });
   try {
-    await test(store, proxy);
+    await test(store, tables.proxy, queues?.proxy);
   } finally {
-    proxy.release();
+    tables.proxy.release();
+    queues?.proxy.release();
     await store.close();
-    await proxy.close();
+    await queues?.proxy.close();
+    await tables.proxy.close();
   }
 }
 
@@ -164,39 +176,25 @@ describe('azure store checkpoints in a row', () => {
   });
 
   it('reads no queue once it is closing, while the history on its way is written', async () => {
-    const tables = await proxyService(azurite.connectionString, 'Table', (req) =>
-      (req.url ?? '').includes('$batch'),
-    );
-    const queues = await proxyService(tables.connectionString, 'Queue', isQueueRead);
-    const store = await AzureTaskHubStore.open({
-      taskHubName: uniqueHubName('pipe'),
-      connectionString: queues.connectionString,
-      clock: new RealClock(),
-      leaseWaitMs: 0,
+    await behindProxy(
+      async (store, proxy, queueReads) => {
+        const start = startMessage('flow');
+        await store.createInstance(start, { dedupeStatuses: [] });
+        const item = await receive(store);
+        proxy.hold();
+        const done = checkpoint(store, item, start.orchestrationInstance.ExecutionId ?? '');
+        await until('the history batch is held', () => proxy.heldCount === 1);
+        const closing = store.close();
+        // Reads from here on would be held (counted) by the queue proxy.
+        queueReads?.hold();
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(queueReads?.heldCount).toBe(0);
+        proxy.release();
+        await done;
+        await closing;
+      },
       // Read all the time while open.
-      maxPollIntervalMs: 100,
-    });
-    try {
-      const start = startMessage('flow');
-      await store.createInstance(start, { dedupeStatuses: [] });
-      const item = await receive(store);
-      tables.proxy.hold();
-      const done = checkpoint(store, item, start.orchestrationInstance.ExecutionId ?? '');
-      await until('the history batch is held', () => tables.proxy.heldCount === 1);
-      const closing = store.close();
-      // Reads from here on would be held (counted) by the queue proxy.
-      queues.proxy.hold();
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      expect(queues.proxy.heldCount).toBe(0);
-      tables.proxy.release();
-      await done;
-      await closing;
-    } finally {
-      tables.proxy.release();
-      queues.proxy.release();
-      await store.close();
-      await queues.proxy.close();
-      await tables.proxy.close();
-    }
+      { queueReads: true, maxPollIntervalMs: 100 },
+    );
   });
 });

@@ -21,7 +21,6 @@ it('answers a receive and closes promptly once its storage is gone', async () =>
   const azurite = await startTestAzurite();
   const warnings: string[] = [];
   let store: AzureTaskHubStore | undefined;
-  let closed = false;
   try {
     store = await AzureTaskHubStore.open({
       taskHubName: uniqueHubName('gone'),
@@ -51,13 +50,13 @@ it('answers a receive and closes promptly once its storage is gone', async () =>
     expect(Date.now() - started).toBeLessThan(PROMPT_MS);
 
     started = Date.now();
-    closed = true;
     await store.close();
     expect(Date.now() - started).toBeLessThan(PROMPT_MS);
     // The failed reads were said (once per queue), not hidden.
     expect(warnings.some((w) => /Could not read the queue '.*-workitems'/.test(w))).toBe(true);
   } finally {
-    if (!closed) await store?.close();
+    // A second close returns at once.
+    await store?.close();
     await azurite.stop();
   }
 }, 90_000);
