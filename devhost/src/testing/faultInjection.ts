@@ -18,7 +18,7 @@ import {
 import { activityInputValue, entityResponseMessage, parseStoredValue } from '../durable/replay';
 import type { EpisodeInput, OutboundWork } from '../durable/replay/types';
 import { taskCompleted, taskFailed, valueText } from '../durable/scheduler/activityResult';
-import { orchestrationSettings, replayCore, runEpisode } from '../durable/scheduler/runEpisode';
+import { createReplayCore, orchestrationSettings, runEpisode } from '../durable/scheduler/runEpisode';
 import { defaultFunctionTimeoutMs } from '../config/hostJson';
 import { FunctionTimeoutError } from '../worker/errors';
 import { loadDurableApp, type LoadDurableAppOptions } from './durableApp';
@@ -71,12 +71,13 @@ export async function injectActivityFaults(options: FaultInjectionOptions): Prom
   }
   const steps = recordedCalls(recorded);
   const loaded = await loadDurableApp(options);
+  const replay = createReplayCore();
   try {
     const runs: FaultRun[] = [];
     for (const [index, step] of steps.entries()) {
       for (const fault of options.faults ?? ['failure', 'timeout']) {
         const run = new FaultedRun({
-          runner: { app: loaded.app, replay: replayCore },
+          runner: { app: loaded.app, replay },
           settings: orchestrationSettings(loaded.app, loaded.settings),
           name: options.orchestratorName ?? started.Name,
           started,

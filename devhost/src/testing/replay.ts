@@ -24,7 +24,7 @@ import {
   findDurableFunction,
   type DurableFunctionApp,
 } from '../durable/scheduler/functionApp';
-import { orchestrationSettings, replayCore, runEpisode } from '../durable/scheduler/runEpisode';
+import { createReplayCore, orchestrationSettings, runEpisode } from '../durable/scheduler/runEpisode';
 import type { EngineSettings } from '../durable/scheduler/settings';
 import { loadDurableApp, type LoadDurableAppOptions } from './durableApp';
 import { historyFromStatusEvents, isStatusHistory, StatusHistoryError } from './statusHistory';
@@ -127,7 +127,7 @@ export function createReplayer(
       now: lastTimestamp(history),
       settings: orchestrationSettings(app, engineSettings),
     };
-    const result = await runEpisode({ app, replay: replayCore }, fn.name, episode);
+    const result = await runEpisode({ app, replay: createReplayCore() }, fn.name, episode);
     const ending = recordedEnding(history);
     return {
       deterministic: result.nonDeterminism === undefined,

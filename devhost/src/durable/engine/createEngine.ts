@@ -7,7 +7,7 @@ import type { TaskHubStore } from '../../store/taskHubStore';
 import type { Clock } from '../../clock/clock';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
 import { formatHistoryEvents } from '../replay';
-import { replayCore, type EngineLog } from '../scheduler/orchestrationDispatcher';
+import { createReplayCore, type EngineLog } from '../scheduler/orchestrationDispatcher';
 import { readEngineSettings, type EngineSettings } from '../scheduler/settings';
 import { DurableEngine } from './durableEngine';
 
@@ -52,7 +52,7 @@ export function createDurableEngine(options: CreateEngineOptions): DurableEngine
     clock: options.clock,
     app: options.app,
     settings,
-    replay: replayCore,
+    replay: createReplayCore(),
     formatHistory: formatHistoryEvents,
     log: options.log,
     // Remote queues also receive work from other processes and after restarts: poll them too.

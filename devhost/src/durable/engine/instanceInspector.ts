@@ -11,7 +11,7 @@ import type { Clock } from '../../clock/clock';
 import type { FireTimerResult, InstanceInspection, WaitingInstance } from '../client/inspection';
 import type { DurableFunctionApp } from '../scheduler/functionApp';
 import { durableFunctionNames } from '../scheduler/functionApp';
-import { orchestrationSettings, replayCore, runEpisode } from '../scheduler/runEpisode';
+import { createReplayCore, orchestrationSettings, runEpisode } from '../scheduler/runEpisode';
 import type { EngineSettings } from '../scheduler/settings';
 
 const PAGE_SIZE = 500;
@@ -128,7 +128,7 @@ export class InstanceInspector implements InstanceInspection {
     events: readonly HistoryEvent[],
   ): Promise<WaitingInstance['events']> {
     const { app, settings } = this.options;
-    const result = await runEpisode({ app, replay: replayCore }, row.name, {
+    const result = await runEpisode({ app, replay: createReplayCore() }, row.name, {
       instanceId: row.instanceId,
       executionId: row.executionId,
       history: events,

@@ -2,7 +2,13 @@
 export type * from './types';
 
 // One episode: the trigger payload in, the SDK's reply out, the result to persist and send.
-export { buildOrchestrationTrigger, type OrchestrationTriggerPayload } from './trigger';
+export {
+  buildOrchestrationTrigger,
+  triggerParts,
+  type OrchestrationTriggerPayload,
+  type TriggerFields,
+  type TriggerParts,
+} from './trigger';
 export { processEpisode } from './episode';
 export { sdkReplyFromOutcome } from './sdkReply';
 

@@ -43,11 +43,23 @@ function parseJsonText(text: string | null): unknown {
   }
 }
 
-export function buildOrchestrationTrigger(input: EpisodeInput): OrchestrationTriggerPayload {
+/** The payload's fields other than `history` and `input`. */
+export type TriggerFields = Omit<OrchestrationTriggerPayload, 'history' | 'input'>;
+
+export interface TriggerParts {
+  /** The execution's `ExecutionStarted`, whose input the payload carries. */
+  started: ExecutionStartedEvent;
+  /** What follows the stored history: this episode's `OrchestratorStarted` and delivered events. */
+  tail: HistoryEvent[];
+  fields: TriggerFields;
+}
+
+/** The payload in parts, so a host can send the stored history's JSON without building it anew. */
+export function triggerParts(input: EpisodeInput): TriggerParts {
   const { accepted } = acceptDeliveredEvents(input);
   // Past events keep the IsPlayed they were stored with; this episode's events are not played yet.
-  const history = [...input.history, orchestratorStarted(input.now), ...asDelivered(accepted)];
-  const started = findExecutionStarted(history);
+  const tail = [orchestratorStarted(input.now), ...asDelivered(accepted)];
+  const started = findExecutionStarted(input.history) ?? findExecutionStarted(tail);
   if (started === undefined) {
     throw new Error(
       `Instance ${input.instanceId} has no ExecutionStarted event in its history or in the delivered events; ` +
@@ -55,15 +67,22 @@ export function buildOrchestrationTrigger(input: EpisodeInput): OrchestrationTri
     );
   }
   return {
-    history,
-    input: parseJsonText(started.Input),
-    instanceId: input.instanceId,
-    isReplaying: started.IsPlayed,
-    parentInstanceId: started.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
-    upperSchemaVersion: 1,
-    upperSchemaVersionNew: 2,
-    maximumShortTimerDuration: formatTimeSpan(input.settings.maximumShortTimerMs),
-    longRunningTimerIntervalDuration: formatTimeSpan(input.settings.longRunningTimerIntervalMs),
-    defaultHttpAsyncRequestSleepTimeMillseconds: input.settings.defaultHttpAsyncRequestSleepMs,
+    started,
+    tail,
+    fields: {
+      instanceId: input.instanceId,
+      isReplaying: started.IsPlayed,
+      parentInstanceId: started.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+      maximumShortTimerDuration: formatTimeSpan(input.settings.maximumShortTimerMs),
+      longRunningTimerIntervalDuration: formatTimeSpan(input.settings.longRunningTimerIntervalMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: input.settings.defaultHttpAsyncRequestSleepMs,
+    },
   };
+}
+
+export function buildOrchestrationTrigger(input: EpisodeInput): OrchestrationTriggerPayload {
+  const { started, tail, fields } = triggerParts(input);
+  return { history: [...input.history, ...tail], input: parseJsonText(started.Input), ...fields };
 }

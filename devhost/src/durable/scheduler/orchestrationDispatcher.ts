@@ -16,7 +16,7 @@ import { outboundMessages } from './outbound';
 import { orchestrationSettings, runEpisode, type ReplayCore } from './runEpisode';
 import type { EngineSettings } from './settings';
 
-export { replayCore, type ReplayCore } from './runEpisode';
+export { createReplayCore, type ReplayCore } from './runEpisode';
 
 export interface EngineLog {
   debug(message: string): void;

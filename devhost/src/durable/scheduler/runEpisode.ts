@@ -5,21 +5,26 @@
  * history replay and fault injection (devhost/testing) run theirs with it, so a check runs exactly
  * what the engine runs.
  */
-import { buildOrchestrationTrigger, processEpisode } from '../replay';
+import { processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import type { EngineSettings } from './settings';
+import { TriggerText } from './triggerText';
 
-/** The pure replay core, as the engine calls it. */
+/** The replay core, as the engine calls it: the trigger payload's JSON text, then the episode's result. */
 export interface ReplayCore {
-  buildTrigger(input: EpisodeInput): unknown;
+  triggerText(input: EpisodeInput): string;
   completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
 }
 
-export const replayCore: ReplayCore = {
-  buildTrigger: buildOrchestrationTrigger,
-  completeEpisode: processEpisode,
-};
+/** The pure replay core, with the stored histories' trigger text kept between episodes. */
+export function createReplayCore(): ReplayCore {
+  const trigger = new TriggerText();
+  return {
+    triggerText: (input) => trigger.text(input),
+    completeEpisode: processEpisode,
+  };
+}
 
 export interface EpisodeRunner {
   app: DurableFunctionApp;
@@ -42,10 +47,9 @@ export async function runEpisode(
       message: `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
     });
   }
-  const payload = runner.replay.buildTrigger(input);
   const outcome = await runner.app.invoke({
     functionName: fn.name,
-    triggerData: { string: JSON.stringify(payload) },
+    triggerData: { string: runner.replay.triggerText(input) },
   });
   return runner.replay.completeEpisode(input, sdkReply(outcome));
 }

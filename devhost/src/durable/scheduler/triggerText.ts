@@ -1,0 +1,123 @@
+/**
+ * The orchestration trigger payload as the JSON text the host sends, built without stringifying the
+ * whole stored history every episode. The SDK replays the whole history each time, so the payload
+ * grows with it; stringifying it anew made a long sequence's episodes quadratic in devhost's CPU
+ * (about 1 ms per episode for a 2,000-event history). The stores hand out their events frozen and
+ * shared, so the text of a stored history's events is kept per execution and extended by the
+ * events stored since; anything else (a history read afresh, events that could still change) is
+ * stringified as before. The text parses to exactly the value of `buildOrchestrationTrigger`.
+ */
+import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history';
+import { triggerParts } from '../replay';
+import type { EpisodeInput } from '../replay/types';
+
+/** Kept history text, in UTF-16 code units over all executions; the oldest go first past it. */
+const DEFAULT_BUDGET_CHARS = 32 * 1024 * 1024;
+
+interface KeptText {
+  readonly first: HistoryEvent;
+  readonly last: HistoryEvent;
+  readonly count: number;
+  readonly text: string;
+}
+
+export class TriggerText {
+  /** By instance and execution, in order of last use. */
+  private readonly kept = new Map<string, KeptText>();
+  private keptChars = 0;
+  /** Whether an ExecutionStarted's stored input is JSON text (the payload then carries it as is). */
+  private readonly inputIsJson = new WeakMap<ExecutionStartedEvent, boolean>();
+
+  constructor(private readonly budgetChars = DEFAULT_BUDGET_CHARS) {}
+
+  text(input: EpisodeInput): string {
+    const { started, tail, fields } = triggerParts(input);
+    const stored = this.storedText(input);
+    const added = tail.length === 0 ? '' : JSON.stringify(tail).slice(1, -1);
+    const history = stored === '' ? added : added === '' ? stored : `${stored},${added}`;
+    const rest = JSON.stringify(fields);
+    return `{"history":[${history}],"input":${this.inputText(started)},${rest.slice(1)}`;
+  }
+
+  /** The JSON of `input.history` without its brackets, extended from the text kept for it. */
+  private storedText(input: EpisodeInput): string {
+    const events = input.history;
+    if (events.length === 0) return '';
+    const key = `${input.instanceId}\n${input.executionId}`;
+    const kept = this.kept.get(key);
+    let text: string;
+    let from: number;
+    if (
+      kept !== undefined &&
+      kept.first === events[0] &&
+      kept.count <= events.length &&
+      events[kept.count - 1] === kept.last
+    ) {
+      text = kept.text;
+      from = kept.count;
+    } else {
+      text = '';
+      from = 0;
+    }
+    if (from < events.length) {
+      const added = JSON.stringify(events.slice(from)).slice(1, -1);
+      text = text === '' ? added : `${text},${added}`;
+    }
+    this.forget(key);
+    // Frozen events cannot change under the text; the stores freeze what they hand out.
+    if (allFrozen(events, from)) {
+      const first = events[0] as HistoryEvent;
+      const last = events[events.length - 1] as HistoryEvent;
+      this.keep(key, { first, last, count: events.length, text });
+    }
+    return text;
+  }
+
+  /**
+   * `buildOrchestrationTrigger`'s `input` is the stored input parsed (invalid JSON stays a string):
+   * valid JSON text goes into the payload as it is, which parses to the same value.
+   */
+  private inputText(started: ExecutionStartedEvent): string {
+    const stored = started.Input;
+    if (stored === null) return 'null';
+    let valid = this.inputIsJson.get(started);
+    if (valid === undefined) {
+      valid = isJsonText(stored);
+      if (Object.isFrozen(started)) this.inputIsJson.set(started, valid);
+    }
+    return valid ? stored : JSON.stringify(stored);
+  }
+
+  private keep(key: string, entry: KeptText): void {
+    this.kept.set(key, entry);
+    this.keptChars += entry.text.length;
+    for (const [oldest, old] of this.kept) {
+      if (this.keptChars <= this.budgetChars) break;
+      this.kept.delete(oldest);
+      this.keptChars -= old.text.length;
+    }
+  }
+
+  private forget(key: string): void {
+    const entry = this.kept.get(key);
+    if (entry === undefined) return;
+    this.kept.delete(key);
+    this.keptChars -= entry.text.length;
+  }
+}
+
+function allFrozen(events: readonly HistoryEvent[], from: number): boolean {
+  for (let index = from; index < events.length; index++) {
+    if (!Object.isFrozen(events[index])) return false;
+  }
+  return true;
+}
+
+function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
