@@ -25,15 +25,8 @@ export function acceptDeliveredEvents(
   input: Pick<EpisodeInput, 'history' | 'newEvents' | 'executionId' | 'instanceId'>,
 ): AcceptedEvents {
   const warnings: string[] = [];
-  const scheduled = new Set<number>();
-  const completed = new Set<number>();
-  let started = false;
-  for (const event of input.history) {
-    if (event.EventType === EventType.ExecutionStarted) started = true;
-    if (isSchedulingEvent(event)) scheduled.add(event.EventId);
-    const id = completionTaskId(event);
-    if (id !== undefined) completed.add(id);
-  }
+  const { started: startedBefore, scheduled, completed } = tasksInHistory(input);
+  let started = startedBefore;
 
   const accepted: HistoryEvent[] = [];
   for (const event of input.newEvents) {
@@ -74,6 +67,36 @@ export function acceptDeliveredEvents(
   }
   moveExecutionStartedFirst(accepted);
   return { accepted, warnings };
+}
+
+/**
+ * Whether history has an `ExecutionStarted`, and which of the tasks the delivered events complete
+ * it scheduled and completed. Only those tasks are looked for: history is walked every episode.
+ */
+function tasksInHistory(input: Pick<EpisodeInput, 'history' | 'newEvents'>): {
+  started: boolean;
+  scheduled: Set<number>;
+  completed: Set<number>;
+} {
+  const wanted = new Set<number>();
+  for (const event of input.newEvents) {
+    const id = completionTaskId(event);
+    if (id !== undefined) wanted.add(id);
+  }
+  const scheduled = new Set<number>();
+  const completed = new Set<number>();
+  let started = false;
+  for (const event of input.history) {
+    if (event.EventType === EventType.ExecutionStarted) started = true;
+    if (wanted.size === 0) {
+      if (started) break;
+      continue;
+    }
+    if (isSchedulingEvent(event) && wanted.has(event.EventId)) scheduled.add(event.EventId);
+    const id = completionTaskId(event);
+    if (id !== undefined && wanted.has(id)) completed.add(id);
+  }
+  return { started, scheduled, completed };
 }
 
 /**

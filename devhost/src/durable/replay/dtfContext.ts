@@ -11,6 +11,14 @@ import type { ScheduledAction } from './scheduledAction';
 
 const CANCELED = { ok: false, reason: 'The timer was canceled.' } as const;
 
+/** The action each scheduling event records. */
+const EXPECTED_KIND: Record<SchedulingEvent['EventType'], ScheduledAction['kind']> = {
+  [EventType.TaskScheduled]: 'task',
+  [EventType.TimerCreated]: 'timer',
+  [EventType.SubOrchestrationInstanceCreated]: 'subOrchestration',
+  [EventType.EventSent]: 'event',
+};
+
 export class DtfContext {
   /** The current `OrchestratorStarted` time, as `CurrentUtcDateTime` (epoch ms). */
   nowMs = 0;
@@ -188,13 +196,7 @@ export class DtfContext {
   private matchScheduled(event: SchedulingEvent): void {
     const action = this.pending.get(event.EventId);
     if (action === undefined) throw missingAction(event);
-    const expectedKind: Record<SchedulingEvent['EventType'], ScheduledAction['kind']> = {
-      [EventType.TaskScheduled]: 'task',
-      [EventType.TimerCreated]: 'timer',
-      [EventType.SubOrchestrationInstanceCreated]: 'subOrchestration',
-      [EventType.EventSent]: 'event',
-    };
-    if (action.kind !== expectedKind[event.EventType]) throw otherKind(event, action);
+    if (action.kind !== EXPECTED_KIND[event.EventType]) throw otherKind(event, action);
     if (action.kind !== 'timer' && 'Name' in event && !sameName(event.Name, action.name)) {
       throw otherName(event, action);
     }
