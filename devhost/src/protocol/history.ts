@@ -228,3 +228,15 @@ export function completionTaskId(event: HistoryEvent): number | undefined {
       return undefined;
   }
 }
+
+/**
+ * Whether `events` begins with exactly the event objects of `prefix` (the same objects, not equal
+ * ones): how a store's next history is known to extend the one before, whose events are frozen.
+ */
+export function extendsHistory(prefix: readonly HistoryEvent[], events: readonly HistoryEvent[]): boolean {
+  if (prefix.length > events.length) return false;
+  for (let index = prefix.length - 1; index >= 0; index--) {
+    if (prefix[index] !== events[index]) return false;
+  }
+  return true;
+}

@@ -7,7 +7,7 @@
  * events stored since; anything else (a history read afresh, events that could still change) is
  * stringified as before. The text parses to exactly the value of `buildOrchestrationTrigger`.
  */
-import type { ExecutionStartedEvent, HistoryEvent } from '../../protocol/history';
+import { extendsHistory, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
 import { triggerParts } from '../replay';
 import type { EpisodeInput } from '../replay/types';
 
@@ -15,9 +15,8 @@ import type { EpisodeInput } from '../replay/types';
 const DEFAULT_BUDGET_CHARS = 32 * 1024 * 1024;
 
 interface KeptText {
-  readonly first: HistoryEvent;
-  readonly last: HistoryEvent;
-  readonly count: number;
+  /** The stored events the text is of (a copy of the episode's array). */
+  readonly events: readonly HistoryEvent[];
   readonly text: string;
 }
 
@@ -47,14 +46,9 @@ export class TriggerText {
     const kept = this.kept.get(key);
     let text: string;
     let from: number;
-    if (
-      kept !== undefined &&
-      kept.first === events[0] &&
-      kept.count <= events.length &&
-      events[kept.count - 1] === kept.last
-    ) {
+    if (kept !== undefined && extendsHistory(kept.events, events)) {
       text = kept.text;
-      from = kept.count;
+      from = kept.events.length;
     } else {
       text = '';
       from = 0;
@@ -65,11 +59,7 @@ export class TriggerText {
     }
     this.forget(key);
     // Frozen events cannot change under the text; the stores freeze what they hand out.
-    if (allFrozen(events, from)) {
-      const first = events[0] as HistoryEvent;
-      const last = events[events.length - 1] as HistoryEvent;
-      this.keep(key, { first, last, count: events.length, text });
-    }
+    if (allFrozen(events, from)) this.keep(key, { events: [...events], text });
     return text;
   }
 

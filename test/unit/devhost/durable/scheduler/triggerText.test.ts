@@ -98,6 +98,10 @@ describe('TriggerText', () => {
     expect(expectSamePayload(trigger, episode(reread))).toBe(reread.length);
     const rewritten = stored([{ ...started }, ...step(0, 2)]);
     expect(expectSamePayload(trigger, episode(rewritten))).toBe(rewritten.length);
+    // A rewind: the same first and last events, one in between replaced.
+    const rewound = rewritten.map((event, index) => (index === 2 ? stored([{ ...event }])[0]! : event));
+    expect(rewound.at(-1)).toBe(rewritten.at(-1));
+    expect(expectSamePayload(trigger, episode(rewound))).toBe(rewound.length);
     // A shorter history than the one kept: nothing kept applies.
     expect(expectSamePayload(trigger, episode(reread.slice(0, 2)))).toBe(2);
   });
