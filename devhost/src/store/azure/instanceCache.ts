@@ -9,7 +9,7 @@
  * least recently used first out.
  */
 import { deepFreeze } from '../frozen';
-import type { HistoryEvent } from '../../protocol/history';
+import { extendsHistory, type HistoryEvent } from '../../protocol/history';
 import type { StoredInstance } from '../taskHubStore';
 import type { StoredHistory } from './trackingStore';
 
@@ -22,6 +22,8 @@ export interface KnownInstance {
 
 interface Entry extends KnownInstance {
   readonly bytes: number;
+  /** The part of `bytes` that is the history's events. */
+  readonly historyBytes: number;
 }
 
 /** Default bound of the cache: histories of a few thousand busy instances. */
@@ -41,13 +43,25 @@ export class InstanceCache {
     return entry;
   }
 
-  /** Records what was just read or written; `history.events` are frozen in place. */
+  /**
+   * Records what was just read or written; `history.events` are frozen in place. A history that
+   * extends the one known is frozen and measured from where that one ended (a checkpoint's
+   * history is the one before it plus its new events: walking it all each time grew with it).
+   */
   set(instanceId: string, known: KnownInstance): void {
+    const before = this.entries.get(instanceId);
     this.delete(instanceId);
-    if (known.history) deepFreeze(known.history.events);
-    const bytes = sizeOf(known);
+    const events = known.history?.events ?? [];
+    const knownEvents = before?.history?.events ?? [];
+    const from = extendsHistory(knownEvents, events) ? knownEvents.length : 0;
+    let historyBytes = from > 0 ? (before?.historyBytes ?? 0) : 0;
+    for (let index = from; index < events.length; index++) {
+      const event = deepFreeze(events[index] as HistoryEvent);
+      historyBytes += eventSize(event);
+    }
+    const bytes = 256 + (known.row ? valueBytes(known.row) : 0) + historyBytes;
     if (bytes > this.maxBytes) return;
-    this.entries.set(instanceId, { ...known, bytes });
+    this.entries.set(instanceId, { ...known, bytes, historyBytes });
     this.bytes += bytes;
     for (const [id, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
@@ -84,21 +98,16 @@ export class InstanceCache {
 
 const eventBytes = new WeakMap<HistoryEvent, number>();
 
-/** A rough size in bytes (strings count twice their length, as V8 may store them). */
-function sizeOf(known: KnownInstance): number {
-  let bytes = 256;
-  if (known.row) bytes += valueBytes(known.row);
-  for (const event of known.history?.events ?? []) {
-    let size = eventBytes.get(event);
-    if (size === undefined) {
-      size = valueBytes(event);
-      eventBytes.set(event, size);
-    }
-    bytes += size;
+function eventSize(event: HistoryEvent): number {
+  let size = eventBytes.get(event);
+  if (size === undefined) {
+    size = valueBytes(event);
+    eventBytes.set(event, size);
   }
-  return bytes;
+  return size;
 }
 
+/** A rough size in bytes (strings count twice their length, as V8 may store them). */
 function valueBytes(value: StoredInstance | HistoryEvent): number {
   let bytes = 64;
   for (const field of Object.values(value)) bytes += typeof field === 'string' ? 2 * field.length + 16 : 16;
