@@ -12,7 +12,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort } from '../devhost/src/emulators/testing';
+import { freeStackPorts } from '../devhost/src/emulators/testing';
 import { startEmulators, type Emulators } from '../devhost/src/emulators/startEmulators';
 import { taskHubResourceNames } from '../devhost/src/store/azure/names';
 import type { Job } from './job';
@@ -132,12 +132,7 @@ export class SharedStacks {
           appDir: repoRoot(),
           stateDir,
           emulators: ['azurite', 'cosmos'],
-          ports: {
-            blob: await freePort(),
-            queue: await freePort(),
-            table: await freePort(),
-            cosmos: await freePort(),
-          },
+          ports: await freeStackPorts(),
           inMemory: kind === 'memory',
           settings: {},
           supervise: false,

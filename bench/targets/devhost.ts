@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { durablePlugin, type DurablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
-import { freePort } from '../../devhost/src/emulators/testing';
+import { freeStackPorts } from '../../devhost/src/emulators/testing';
 import { startEmulators, type Emulators } from '../../devhost/src/emulators/startEmulators';
 import { createLogger, type LogFields, type Logger } from '../../devhost/src/log/logger';
 import { EventType, isTerminal, type RuntimeStatus } from '../../devhost/src/protocol/history';
@@ -113,12 +113,7 @@ export class DevhostTarget {
           appDir,
           stateDir,
           emulators: names,
-          ports: {
-            blob: await freePort(),
-            queue: await freePort(),
-            table: await freePort(),
-            cosmos: await freePort(),
-          },
+          ports: await freeStackPorts(),
           inMemory: options.target !== 'azure-disk',
           // The local stack's defaults for `npm start`, except that the emulators go with this
           // process: a benchmark leaves nothing running.

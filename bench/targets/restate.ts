@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { exitWithParent } from '../../devhost/src/emulators/processes';
-import { freePort } from '../../devhost/src/emulators/testing';
+import { freePorts } from '../../devhost/src/emulators/testing';
 import { expectStatus, request } from '../http';
 import { peakRssMb, type PeakRss } from '../rss';
 
@@ -67,7 +67,7 @@ export class RestateTarget {
     const bin = restateServerBinary();
     const dataDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'restate-bench-'));
     const log = path.join(dataDir, 'server.log');
-    const [admin, ingress, node] = [await freePort(), await freePort(), await freePort()];
+    const [admin, ingress, node] = await freePorts(3);
     const guard = spawn(
       process.execPath,
       ['-e', guardSource(), bin, log, '--no-logo', '--base-dir', path.join(dataDir, 'data')],

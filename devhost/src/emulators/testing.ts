@@ -44,15 +44,37 @@ export interface TestCosmos {
  * only for tests that must name a port up front, such as a start on fixed ports or an endpoint that
  * must not answer. Servers a test starts itself should listen on port 0 instead.
  */
-export function freePort(host = DEFAULT_HOST): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
+export async function freePort(host = DEFAULT_HOST): Promise<number> {
+  const [port] = await freePorts(1, host);
+  return port as number;
+}
+
+/**
+ * `count` different ports that were free a moment ago (as `freePort`, racy against other processes).
+ * Each is held until all are picked: ports picked one after the other may repeat (the kernel may
+ * hand out a port again as soon as its listener closes), and two services then collide.
+ */
+export async function freePorts(count: number, host = DEFAULT_HOST): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let index = 0; index < count; index++) {
+      const server = net.createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, host, resolve);
+      });
+    }
+    return servers.map((server) => (server.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+}
+
+/** Free ports for the whole local stack (Azurite's three services and Cosmos), all different. */
+export async function freeStackPorts(host = DEFAULT_HOST): Promise<AzuritePorts & { cosmos: number }> {
+  const [blob, queue, table, cosmos] = (await freePorts(4, host)) as [number, number, number, number];
+  return { blob, queue, table, cosmos };
 }
 
 export interface HeldPort {

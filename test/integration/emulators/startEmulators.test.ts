@@ -9,19 +9,10 @@ import { probePort } from '../../../devhost/src/emulators/probe';
 import { defaultStateDir, isAlive, readRunRecord } from '../../../devhost/src/emulators/runState';
 import { startEmulators, type Emulators } from '../../../devhost/src/emulators/startEmulators';
 import { emulatorStatus, stopEmulators } from '../../../devhost/src/emulators/stopEmulators';
-import { freePort, holdPort } from '../../../devhost/src/emulators/testing';
+import { freePort, freeStackPorts, holdPort } from '../../../devhost/src/emulators/testing';
 import { until } from '../../support/until';
 
 const hook = path.resolve(__dirname, '../../../devhost/src/emulators/tsRequireHook.js');
-
-async function ports(): Promise<{ blob: number; queue: number; table: number; cosmos: number }> {
-  return {
-    blob: await freePort(),
-    queue: await freePort(),
-    table: await freePort(),
-    cosmos: await freePort(),
-  };
-}
 
 function cosmosClient(endpoint: string, key: string): CosmosClient {
   return new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
@@ -41,7 +32,7 @@ describe('startEmulators', () => {
   });
 
   it('starts Azurite and Cosmos, records them, points the app at them, and a second start reuses them', async () => {
-    const p = await ports();
+    const p = await freeStackPorts();
     const first = await startEmulators({
       appDir,
       emulators: ['azurite', 'cosmos'],
@@ -175,7 +166,7 @@ describe('startEmulators', () => {
   });
 
   it('keeps the emulators running after a kill -9 of the devhost that started them, and the next start reuses them', async () => {
-    const p = await ports();
+    const p = await freeStackPorts();
     const parent = spawn(
       process.execPath,
       [
@@ -224,7 +215,7 @@ describe('startEmulators', () => {
   });
 
   it('loses no acknowledged Cosmos write when the Cosmos process itself is killed with kill -9', async () => {
-    const p = await ports();
+    const p = await freeStackPorts();
     const options = {
       appDir,
       emulators: ['cosmos'] as const,
