@@ -32,8 +32,9 @@ export class TriggerText {
   text(input: EpisodeInput): string {
     const { started, tail, fields } = triggerParts(input);
     const stored = this.storedText(input);
-    const added = tail.length === 0 ? '' : JSON.stringify(tail).slice(1, -1);
-    const history = stored === '' ? added : added === '' ? stored : `${stored},${added}`;
+    // The tail always holds this episode's OrchestratorStarted.
+    const added = JSON.stringify(tail).slice(1, -1);
+    const history = stored === '' ? added : `${stored},${added}`;
     const rest = JSON.stringify(fields);
     return `{"history":[${history}],"input":${this.inputText(started)},${rest.slice(1)}`;
   }

@@ -52,6 +52,8 @@ export class InstanceCache {
     const before = this.entries.get(instanceId);
     this.delete(instanceId);
     const events = known.history?.events ?? [];
+    // Work items share the array too.
+    Object.freeze(events);
     const knownEvents = before?.history?.events ?? [];
     const from = extendsHistory(knownEvents, events) ? knownEvents.length : 0;
     let historyBytes = from > 0 ? (before?.historyBytes ?? 0) : 0;

@@ -27,6 +27,7 @@ describe('InstanceCache', () => {
     const extended = [...first, ...step(1)];
     cache.set('i', { row: undefined, history: history(extended) });
     expect(extended.every((event) => Object.isFrozen(event))).toBe(true);
+    expect(Object.isFrozen(extended)).toBe(true);
 
     // A rewind: the same first and last events, one in between replaced.
     const rewound = extended.map((event, index) => (index === 2 ? { ...event, Timestamp: 'x' } : event));
