@@ -71,7 +71,9 @@ export function acceptDeliveredEvents(
 
 /**
  * Whether history has an `ExecutionStarted`, and which of the tasks the delivered events complete
- * it scheduled and completed. Only those tasks are looked for: history is walked every episode.
+ * it scheduled and completed. History is walked every episode, so only those tasks are looked for,
+ * from the end back: a task's completion comes after the event that scheduled it, so once that
+ * event is reached nothing earlier can settle the task (a sequence's step looks at a few events).
  */
 function tasksInHistory(input: Pick<EpisodeInput, 'history' | 'newEvents'>): {
   started: boolean;
@@ -85,17 +87,14 @@ function tasksInHistory(input: Pick<EpisodeInput, 'history' | 'newEvents'>): {
   }
   const scheduled = new Set<number>();
   const completed = new Set<number>();
-  let started = false;
-  for (const event of input.history) {
-    if (event.EventType === EventType.ExecutionStarted) started = true;
-    if (wanted.size === 0) {
-      if (started) break;
-      continue;
-    }
-    if (isSchedulingEvent(event) && wanted.has(event.EventId)) scheduled.add(event.EventId);
+  const { history } = input;
+  for (let index = history.length - 1; index >= 0 && scheduled.size < wanted.size; index--) {
+    const event = history[index] as HistoryEvent;
     const id = completionTaskId(event);
     if (id !== undefined && wanted.has(id)) completed.add(id);
+    if (isSchedulingEvent(event) && wanted.has(event.EventId)) scheduled.add(event.EventId);
   }
+  const started = history.some((event) => event.EventType === EventType.ExecutionStarted);
   return { started, scheduled, completed };
 }
 

@@ -1,4 +1,9 @@
 import { processEpisode } from '../../../../../devhost/src/durable/replay';
+import {
+  EventType,
+  type HistoryEvent,
+  type TaskCompletedEvent,
+} from '../../../../../devhost/src/protocol/history';
 import { acceptDeliveredEvents } from '../../../../../devhost/src/durable/replay/deliveredEvents';
 import {
   eventRaised,
@@ -25,6 +30,45 @@ describe('delivered events', () => {
     expect(shapeOf(again.appended)).toEqual(['OrchestratorStarted', 'OrchestratorCompleted']);
     expect(again.warnings).toEqual([expect.stringContaining('Duplicate TaskCompleted event for task 0')]);
     expect(again.runtimeStatus).toBe('Running');
+  });
+
+  it('tells completions of tasks scheduled long before apart from repeats and unknown ids', () => {
+    const scheduled = (id: number): HistoryEvent => ({
+      EventType: EventType.TaskScheduled,
+      EventId: id,
+      IsPlayed: true,
+      Timestamp: at(id),
+      Name: 'Work',
+      Version: null,
+      Input: null,
+    });
+    // Tasks 0-9 scheduled one after the other, 2 and 8 completed along the way.
+    const history: HistoryEvent[] = [started];
+    for (let id = 0; id < 10; id++) {
+      history.push(scheduled(id));
+      if (id === 3) history.push(taskCompleted(2, 'two', at(id)));
+      if (id === 9) history.push(taskCompleted(8, 'eight', at(id)));
+    }
+    const { accepted, warnings } = acceptDeliveredEvents({
+      instanceId: 'i1',
+      executionId: 'e1',
+      history,
+      newEvents: [
+        taskCompleted(2, 'again'),
+        taskCompleted(0, 'zero'),
+        taskCompleted(8, 'again'),
+        taskCompleted(0, 'zero again'),
+        taskCompleted(42, 'nobody'),
+        taskCompleted(9, 'nine'),
+      ],
+    });
+    expect(accepted.map((event) => (event as TaskCompletedEvent).Result)).toEqual(['"zero"', '"nine"']);
+    expect(warnings).toEqual([
+      expect.stringContaining('task 2 of instance i1: that task already completed'),
+      expect.stringContaining('task 8 of instance i1: that task already completed'),
+      expect.stringContaining('task 0 of instance i1: that task already completed'),
+      expect.stringContaining('task 42 of instance i1: no such task was scheduled'),
+    ]);
   });
 
   it('drops a completion for an id that was never scheduled', () => {
