@@ -63,7 +63,7 @@ export class ActionWalk {
       case ActionType.CallActivity:
       case ActionType.CallActivityWithRetry: {
         const name = this.requireName(action, 'activity');
-        const attempt = (): HostTask => ctx.scheduleTask(name, activityParameters(action.input));
+        const attempt = (): HostTask => ctx.scheduleTask(name, () => activityParameters(action.input));
         return action.actionType === ActionType.CallActivity
           ? attempt()
           : withRetry(ctx, this.requireRetry(action), attempt);

@@ -20,8 +20,9 @@ const EXPECTED_KIND: Record<SchedulingEvent['EventType'], ScheduledAction['kind'
 };
 
 export class DtfContext {
-  /** The current `OrchestratorStarted` time, as `CurrentUtcDateTime` (epoch ms). */
-  nowMs = 0;
+  /** The current `OrchestratorStarted` timestamp; parsed only when an action asks for the time. */
+  private nowText: string | undefined;
+  private parsedNow = { text: undefined as string | undefined, ms: 0 };
   private idCounter = 0;
   private readonly pending = new Map<number, ScheduledAction>();
   private readonly open = new Map<number, HostTask>();
@@ -39,6 +40,14 @@ export class DtfContext {
     /** Runs the orchestrator: DTF invokes it when it processes `ExecutionStarted`. */
     private readonly onExecutionStarted: () => void,
   ) {}
+
+  /** The current `OrchestratorStarted` time, as `CurrentUtcDateTime` (epoch ms). */
+  get nowMs(): number {
+    if (this.parsedNow.text !== this.nowText) {
+      this.parsedNow = { text: this.nowText, ms: this.nowText === undefined ? 0 : Date.parse(this.nowText) };
+    }
+    return this.parsedNow.ms;
+  }
 
   get isSuspended(): boolean {
     return this.suspendedState !== undefined;
@@ -67,9 +76,23 @@ export class DtfContext {
     return [...this.pending.values()].sort((a, b) => a.id - b.id);
   }
 
-  scheduleTask(name: string, input: string | null, httpRequest?: DurableHttpRequestJson): HostTask {
+  /**
+   * `parameters` gives the task's serialized input; it is called only if the task turns out to be
+   * new work (most tasks of a replay match history, which needs only their name).
+   */
+  scheduleTask(name: string, parameters: () => string, httpRequest?: DurableHttpRequestJson): HostTask {
     const id = this.takeId();
-    this.pending.set(id, { kind: 'task', id, name, input, ...(httpRequest ? { httpRequest } : {}) });
+    let input: string | undefined;
+    this.pending.set(id, {
+      kind: 'task',
+      id,
+      name,
+      get input() {
+        input ??= parameters();
+        return input;
+      },
+      ...(httpRequest ? { httpRequest } : {}),
+    });
     return this.openTask(id);
   }
 
@@ -128,7 +151,7 @@ export class DtfContext {
   /** Processes one history event, as `TaskOrchestrationExecutor.ProcessEvent` does. */
   handle(event: HistoryEvent): void {
     if (event.EventType === EventType.OrchestratorStarted) {
-      this.nowMs = Date.parse(event.Timestamp);
+      this.nowText = event.Timestamp;
       return;
     }
     // While suspended, DTF queues everything but a resume or a termination and holds new actions back.

@@ -59,7 +59,7 @@ export function locationPollRequest(
 export function callHttp(ctx: DtfContext, request: DurableHttpRequestJson, defaultSleepMs: number): HostTask {
   const result = new HostTask();
   const send = (req: DurableHttpRequestJson): void => {
-    const call = ctx.scheduleTask(HTTP_ACTIVITY_NAME, activityParameters(req), req);
+    const call = ctx.scheduleTask(HTTP_ACTIVITY_NAME, () => activityParameters(req), req);
     call.whenDone(() => {
       const outcome = call.outcome;
       if (outcome === undefined || !outcome.ok) {
