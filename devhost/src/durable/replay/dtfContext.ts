@@ -82,17 +82,7 @@ export class DtfContext {
    */
   scheduleTask(name: string, parameters: () => string, httpRequest?: DurableHttpRequestJson): HostTask {
     const id = this.takeId();
-    let input: string | undefined;
-    this.pending.set(id, {
-      kind: 'task',
-      id,
-      name,
-      get input() {
-        input ??= parameters();
-        return input;
-      },
-      ...(httpRequest ? { httpRequest } : {}),
-    });
+    this.pending.set(id, new TaskAction(id, name, parameters, httpRequest));
     return this.openTask(id);
   }
 
@@ -250,6 +240,24 @@ export class DtfContext {
     const buffered = this.bufferedEvents.get(name) ?? [];
     buffered.push(input);
     this.bufferedEvents.set(name, buffered);
+  }
+}
+
+/** A task's action, its serialized input made when first read. */
+class TaskAction {
+  readonly kind = 'task';
+  private text: string | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    private readonly parameters: () => string,
+    readonly httpRequest?: DurableHttpRequestJson,
+  ) {}
+
+  get input(): string {
+    this.text ??= this.parameters();
+    return this.text;
   }
 }
 
