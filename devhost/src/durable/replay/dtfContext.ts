@@ -22,7 +22,7 @@ const EXPECTED_KIND: Record<SchedulingEvent['EventType'], ScheduledAction['kind'
 export class DtfContext {
   /** The current `OrchestratorStarted` timestamp; parsed only when an action asks for the time. */
   private nowText: string | undefined;
-  private parsedNow = { text: undefined as string | undefined, ms: 0 };
+  private nowParsed: number | undefined;
   private idCounter = 0;
   private readonly pending = new Map<number, ScheduledAction>();
   private readonly open = new Map<number, HostTask>();
@@ -43,10 +43,8 @@ export class DtfContext {
 
   /** The current `OrchestratorStarted` time, as `CurrentUtcDateTime` (epoch ms). */
   get nowMs(): number {
-    if (this.parsedNow.text !== this.nowText) {
-      this.parsedNow = { text: this.nowText, ms: this.nowText === undefined ? 0 : Date.parse(this.nowText) };
-    }
-    return this.parsedNow.ms;
+    this.nowParsed ??= this.nowText === undefined ? 0 : Date.parse(this.nowText);
+    return this.nowParsed;
   }
 
   get isSuspended(): boolean {
@@ -142,6 +140,7 @@ export class DtfContext {
   handle(event: HistoryEvent): void {
     if (event.EventType === EventType.OrchestratorStarted) {
       this.nowText = event.Timestamp;
+      this.nowParsed = undefined;
       return;
     }
     // While suspended, DTF queues everything but a resume or a termination and holds new actions back.
