@@ -85,19 +85,13 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     waitMs: options.leaseWaitMs ?? 40_000,
     log: (message) => options.log('warn', message),
   });
+  const hubQueue = (name: string) =>
+    new TaskHubQueue(queues.getQueueClient(name), large, calls, lean, readQueues.getQueueClient(name));
   return {
     calls,
     tracking,
-    controlQueues: names.controlQueues.map(
-      (q) => new TaskHubQueue(queues.getQueueClient(q), large, calls, lean, readQueues.getQueueClient(q)),
-    ),
-    workItems: new TaskHubQueue(
-      queues.getQueueClient(names.workItemQueue),
-      large,
-      calls,
-      lean,
-      readQueues.getQueueClient(names.workItemQueue),
-    ),
+    controlQueues: names.controlQueues.map(hubQueue),
+    workItems: hubQueue(names.workItemQueue),
     lean,
     partitions,
   };
