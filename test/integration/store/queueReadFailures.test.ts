@@ -4,10 +4,10 @@
  * line for all the failing queues per interval, not one per queue. The queues point at a port
  * where nothing listens, so every read is refused, as it is with Azurite stopped.
  */
-import * as net from 'node:net';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { RealClock } from '../../../devhost/src/clock/realClock';
+import { freePort } from '../../../devhost/src/emulators/testing';
 import { LargeBlobs } from '../../../devhost/src/store/azure/largeBlobs';
 import type { Held } from '../../../devhost/src/store/azure/heldMessages';
 import { QueueReader } from '../../../devhost/src/store/azure/queueReader';
@@ -16,16 +16,8 @@ import { TaskHubQueue } from '../../../devhost/src/store/azure/taskHubQueue';
 import { LeaseTable } from '../../../devhost/src/store/leaseTable';
 import { until } from '../../support/until';
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 it('says each queue once, then one line for all of them per interval', async () => {
-  const base = `http://127.0.0.1:${await closedPort()}/devstoreaccount1`;
+  const base = `http://127.0.0.1:${await freePort()}/devstoreaccount1`;
   const calls = new StorageCalls();
   const blobs = new LargeBlobs(new ContainerClient(`${base}/large`));
   const queue = (name: string) =>
