@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { RealClock } from '../../../devhost/src/clock/realClock';
 import { EventType, type HistoryEvent } from '../../../devhost/src/protocol/history';
 import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { DEFAULT_PARTITION_COUNT } from '../../../devhost/src/store/azure/names';
 import { StoreConflictError } from '../../../devhost/src/store/errors';
 import type { OrchestrationWorkItem, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage, executionStarted } from '../../support/durableEvents';
@@ -17,6 +18,8 @@ import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support
 
 let azurite: TestAzurite;
 const LOCK_MS = 60_000;
+/** The queues a store reads: its control queues and its work-item queue. */
+const QUEUES = DEFAULT_PARTITION_COUNT + 1;
 
 beforeAll(async () => {
   azurite = await startTestAzurite();
@@ -184,14 +187,24 @@ describe('azure store checkpoints in a row', () => {
         proxy.hold();
         const done = checkpoint(store, item, start.orchestrationInstance.ExecutionId ?? '');
         await until('the history batch is held', () => proxy.heldCount === 1);
-        const closing = store.close();
-        // Reads from here on would be held (counted) by the queue proxy.
+        // Every queue's next read is held first, so none is on its way when the store closes (one
+        // sent just before would reach the proxy after it and count as a read after the close).
         queueReads?.hold();
+        await until('every queue has a read held', () => queueReads?.heldCount === QUEUES);
+        const closing = store.close();
+        // The held reads end (empty); any read from here on is held (counted) by the queue proxy.
+        queueReads?.release();
+        queueReads?.hold();
+        // A second close (a cleanup after a stop) waits for the first, which waits for the batch.
+        let closedAgain = false;
+        const again = store.close().then(() => (closedAgain = true));
         await new Promise((resolve) => setTimeout(resolve, 500));
         expect(queueReads?.heldCount).toBe(0);
+        expect(closedAgain).toBe(false);
         proxy.release();
         await done;
         await closing;
+        await again;
       },
       // Read all the time while open.
       { queueReads: true, maxPollIntervalMs: 100 },

@@ -73,6 +73,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   private readonly reader: WorkItemReader;
   private readonly writer: CheckpointWriter;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(options: AzureTaskHubStoreOptions, hub: ProvisionedHub) {
     const log = options.log ?? (() => undefined);
@@ -272,8 +273,13 @@ export class AzureTaskHubStore implements TaskHubStore {
     return this.held.table.onWorkAvailable(listener);
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Closes once; a second call waits for the first (a stop and a cleanup may both close). */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.closed = true;
     // Nothing is received from here on: the queues are not read while the last writes finish
     // (with a large checkpoint still on its way at a stop's deadline, they were read until exit).
