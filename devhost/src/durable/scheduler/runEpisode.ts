@@ -9,19 +9,29 @@ import { processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import type { EngineSettings } from './settings';
+import { ReplyText } from './replyText';
 import { TriggerText } from './triggerText';
 
-/** The replay core, as the engine calls it: the trigger payload's JSON text, then the episode's result. */
+/**
+ * The replay core, as the engine calls it: the trigger payload's JSON text, the orchestrator's
+ * reply text read as `JSON.parse` would, then the episode's result.
+ */
 export interface ReplayCore {
   triggerText(input: EpisodeInput): string;
+  parseReply(input: EpisodeInput, text: string): unknown;
   completeEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult;
 }
 
-/** The pure replay core, with the stored histories' trigger text kept between episodes. */
+/**
+ * The pure replay core, with the stored histories' trigger text and the replies' actions kept
+ * between episodes.
+ */
 export function createReplayCore(): ReplayCore {
   const trigger = new TriggerText();
+  const reply = new ReplyText();
   return {
     triggerText: (input) => trigger.text(input),
+    parseReply: (input, text) => reply.parse(input, text),
     completeEpisode: processEpisode,
   };
 }
@@ -51,16 +61,22 @@ export async function runEpisode(
     functionName: fn.name,
     triggerData: { string: runner.replay.triggerText(input) },
   });
-  return runner.replay.completeEpisode(input, sdkReply(outcome));
+  return runner.replay.completeEpisode(
+    input,
+    sdkReply(outcome, (text) => runner.replay.parseReply(input, text)),
+  );
 }
 
 /** The orchestrator's returned state, or what it threw, read from an invocation outcome. */
-function sdkReply(outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>): SdkReply {
+function sdkReply(
+  outcome: Awaited<ReturnType<DurableFunctionApp['invoke']>>,
+  parse: (text: string) => unknown,
+): SdkReply {
   if (outcome.status === 'failure') return { kind: 'thrown', message: outcome.error.message };
   const text = outcome.returnValue?.json ?? outcome.returnValue?.string;
   if (text === undefined) return { kind: 'thrown', message: 'The orchestrator function returned no state.' };
   try {
-    return { kind: 'state', state: JSON.parse(text) as never };
+    return { kind: 'state', state: parse(text) as never };
   } catch {
     return {
       kind: 'thrown',

@@ -10,6 +10,7 @@
 import { extendsHistory, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
 import { triggerParts } from '../replay';
 import type { EpisodeInput } from '../replay/types';
+import { KeptTexts } from './keptTexts';
 
 /** Kept history text, in UTF-16 code units over all executions; the oldest go first past it. */
 const DEFAULT_BUDGET_CHARS = 32 * 1024 * 1024;
@@ -21,13 +22,13 @@ interface KeptText {
 }
 
 export class TriggerText {
-  /** By instance and execution, in order of last use. */
-  private readonly kept = new Map<string, KeptText>();
-  private keptChars = 0;
+  private readonly kept: KeptTexts<KeptText>;
   /** Whether an ExecutionStarted's stored input is JSON text (the payload then carries it as is). */
   private readonly inputIsJson = new WeakMap<ExecutionStartedEvent, boolean>();
 
-  constructor(private readonly budgetChars = DEFAULT_BUDGET_CHARS) {}
+  constructor(budgetChars = DEFAULT_BUDGET_CHARS) {
+    this.kept = new KeptTexts(budgetChars);
+  }
 
   text(input: EpisodeInput): string {
     const { started, tail, fields } = triggerParts(input);
@@ -43,8 +44,8 @@ export class TriggerText {
   private storedText(input: EpisodeInput): string {
     const events = input.history;
     if (events.length === 0) return '';
-    const key = `${input.instanceId}\n${input.executionId}`;
-    const kept = this.kept.get(key);
+    const key = KeptTexts.key(input.instanceId, input.executionId);
+    const kept = this.kept.take(key);
     let text: string;
     let from: number;
     if (kept !== undefined && extendsHistory(kept.events, events)) {
@@ -58,9 +59,8 @@ export class TriggerText {
       const added = JSON.stringify(events.slice(from)).slice(1, -1);
       text = text === '' ? added : `${text},${added}`;
     }
-    this.forget(key);
     // Frozen events cannot change under the text; the stores freeze what they hand out.
-    if (allFrozen(events, from)) this.keep(key, { events: [...events], text });
+    if (allFrozen(events, from)) this.kept.keep(key, { events: [...events], text }, text.length);
     return text;
   }
 
@@ -77,23 +77,6 @@ export class TriggerText {
       if (Object.isFrozen(started)) this.inputIsJson.set(started, valid);
     }
     return valid ? stored : JSON.stringify(stored);
-  }
-
-  private keep(key: string, entry: KeptText): void {
-    this.kept.set(key, entry);
-    this.keptChars += entry.text.length;
-    for (const [oldest, old] of this.kept) {
-      if (this.keptChars <= this.budgetChars) break;
-      this.kept.delete(oldest);
-      this.keptChars -= old.text.length;
-    }
-  }
-
-  private forget(key: string): void {
-    const entry = this.kept.get(key);
-    if (entry === undefined) return;
-    this.kept.delete(key);
-    this.keptChars -= entry.text.length;
   }
 }
 
