@@ -17,6 +17,7 @@ import { escapePartitionKey } from '../../../devhost/src/store/azure/keySanitati
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { InstanceRow, TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage } from '../../support/durableEvents';
+import { until } from '../../support/until';
 import { startTestAzurite, uniqueHubName, type TestAzurite } from '../../support/azuriteProcess';
 
 let azurite: TestAzurite;
@@ -208,6 +209,52 @@ describe('azure store layout', () => {
       } finally {
         await reopened.close();
       }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('purges an instance with its large values, one counted call per blob', async () => {
+    const hub = uniqueHubName('purge');
+    const store = await open(hub);
+    const big = (c: string) => JSON.stringify(c.repeat(70_000));
+    try {
+      const scheduled = (id: number, input: string): HistoryEvent => ({
+        EventType: EventType.TaskScheduled,
+        EventId: id,
+        IsPlayed: false,
+        Timestamp: new Date().toISOString(),
+        Name: 'Charge',
+        Version: null,
+        Input: input,
+      });
+      await run(store, 'fat-1', [scheduled(0, big('a')), scheduled(1, big('b'))], big('c'));
+      await run(store, 'fat-10', [], big('d'));
+      const blobs = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+        `${hub.toLowerCase()}-largemessages`,
+      );
+      const names = async (prefix: string) => {
+        const out: string[] = [];
+        for await (const blob of blobs.listBlobsFlat({ prefix })) out.push(blob.name);
+        return out;
+      };
+      // A start message's blob goes with the message, once its checkpoint is written.
+      await until('the start messages are deleted', async () =>
+        (await names('fat-')).every((name) => !name.includes('/message-')),
+      );
+      // Three history values and the instance's input.
+      expect(await names('fat-1/')).toHaveLength(4);
+
+      const before = store.calls.counts.blob;
+      expect(await store.purgeInstance('fat-1')).toBe(1);
+      // One listing page, then each blob deleted on its own.
+      expect(store.calls.counts.blob - before).toBe(1 + 4);
+      expect(await names('fat-1/')).toEqual([]);
+      expect(await store.readHistory('fat-1')).toBeUndefined();
+      expect(await store.getInstance('fat-1')).toBeUndefined();
+      // The other instance, whose id begins the same, keeps its blobs.
+      expect(await names('fat-10/')).toHaveLength(2);
+      expect((await store.readHistory('fat-10'))?.events[1]).toMatchObject({ Input: big('d') });
     } finally {
       await store.close();
     }

@@ -98,7 +98,7 @@ export class HeldMessages {
       heldHere ? Math.max(visibleAt - now, visibilityMs) : visibleAt - now,
     );
     const discard = async (): Promise<void> => {
-      await queue.delete(sent.messageId, sent.popReceipt);
+      await queue.delete(sent.messageId, sent.popReceipt, sent.blobName);
     };
     if (!heldHere) {
       // Enough held here already: this one is read from the queue later, in batches.
@@ -114,7 +114,8 @@ export class HeldMessages {
         message: outbound.message,
         insertedAt: now,
         firstDequeueCount: 1,
-        blobName: undefined,
+        // Deleted with the message, as the blob of a message read from a queue is.
+        blobName: sent.blobName,
         popReceipt: sent.popReceipt,
         seq: 0,
         visibleAt,

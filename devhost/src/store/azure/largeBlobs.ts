@@ -52,7 +52,10 @@ export class LargeBlobs {
     await this.container.getBlockBlobClient(name).deleteIfExists();
   }
 
-  async deletePrefix(prefix: string): Promise<void> {
-    for await (const blob of this.container.listBlobsFlat({ prefix })) await this.delete(blob.name);
+  /** The names of the blobs under `prefix`, a listing call's page at a time. */
+  async *namePages(prefix: string): AsyncGenerator<string[]> {
+    for await (const page of this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: 1000 })) {
+      yield page.segment.blobItems.map((blob) => blob.name);
+    }
   }
 }

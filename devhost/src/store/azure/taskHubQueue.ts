@@ -50,28 +50,34 @@ export class TaskHubQueue {
     return this.client.name;
   }
 
-  async send(message: TaskMessage, delayMs: number): Promise<{ messageId: string; popReceipt: string }> {
+  /** Sends a message; one too large for a queue goes to a blob (`blobName`) the message points at. */
+  async send(
+    message: TaskMessage,
+    delayMs: number,
+  ): Promise<{ messageId: string; popReceipt: string; blobName?: string }> {
     const { json, activityId } = encodeEnvelope(message);
     let body = json;
+    let blobName: string | undefined;
     if (Buffer.byteLength(json, 'utf8') > LARGE_MESSAGE_BYTES) {
       const type = EventType[message.event.EventType];
       const name = `${message.orchestrationInstance.InstanceId}/message-${activityId.replace(/-/g, '')}-${type}.json.gz`;
       await this.calls.run('blob', 'write', () => this.blobs.upload(name, json));
       body = blobPointerJson(name);
+      blobName = name;
     }
     const { lean } = this;
-    if (lean) {
-      return this.calls.run('queue', 'write', () =>
-        lean.send(this.client.url, toWire(body), visibilitySeconds(delayMs)),
-      );
-    }
-    const sent = await this.calls.run('queue', 'write', () =>
-      this.client.sendMessage(toWire(body), {
-        messageTimeToLive: -1,
-        visibilityTimeout: visibilitySeconds(delayMs),
-      }),
-    );
-    return { messageId: sent.messageId, popReceipt: sent.popReceipt };
+    const sent = lean
+      ? await this.calls.run('queue', 'write', () =>
+          lean.send(this.client.url, toWire(body), visibilitySeconds(delayMs)),
+        )
+      : await this.calls.run('queue', 'write', () =>
+          this.client.sendMessage(toWire(body), {
+            messageTimeToLive: -1,
+            visibilityTimeout: visibilitySeconds(delayMs),
+          }),
+        );
+    const ids = { messageId: sent.messageId, popReceipt: sent.popReceipt };
+    return blobName === undefined ? ids : { ...ids, blobName };
   }
 
   async receive(count: number, visibilityMs: number): Promise<FetchedMessage[]> {

@@ -27,7 +27,7 @@ import { escapePartitionKey, unescapePartitionKey } from './keySanitation';
 import type { LargeBlobs } from './largeBlobs';
 import { LargeColumns } from './largeColumns';
 import type { LeanTableCalls } from './leanTableCalls';
-import type { StorageCalls } from './storageCalls';
+import type { StorageCalls, StorageService } from './storageCalls';
 import type { BatchOperation } from './tableWire';
 
 export interface StoredHistory {
@@ -273,7 +273,13 @@ export class TrackingStore {
         .map((rowKey): TransactionAction => ['delete', { partitionKey, rowKey }]);
       await this.calls.run('table', 'write', () => this.history.client.submitTransaction(batch));
     }
-    await this.calls.run('blob', 'background', () => this.blobs.deletePrefix(`${partitionKey}/`));
+    // One call per listing page and per blob: an instance can have thousands of large values, more
+    // than one call's timeout allows for.
+    for await (const names of this.limitedPages(this.blobs.namePages(`${partitionKey}/`), 'blob')) {
+      await Promise.all(
+        names.map((name) => this.calls.run('blob', 'background', () => this.blobs.delete(name))),
+      );
+    }
     try {
       await this.calls.run('table', 'write', () => this.instances.client.deleteEntity(partitionKey, ''));
       return 1;
@@ -284,12 +290,15 @@ export class TrackingStore {
   }
 
   /** The pages of a query, each page request counted and limited as one read. */
-  private async *limitedPages<P>(pages: AsyncIterable<P>): AsyncGenerator<P> {
+  private async *limitedPages<P>(
+    pages: AsyncIterable<P>,
+    service: StorageService = 'table',
+  ): AsyncGenerator<P> {
     const iterator = pages[Symbol.asyncIterator]();
     for (;;) {
       const next = await this.calls.limit('read', () => iterator.next());
       if (next.done) return;
-      this.calls.count('table');
+      this.calls.count(service);
       yield next.value;
     }
   }
