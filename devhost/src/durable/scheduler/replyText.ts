@@ -13,8 +13,11 @@ import { deepFreeze } from '../../store/frozen';
 import type { EpisodeInput } from '../replay/types';
 import { KeptTexts } from './keptTexts';
 
-/** Kept actions text, in UTF-16 code units over all executions. */
-const DEFAULT_BUDGET_CHARS = 8 * 1024 * 1024;
+/**
+ * Kept actions text, in UTF-16 code units over all executions; the parsed actions kept with it
+ * take a few times as many bytes (a fan-out of 10,000: about 1 M characters).
+ */
+const DEFAULT_BUDGET_CHARS = 4 * 1024 * 1024;
 
 /** How `JSON.stringify` of an `OrchestratorState` begins, up to its actions' inner array. */
 const HEADS = ['{"isDone":false,"actions":[[', '{"isDone":true,"actions":[['];
@@ -37,49 +40,43 @@ export class ReplyText {
     if (head === undefined) return JSON.parse(text);
     const key = KeptTexts.key(input.instanceId, input.executionId);
     const kept = this.kept.take(key);
-    let value = this.parseAfterKept(text, head, kept);
-    let known: readonly unknown[] = [];
-    let from = head;
-    if (value !== undefined && kept !== undefined) {
-      known = kept.actions;
-      from = head + kept.text.length;
-    } else {
-      value = JSON.parse(text) as Reply;
-    }
-    const parsed = value.actions[0];
+    const reused =
+      kept !== undefined && kept.actions.length > 0 && text.startsWith(kept.text, head) ? kept : undefined;
+    const from = head + (reused?.text.length ?? 0);
+    const end = innerArrayEnd(text, from);
+    // Not the shape expected, or `actions` named again after the inner array (the last of a
+    // repeated key is the one JSON.parse keeps): parsed whole, and nothing kept.
+    if (end < 0 || text.indexOf('"actions"', end) >= 0) return JSON.parse(text);
+    // The kept actions' text stands in the parsed text as one placeholder element, so that the
+    // text parsed is valid JSON exactly when the reply is.
+    const value = JSON.parse(reused ? `${text.slice(0, head)}0${text.slice(from)}` : text) as Reply;
+    const outer: unknown = value.actions;
+    if (!Array.isArray(outer)) return value;
+    const parsed: unknown = outer[0];
     if (!Array.isArray(parsed)) return value;
     const added: unknown[] = parsed;
+    if (reused) added.shift();
     for (const action of added) deepFreeze(action);
-    const actions = known.length === 0 ? added : known.concat(added);
-    value.actions[0] = actions;
+    const actions = reused ? reused.actions.concat(added) : added;
+    outer[0] = actions;
     // A finished orchestration has no next episode.
-    if (value.isDone === true) return value;
-    const end = innerArrayEnd(text, from);
-    if (end >= 0) {
+    if (value.isDone !== true) {
       const actionsText = text.slice(head, end);
       this.kept.keep(key, { text: actionsText, actions: [...actions] }, actionsText.length);
     }
     return value;
   }
 
-  /**
-   * The reply with only the actions after the kept ones, when its actions begin with the kept
-   * actions' text and one of those ends there; otherwise undefined.
-   */
-  private parseAfterKept(text: string, head: number, kept: KeptActions | undefined): Reply | undefined {
-    if (kept === undefined || kept.actions.length === 0 || !text.startsWith(kept.text, head))
-      return undefined;
-    const after = head + kept.text.length;
-    const next = text[after];
-    if (next !== ',' && next !== ']') return undefined;
-    return JSON.parse(text.slice(0, head) + text.slice(next === ',' ? after + 1 : after)) as Reply;
+  /** Drops what is kept for an execution that has ended. */
+  forget(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): void {
+    this.kept.take(KeptTexts.key(input.instanceId, input.executionId));
   }
 }
 
 /** As much of an `OrchestratorState` as is read here; the rest is whatever the text holds. */
 interface Reply {
   isDone: unknown;
-  actions: unknown[];
+  actions: unknown;
 }
 
 const QUOTE = 0x22;

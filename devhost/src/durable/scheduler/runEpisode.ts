@@ -5,6 +5,7 @@
  * history replay and fault injection (devhost/testing) run theirs with it, so a check runs exactly
  * what the engine runs.
  */
+import { isTerminal } from '../../protocol/history';
 import { processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
@@ -32,7 +33,15 @@ export function createReplayCore(): ReplayCore {
   return {
     triggerText: (input) => trigger.text(input),
     parseReply: (input, text) => reply.parse(input, text),
-    completeEpisode: processEpisode,
+    completeEpisode: (input, sdkReply) => {
+      const result = processEpisode(input, sdkReply);
+      // An execution that ended has no next episode: what was kept for it goes.
+      if (isTerminal(result.runtimeStatus) || result.runtimeStatus === 'ContinuedAsNew') {
+        trigger.forget(input);
+        reply.forget(input);
+      }
+      return result;
+    },
   };
 }
 

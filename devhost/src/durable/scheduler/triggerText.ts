@@ -40,6 +40,11 @@ export class TriggerText {
     return `{"history":[${history}],"input":${this.inputText(started)},${rest.slice(1)}`;
   }
 
+  /** Drops what is kept for an execution that has ended. */
+  forget(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): void {
+    this.kept.take(KeptTexts.key(input.instanceId, input.executionId));
+  }
+
   /** The JSON of `input.history` without its brackets, extended from the text kept for it. */
   private storedText(input: EpisodeInput): string {
     const events = input.history;

@@ -11,6 +11,27 @@ function callActivity(name: string, input: unknown) {
   return { functionName: name, actionType: 0, input };
 }
 
+/** What `run` returns, or that it threw a SyntaxError. */
+function outcome(run: () => unknown): unknown {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { threw: (error as Error).name };
+  }
+}
+
+/** A small seeded generator (mulberry32), so a failure repeats. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** The lengths of the texts `JSON.parse` was given while `run` ran. */
 function parsedLengths(run: () => void): number[] {
   const lengths: number[] = [];
@@ -127,6 +148,79 @@ describe('ReplyText', () => {
     expect(() => replies.parse(episode, 'not json')).toThrow(SyntaxError);
     // Another shape (no actions first) is parsed as it is.
     expect(replies.parse(episode, '{"actions":[[]],"isDone":true}')).toEqual({ actions: [[]], isDone: true });
+  });
+
+  it('gives what JSON.parse gives for replies no SDK writes: trailing commas, repeated keys, other shapes', () => {
+    const head = '{"isDone":false,"actions":[[';
+    const sequences = [
+      [`${head}1]]}`, `${head}1,]]}`],
+      [`${head}1]]}`, `${head}1,2]],"actions":[[9]]}`],
+      [`${head}1]],"actions":[[7,8]]}`, `${head}1,2]]}`],
+      [`${head}1]],"actions":null}`],
+      [`${head} 1 ]]}`, `${head} 1 , 2]]}`, `${head} 1 , 2 ]] }`],
+      [`${head}1,2]],[3]]}`, `${head}1,2,4]],[3]]}`],
+    ];
+    for (const texts of sequences) {
+      const replies = new ReplyText();
+      for (const text of texts)
+        expect(outcome(() => replies.parse(episode, text))).toEqual(outcome(() => JSON.parse(text)));
+    }
+  });
+
+  it('matches JSON.parse over random replies, whole or damaged, of two executions', () => {
+    const random = seeded(16);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const pieces = ['a', '"', '\\', ']', '[', '{', '}', ',', ' ', '\u00e9', '\ud83d', '\n', '0', '-', 'e'];
+    const text = (): string => Array.from({ length: Math.floor(random() * 4) }, () => pick(pieces)).join('');
+    const value = (depth: number): unknown => {
+      const kind = Math.floor(random() * (depth > 2 ? 5 : 7));
+      if (kind === 0) return Math.floor(random() * 1000) - 500;
+      if (kind === 1) return text();
+      if (kind === 2) return null;
+      if (kind === 3) return random() < 0.5 ? -0.5 : 1e21;
+      if (kind === 4) return random() < 0.5;
+      if (kind === 5) return Object.fromEntries(Array.from({ length: 2 }, () => [text(), value(depth + 1)]));
+      return Array.from({ length: Math.floor(random() * 3) }, () => value(depth + 1));
+    };
+    const damage = (json: string): string => {
+      const at = Math.floor(random() * (json.length + 1));
+      return pick([
+        () => json.slice(0, at) + json.slice(at + 1),
+        () => json.slice(0, at) + pick(pieces) + json.slice(at),
+        () => json.slice(0, at),
+        () => json.replace(']]', pick([',]]', '] ]', ']],', ', ]]'])),
+        () => json.replace('],"', `],"actions":[[${at}]],"`),
+      ])();
+    };
+    for (let run = 0; run < 300; run++) {
+      const replies = new ReplyText(random() < 0.5 ? 1e9 : 200);
+      const actions: unknown[][] = [[], []];
+      for (let step = 0; step < 12; step++) {
+        const which = random() < 0.5 ? 0 : 1;
+        const list = actions[which] ?? [];
+        const roll = random();
+        if (roll < 0.6) list.push(callActivity(text(), value(0)));
+        else if (roll < 0.7) list.pop();
+        else if (roll < 0.75) list.length = 0;
+        else if (list.length > 0) list[Math.floor(random() * list.length)] = callActivity(text(), value(0));
+        let json = reply([...list], { customStatus: value(0) }, random() < 0.1);
+        if (random() < 0.25) json = damage(json);
+        const key = { instanceId: `i${which}`, executionId: 'e' };
+        expect([json, outcome(() => replies.parse(key, json))]).toEqual([
+          json,
+          outcome(() => JSON.parse(json)),
+        ]);
+      }
+    }
+  });
+
+  it('forgets an execution that has ended', () => {
+    const replies = new ReplyText();
+    const actions = [callActivity('A', 1)];
+    replies.parse(episode, reply(actions));
+    replies.forget(episode);
+    const next = reply([...actions, callActivity('B', 2)]);
+    expect(parsedLengths(() => replies.parse(episode, next))).toEqual([next.length]);
   });
 
   it('drops the least recently used actions past its budget', () => {

@@ -89,6 +89,14 @@ describe('TriggerText', () => {
     }
   });
 
+  it('forgets an execution that has ended', () => {
+    const trigger = new TriggerText();
+    const history = stored([started, ...step(0, 1)]);
+    trigger.text(episode(history));
+    trigger.forget(episode(history));
+    expect(expectSamePayload(trigger, episode(history))).toBe(history.length);
+  });
+
   it('starts again from the events when the stored history is not the one it kept', () => {
     const trigger = new TriggerText();
     const history = stored([started, ...step(0, 1)]);
