@@ -22,44 +22,45 @@ export enum ActionType {
 }
 
 export interface RetryOptionsJson {
-  firstRetryIntervalInMilliseconds: number;
-  maxNumberOfAttempts: number;
-  backoffCoefficient?: number;
-  maxRetryIntervalInMilliseconds?: number;
-  retryTimeoutInMilliseconds?: number;
+  readonly firstRetryIntervalInMilliseconds: number;
+  readonly maxNumberOfAttempts: number;
+  readonly backoffCoefficient?: number;
+  readonly maxRetryIntervalInMilliseconds?: number;
+  readonly retryTimeoutInMilliseconds?: number;
 }
 
 export interface DurableHttpRequestJson {
-  method: string;
-  uri: string;
-  content?: string;
-  headers?: Record<string, string>;
-  tokenSource?: unknown;
-  asynchronousPatternEnabled?: boolean;
+  readonly method: string;
+  readonly uri: string;
+  readonly content?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly tokenSource?: unknown;
+  readonly asynchronousPatternEnabled?: boolean;
 }
 
 /** One recorded action. Fields are present per `actionType` as in the SDK's `actions/*.js`. */
 export interface OrchestratorAction {
-  actionType: ActionType;
-  functionName?: string;
-  input?: unknown;
-  retryOptions?: RetryOptionsJson;
-  instanceId?: string;
-  version?: string;
-  fireAt?: string;
-  isCanceled?: boolean;
-  externalEventName?: string;
-  reason?: string;
-  operation?: string;
-  httpRequest?: DurableHttpRequestJson;
-  compoundActions?: OrchestratorAction[];
-  lockSet?: { name: string; key: string }[];
-  lockRequestId?: string;
+  readonly actionType: ActionType;
+  readonly functionName?: string;
+  readonly input?: unknown;
+  readonly retryOptions?: RetryOptionsJson;
+  readonly instanceId?: string;
+  readonly version?: string;
+  readonly fireAt?: string;
+  readonly isCanceled?: boolean;
+  readonly externalEventName?: string;
+  readonly reason?: string;
+  readonly operation?: string;
+  readonly httpRequest?: DurableHttpRequestJson;
+  readonly compoundActions?: readonly OrchestratorAction[];
+  readonly lockSet?: readonly { readonly name: string; readonly key: string }[];
+  readonly lockRequestId?: string;
 }
 
 export interface OrchestratorState {
   isDone: boolean;
-  actions: OrchestratorAction[][];
+  /** Parsed actions may be shared between episodes (`scheduler/replyText.ts`): never changed. */
+  actions: (readonly OrchestratorAction[])[];
   output?: unknown;
   error?: string;
   customStatus?: unknown;
