@@ -3,6 +3,7 @@
  * calls for, in a mixed order drawn from a seeded generator (the same seed, the same work).
  */
 import { orderRequest } from '../test/support/orders';
+import { seededRandom } from '../test/support/seededRandom';
 
 /** Products the soak seeds: one nobody runs out of, one that runs out. */
 export const PLENTY = {
@@ -78,18 +79,6 @@ export interface Workload {
   all(): Work[];
   /** Stock of the limited product. */
   limitedStock: number;
-}
-
-/** mulberry32: small, fast, good enough to shuffle work reproducibly. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ORDER_KINDS: readonly [OrderKind, number][] = [

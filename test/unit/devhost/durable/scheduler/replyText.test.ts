@@ -1,4 +1,5 @@
 import { innerArrayEnd, ReplyText } from '../../../../../devhost/src/durable/scheduler/replyText';
+import { seededRandom } from '../../../../support/seededRandom';
 
 const episode = { instanceId: 'i1', executionId: 'e1' };
 
@@ -18,18 +19,6 @@ function outcome(run: () => unknown): unknown {
   } catch (error) {
     return { threw: (error as Error).name };
   }
-}
-
-/** A small seeded generator (mulberry32), so a failure repeats. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The lengths of the texts `JSON.parse` was given while `run` ran. */
@@ -168,7 +157,7 @@ describe('ReplyText', () => {
   });
 
   it('matches JSON.parse over random replies, whole or damaged, of two executions', () => {
-    const random = seeded(16);
+    const random = seededRandom(16);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
     const pieces = ['a', '"', '\\', ']', '[', '{', '}', ',', ' ', '\u00e9', '\ud83d', '\n', '0', '-', 'e'];
     const text = (): string => Array.from({ length: Math.floor(random() * 4) }, () => pick(pieces)).join('');
