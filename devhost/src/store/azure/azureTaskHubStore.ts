@@ -72,7 +72,7 @@ export class AzureTaskHubStore implements TaskHubStore {
   private readonly cache = new InstanceCache();
   private readonly reader: WorkItemReader;
   private readonly writer: CheckpointWriter;
-  private closed = false;
+  /** Set by the first `close()`: from then on the store is closed. */
   private closing: Promise<void> | undefined;
 
   private constructor(options: AzureTaskHubStoreOptions, hub: ProvisionedHub) {
@@ -280,7 +280,6 @@ export class AzureTaskHubStore implements TaskHubStore {
   }
 
   private async closeOnce(): Promise<void> {
-    this.closed = true;
     // Nothing is received from here on: the queues are not read while the last writes finish
     // (with a large checkpoint still on its way at a stop's deadline, they were read until exit).
     await this.held.stopReading();
@@ -323,6 +322,6 @@ export class AzureTaskHubStore implements TaskHubStore {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new Error(`The task hub store '${this.taskHubName}' is closed.`);
+    if (this.closing !== undefined) throw new Error(`The task hub store '${this.taskHubName}' is closed.`);
   }
 }
