@@ -10,31 +10,37 @@ export class KeptTexts<T> {
 
   constructor(private readonly budgetChars: number) {}
 
-  static key(instanceId: string, executionId: string): string {
-    return `${instanceId}\n${executionId}`;
+  /** Removes and returns what is kept for an execution (kept again, if at all, with `keep`). */
+  take(execution: Execution): T | undefined {
+    return this.remove(keyOf(execution));
   }
 
-  /** Removes and returns what is kept under `key` (it is kept again, if at all, with `keep`). */
-  take(key: string): T | undefined {
+  keep(execution: Execution, value: T, chars: number): void {
+    const key = keyOf(execution);
+    this.remove(key);
+    this.kept.set(key, { value, chars });
+    this.keptChars += chars;
+    for (const oldest of this.kept.keys()) {
+      if (this.keptChars <= this.budgetChars) break;
+      this.remove(oldest);
+    }
+  }
+
+  private remove(key: string): T | undefined {
     const entry = this.kept.get(key);
     if (entry === undefined) return undefined;
     this.kept.delete(key);
     this.keptChars -= entry.chars;
     return entry.value;
   }
+}
 
-  keep(key: string, value: T, chars: number): void {
-    this.take(key);
-    this.kept.set(key, { value, chars });
-    this.keptChars += chars;
-    for (const [oldest, old] of this.kept) {
-      if (this.keptChars <= this.budgetChars) break;
-      this.kept.delete(oldest);
-      this.keptChars -= old.chars;
-    }
-  }
+/** An orchestration execution, as kept texts are keyed. */
+export interface Execution {
+  readonly instanceId: string;
+  readonly executionId: string;
+}
 
-  get size(): number {
-    return this.kept.size;
-  }
+function keyOf(execution: Execution): string {
+  return `${execution.instanceId}\n${execution.executionId}`;
 }

@@ -10,8 +10,7 @@
  * `JSON.parse(text)`, and invalid JSON throws as it does.
  */
 import { deepFreeze } from '../../store/frozen';
-import type { EpisodeInput } from '../replay/types';
-import { KeptTexts } from './keptTexts';
+import { KeptTexts, type Execution } from './keptTexts';
 
 /**
  * Kept actions text, in UTF-16 code units over all executions; the parsed actions kept with it
@@ -35,11 +34,10 @@ export class ReplyText {
     this.kept = new KeptTexts(budgetChars);
   }
 
-  parse(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>, text: string): unknown {
+  parse(execution: Execution, text: string): unknown {
     const head = HEADS.find((h) => text.startsWith(h))?.length;
     if (head === undefined) return JSON.parse(text);
-    const key = KeptTexts.key(input.instanceId, input.executionId);
-    const kept = this.kept.take(key);
+    const kept = this.kept.take(execution);
     const reused =
       kept !== undefined && kept.actions.length > 0 && text.startsWith(kept.text, head) ? kept : undefined;
     const from = head + (reused?.text.length ?? 0);
@@ -62,14 +60,14 @@ export class ReplyText {
     // A finished orchestration has no next episode.
     if (value.isDone !== true) {
       const actionsText = text.slice(head, end);
-      this.kept.keep(key, { text: actionsText, actions: [...actions] }, actionsText.length);
+      this.kept.keep(execution, { text: actionsText, actions: [...actions] }, actionsText.length);
     }
     return value;
   }
 
   /** Drops what is kept for an execution that has ended. */
-  forget(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): void {
-    this.kept.take(KeptTexts.key(input.instanceId, input.executionId));
+  forget(execution: Execution): void {
+    this.kept.take(execution);
   }
 }
 

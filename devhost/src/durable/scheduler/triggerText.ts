@@ -10,7 +10,7 @@
 import { extendsHistory, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
 import { triggerParts } from '../replay';
 import type { EpisodeInput } from '../replay/types';
-import { KeptTexts } from './keptTexts';
+import { KeptTexts, type Execution } from './keptTexts';
 
 /** Kept history text, in UTF-16 code units over all executions; the oldest go first past it. */
 const DEFAULT_BUDGET_CHARS = 32 * 1024 * 1024;
@@ -41,16 +41,15 @@ export class TriggerText {
   }
 
   /** Drops what is kept for an execution that has ended. */
-  forget(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): void {
-    this.kept.take(KeptTexts.key(input.instanceId, input.executionId));
+  forget(execution: Execution): void {
+    this.kept.take(execution);
   }
 
   /** The JSON of `input.history` without its brackets, extended from the text kept for it. */
   private storedText(input: EpisodeInput): string {
     const events = input.history;
     if (events.length === 0) return '';
-    const key = KeptTexts.key(input.instanceId, input.executionId);
-    const kept = this.kept.take(key);
+    const kept = this.kept.take(input);
     let text: string;
     let from: number;
     if (kept !== undefined && extendsHistory(kept.events, events)) {
@@ -65,7 +64,7 @@ export class TriggerText {
       text = text === '' ? added : `${text},${added}`;
     }
     // Frozen events cannot change under the text; the stores freeze what they hand out.
-    if (allFrozen(events, from)) this.kept.keep(key, { events: [...events], text }, text.length);
+    if (allFrozen(events, from)) this.kept.keep(input, { events: [...events], text }, text.length);
     return text;
   }
 
