@@ -12,7 +12,7 @@ import { OrchestrationFault } from './errors';
 import { hasName, unknownFunctionMessage } from './functionNames';
 import { HostTask, whenAll, whenAny } from './hostTask';
 import { callHttp } from './httpPolling';
-import { activityParameters, serializeInput } from './payloads';
+import { serializeInput } from './payloads';
 import { withRetry } from './retry';
 import { createDurableTimer } from './timers';
 import type { OrchestrationSettings } from './types';
@@ -63,10 +63,9 @@ export class ActionWalk {
       case ActionType.CallActivity:
       case ActionType.CallActivityWithRetry: {
         const name = this.requireName(action, 'activity');
-        const attempt = (): HostTask => ctx.scheduleTask(name, () => activityParameters(action.input));
         return action.actionType === ActionType.CallActivity
-          ? attempt()
-          : withRetry(ctx, this.requireRetry(action), attempt);
+          ? ctx.scheduleTask(name, action.input)
+          : withRetry(ctx, this.requireRetry(action), () => ctx.scheduleTask(name, action.input));
       }
       case ActionType.CallSubOrchestrator:
       case ActionType.CallSubOrchestratorWithRetry: {

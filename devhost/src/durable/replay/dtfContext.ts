@@ -6,6 +6,8 @@
 import type { DurableHttpRequestJson } from '../../protocol/actions';
 import { EventType, type EventRaisedEvent, type HistoryEvent } from '../../protocol/history';
 import { HostTask, type TaskOutcome } from './hostTask';
+import { IdTable } from './idTable';
+import { activityParameters } from './payloads';
 import { missingAction, otherKind, otherName, type SchedulingEvent } from './nonDeterminism';
 import type { ScheduledAction } from './scheduledAction';
 
@@ -24,8 +26,8 @@ export class DtfContext {
   private nowText: string | undefined;
   private nowParsed: number | undefined;
   private idCounter = 0;
-  private readonly pending = new Map<number, ScheduledAction>();
-  private readonly open = new Map<number, HostTask>();
+  private readonly pending = new IdTable<ScheduledAction>();
+  private readonly open = new IdTable<HostTask>();
   private readonly eventWaiters = new Map<string, EventWaiter[]>();
   private readonly bufferedEvents = new Map<string, (string | null)[]>();
   private continueAsNewInput: { input: string | null } | undefined;
@@ -69,18 +71,18 @@ export class DtfContext {
     return this.idCounter++;
   }
 
-  /** Actions scheduled in this replay that history has not seen: the episode's new work. */
+  /** Actions scheduled in this replay that history has not seen: the episode's new work, by id. */
   newActions(): ScheduledAction[] {
-    return [...this.pending.values()].sort((a, b) => a.id - b.id);
+    return this.pending.values();
   }
 
   /**
-   * `parameters` gives the task's serialized input; it is called only if the task turns out to be
-   * new work (most tasks of a replay match history, which needs only their name).
+   * `input` is the action's input as the SDK sent it; it is serialized only if the task turns out to
+   * be new work (most tasks of a replay match history, which needs only their name).
    */
-  scheduleTask(name: string, parameters: () => string, httpRequest?: DurableHttpRequestJson): HostTask {
+  scheduleTask(name: string, input: unknown, httpRequest?: DurableHttpRequestJson): HostTask {
     const id = this.takeId();
-    this.pending.set(id, new TaskAction(id, name, parameters, httpRequest));
+    this.pending.set(id, new TaskAction(id, name, input, httpRequest));
     return this.openTask(id);
   }
 
@@ -159,7 +161,7 @@ export class DtfContext {
         this.terminatedAt ??= { id: this.takeId(), reason: event.Input };
         return;
       case EventType.ExecutionSuspended:
-        this.suspendedState = { actions: [...this.pending.values()], events: [] };
+        this.suspendedState = { actions: this.pending.values(), events: [] };
         this.pending.clear();
         return;
       case EventType.ExecutionResumed:
@@ -242,7 +244,7 @@ export class DtfContext {
   }
 }
 
-/** A task's action, its serialized input made when first read. */
+/** A task's action, its serialized input (DTF's parameter array) made when first read. */
 class TaskAction {
   readonly kind = 'task';
   private text: string | undefined;
@@ -250,12 +252,12 @@ class TaskAction {
   constructor(
     readonly id: number,
     readonly name: string,
-    private readonly parameters: () => string,
+    private readonly value: unknown,
     readonly httpRequest?: DurableHttpRequestJson,
   ) {}
 
   get input(): string {
-    this.text ??= this.parameters();
+    this.text ??= activityParameters(this.value);
     return this.text;
   }
 }

@@ -14,6 +14,8 @@ export function unknownFunctionMessage(
 }
 
 export function hasName(names: ReadonlySet<string>, name: string): boolean {
+  // The common case, an exact match, without lowercasing every name for every action replayed.
+  if (names.has(name)) return true;
   const wanted = name.toLowerCase();
   for (const n of names) if (n.toLowerCase() === wanted) return true;
   return false;

@@ -7,7 +7,12 @@ export type TaskOutcome = { ok: true; result: string | null } | { ok: false; rea
 
 export class HostTask {
   private settled: TaskOutcome | undefined;
-  private readonly continuations: (() => void)[] = [];
+  /**
+   * Nearly every task has one continuation (the walk's next step): it is kept in a field, and an
+   * array is made only for more. A replay makes a task per action every episode.
+   */
+  private first: (() => void) | undefined;
+  private more: (() => void)[] | undefined;
 
   static of(outcome: TaskOutcome): HostTask {
     const task = new HostTask();
@@ -26,12 +31,17 @@ export class HostTask {
   settle(outcome: TaskOutcome): void {
     if (this.settled !== undefined) return;
     this.settled = outcome;
-    for (const continuation of this.continuations.splice(0)) continuation();
+    const { first, more } = this;
+    this.first = undefined;
+    this.more = undefined;
+    first?.();
+    if (more !== undefined) for (const continuation of more) continuation();
   }
 
   whenDone(continuation: () => void): void {
     if (this.settled !== undefined) continuation();
-    else this.continuations.push(continuation);
+    else if (this.first === undefined) this.first = continuation;
+    else (this.more ??= []).push(continuation);
   }
 }
 

@@ -6,7 +6,6 @@
 import type { DurableHttpRequestJson } from '../../protocol/actions';
 import type { DtfContext } from './dtfContext';
 import { HostTask } from './hostTask';
-import { activityParameters } from './payloads';
 
 export const HTTP_ACTIVITY_NAME = 'BuiltIn::HttpActivity';
 
@@ -59,7 +58,7 @@ export function locationPollRequest(
 export function callHttp(ctx: DtfContext, request: DurableHttpRequestJson, defaultSleepMs: number): HostTask {
   const result = new HostTask();
   const send = (req: DurableHttpRequestJson): void => {
-    const call = ctx.scheduleTask(HTTP_ACTIVITY_NAME, () => activityParameters(req), req);
+    const call = ctx.scheduleTask(HTTP_ACTIVITY_NAME, req, req);
     call.whenDone(() => {
       const outcome = call.outcome;
       if (outcome === undefined || !outcome.ok) {

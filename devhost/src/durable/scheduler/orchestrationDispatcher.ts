@@ -91,7 +91,7 @@ async function runWorkItem(
     deps.log.debug(`Dropped a message for '${workItem.instanceId}': ${reason}.`);
   }
 
-  const started = findStarted([...plan.history, ...plan.newEvents]);
+  const started = findStarted(plan.history) ?? findStarted(plan.newEvents);
   if (!started) throw new Error(`Instance '${workItem.instanceId}' has no ExecutionStarted event.`);
 
   const settings = orchestrationSettings(deps.app, deps.settings);
