@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { durablePlugin, type DurablePlugin } from '../../devhost/src/durable/engine/durablePlugin';
 import { freeStackPorts } from '../../devhost/src/emulators/testing';
 import { startEmulators, type Emulators } from '../../devhost/src/emulators/startEmulators';
@@ -73,6 +73,7 @@ export class DevhostTarget {
     private readonly invocationTime: ReadonlyMap<string, number>,
   ) {
     this.observe(this.store);
+    observeGc();
   }
 
   static async start(options: DevhostTargetOptions): Promise<DevhostTarget> {
@@ -258,6 +259,16 @@ export class DevhostTarget {
     return this.invocationTime.get(name) ?? 0;
   }
 
+  /**
+   * Milliseconds this process has spent in garbage collection so far (V8's pauses, as `gc`
+   * performance entries report them), whoever left the garbage: devhost runs in this process.
+   */
+  async gcMs(): Promise<number> {
+    // Entries reach the observer on a later turn of the event loop.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return gcPauses.totalMs;
+  }
+
   /** Table, queue and blob requests the azure store made so far; undefined on the memory store. */
   storageCalls(): number | undefined {
     const calls = (this.store as { calls?: { counts?: Record<string, number> } }).calls?.counts;
@@ -310,6 +321,17 @@ export class DevhostTarget {
     for (const waiter of this.waiters.get(instanceId) ?? []) waiter.resolve(status);
     this.waiters.delete(instanceId);
   }
+}
+
+/** Garbage collection pauses in this process since the first devhost target started. */
+const gcPauses = { totalMs: 0, observer: undefined as PerformanceObserver | undefined };
+
+function observeGc(): void {
+  if (gcPauses.observer) return;
+  gcPauses.observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.totalMs += entry.duration;
+  });
+  gcPauses.observer.observe({ entryTypes: ['gc'] });
 }
 
 /**
