@@ -3,13 +3,16 @@
  * `df.app.orchestration` registers) and plays episodes through the replay core, so tests check the
  * host's half of the protocol against the real SDK's half.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type * as df from 'durable-functions';
 import type { HistoryEvent } from '../../devhost/src/protocol/history';
 import {
   activityInputValue,
   buildOrchestrationTrigger,
+  KeptReplays,
   processEpisode,
 } from '../../devhost/src/durable/replay';
+import { ReplyText } from '../../devhost/src/durable/scheduler/replyText';
 import type { OrchestrationTriggerPayload } from '../../devhost/src/durable/replay/trigger';
 import type {
   EpisodeInput,
@@ -68,12 +71,35 @@ export function testSettings(
   };
 }
 
-/** One execution of one instance, played episode by episode with completions the test scripts. */
+/** Counts the episodes that went on from a kept replay. */
+class CountingKeptReplays extends KeptReplays {
+  resumed = 0;
+
+  override take(...args: Parameters<KeptReplays['take']>): ReturnType<KeptReplays['take']> {
+    const replay = super.take(...args);
+    if (replay !== undefined) this.resumed += 1;
+    return replay;
+  }
+}
+
+/**
+ * One execution of one instance, played episode by episode with completions the test scripts.
+ * Every episode is played twice, as the engine plays it (the reply read as `ReplyText` reads it,
+ * going on from the replay kept from the last episode) and replayed from the start: the two results
+ * must be the same, or the episode throws.
+ */
 export class SdkOrchestration {
   readonly history: HistoryEvent[] = [];
   readonly results: EpisodeResult[] = [];
   readonly payloads: OrchestrationTriggerPayload[] = [];
   readonly replies: SdkReply[] = [];
+  private readonly kept = new CountingKeptReplays();
+  private readonly replyText = new ReplyText();
+
+  /** Episodes that went on from the replay kept from the episode before. */
+  get resumedEpisodes(): number {
+    return this.kept.resumed;
+  }
 
   constructor(
     public fn: OrchestratorFn,
@@ -128,6 +154,17 @@ export class SdkOrchestration {
     const payload = buildOrchestrationTrigger(input);
     const reply = await runSdkEpisode(this.fn, payload);
     const result = processEpisode(input, reply);
+    const asTheEngineReadsIt: SdkReply =
+      reply.kind === 'state'
+        ? { kind: 'state', state: this.replyText.parse(input, JSON.stringify(reply.state)) as never }
+        : reply;
+    const goingOn = processEpisode(input, asTheEngineReadsIt, this.kept);
+    if (!isDeepStrictEqual(goingOn, result)) {
+      throw new Error(
+        `Episode ${this.results.length + 1}: going on from the kept replay gave\n${JSON.stringify(goingOn)}\n` +
+          `where replaying from the start gave\n${JSON.stringify(result)}`,
+      );
+    }
     this.payloads.push(payload);
     this.replies.push(reply);
     this.results.push(result);

@@ -33,29 +33,49 @@ export class ActionWalk {
   fault: string | undefined;
   /** The extension's per-context sorter: rebuilt on every replay, so labels repeat exactly. */
   private readonly entityLabels = new MessageSorter();
+  private actions: readonly OrchestratorAction[] = [];
+  /** How many actions the walk has taken; the last one taken is the one it waits on. */
+  private taken = 0;
 
   constructor(private readonly env: WalkEnvironment) {}
 
   start(actions: readonly OrchestratorAction[]): void {
-    let next = 0;
-    const step = (): void => {
-      try {
-        while (next < actions.length) {
-          const action = actions[next++] as OrchestratorAction;
-          const task = this.invoke(action);
-          if (!task.done) {
-            task.whenDone(step);
-            return;
-          }
-        }
-        this.finished = true;
-      } catch (error) {
-        if (!(error instanceof OrchestrationFault)) throw error;
-        this.fault = error.message;
-      }
-    };
-    step();
+    this.actions = actions;
+    this.taken = 0;
+    this.step();
   }
+
+  /**
+   * Goes on with a later reply's actions, if the walk waits on a task and the reply begins with the
+   * very action objects it has taken (`scheduler/replyText.ts` hands out the same frozen objects for
+   * a reply's unchanged actions): a walk from the start over those actions and the same history
+   * would stand exactly here. False if not; the caller then replays from the start.
+   */
+  extend(actions: readonly OrchestratorAction[]): boolean {
+    if (this.finished || this.fault !== undefined || actions.length < this.taken) return false;
+    for (let index = 0; index < this.taken; index++) {
+      if (actions[index] !== this.actions[index]) return false;
+    }
+    this.actions = actions;
+    return true;
+  }
+
+  private readonly step = (): void => {
+    try {
+      while (this.taken < this.actions.length) {
+        const action = this.actions[this.taken++] as OrchestratorAction;
+        const task = this.invoke(action);
+        if (!task.done) {
+          task.whenDone(this.step);
+          return;
+        }
+      }
+      this.finished = true;
+    } catch (error) {
+      if (!(error instanceof OrchestrationFault)) throw error;
+      this.fault = error.message;
+    }
+  };
 
   private invoke(action: OrchestratorAction): HostTask {
     const { ctx, settings } = this.env;

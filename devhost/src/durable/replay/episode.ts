@@ -23,6 +23,7 @@ import { NonDeterminismError } from './nonDeterminism';
 import { failureDetailsText, parentNotification } from './parentNotification';
 import { serializeInput } from './payloads';
 import { outboundWork, schedulingEvent } from './schedulingEvents';
+import type { KeptReplay, KeptReplays, ReplayOutput } from './keptReplays';
 import { interpretSdkReply } from './sdkReply';
 import { findExecutionStarted, orchestratorStarted } from './trigger';
 import type { EpisodeInput, EpisodeResult, SdkReply } from './types';
@@ -31,7 +32,19 @@ const MAX_CUSTOM_STATUS_KB = 16;
 
 const NOT_DONE: OrchestratorState = { isDone: false, actions: [[]], schemaVersion: 2 };
 
-export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeResult {
+/**
+ * `kept`: replays kept between episodes (the engine's); an episode goes on from its execution's
+ * kept replay when a replay from the start would reach the same state, and keeps its own while the
+ * execution runs. Without it, every episode replays from the start.
+ */
+export function processEpisode(input: EpisodeInput, reply: SdkReply, kept?: KeptReplays): EpisodeResult {
+  const result = playEpisode(input, reply, kept);
+  // An execution that ended (or failed before its replay) has no next episode to go on with.
+  if (result.runtimeStatus !== 'Running' && result.runtimeStatus !== 'Suspended') kept?.forget(input);
+  return result;
+}
+
+function playEpisode(input: EpisodeInput, reply: SdkReply, kept: KeptReplays | undefined): EpisodeResult {
   const { accepted, warnings } = acceptDeliveredEvents(input);
   const started = orchestratorStarted(input.now);
   const all: HistoryEvent[] = [...input.history, started, ...accepted];
@@ -102,26 +115,40 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
     return failed(hostFault(message), message, nextIdAfter(all), [], [], null);
   }
 
-  let replayingNewEvents = false;
-  const ctx = new DtfContext(
-    input.instanceId,
-    input.executionId,
-    (message) => {
-      if (replayingNewEvents) warnings.push(message);
-    },
-    () => walk.start(state.actions[0] ?? []),
-  );
-  const walk = new ActionWalk({
-    ctx,
-    settings: input.settings,
-    orchestrationName: name,
-    parentInstanceId: executionStarted.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
-    warn: (message) => warnings.push(message),
-  });
+  const actions = state.actions[0] ?? [];
+  const resumed = kept?.take(input, actions);
+  let replay: Omit<KeptReplay, 'history' | 'fed' | 'appended'>;
+  let from = 0;
+  if (resumed !== undefined) {
+    replay = resumed;
+    replay.output.warnings = warnings;
+    replay.output.replayingNewEvents = false;
+    from = resumed.fed;
+  } else {
+    const output: ReplayOutput = { warnings, replayingNewEvents: false };
+    const ctx = new DtfContext(
+      input.instanceId,
+      input.executionId,
+      (message) => {
+        if (output.replayingNewEvents) output.warnings.push(message);
+      },
+      () => walk.start(actions),
+    );
+    const walk = new ActionWalk({
+      ctx,
+      settings: input.settings,
+      orchestrationName: name,
+      parentInstanceId: executionStarted.ParentInstance?.OrchestrationInstance.InstanceId ?? null,
+      warn: (message) => output.warnings.push(message),
+    });
+    replay = { ctx, walk, output, settings: input.settings };
+  }
+  const { ctx, walk, output } = replay;
 
   try {
-    for (const event of all) {
-      if (event === started) replayingNewEvents = true;
+    for (let index = from; index < all.length; index++) {
+      const event = all[index] as HistoryEvent;
+      if (event === started) output.replayingNewEvents = true;
       ctx.handle(event);
     }
   } catch (error) {
@@ -169,8 +196,10 @@ export function processEpisode(input: EpisodeInput, reply: SdkReply): EpisodeRes
   switch (ending.kind) {
     case 'running': {
       const waits = ctx.openExternalEvents();
+      const appended = close(scheduled);
+      kept?.keep(input, { ...replay, history: input.history, fed: all.length, appended });
       return {
-        appended: close(scheduled),
+        appended,
         work,
         runtimeStatus: ctx.isSuspended ? 'Suspended' : 'Running',
         output: null,

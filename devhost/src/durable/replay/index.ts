@@ -10,6 +10,7 @@ export {
   type TriggerParts,
 } from './trigger';
 export { processEpisode } from './episode';
+export { KeptReplays } from './keptReplays';
 export { sdkReplyFromOutcome } from './sdkReply';
 
 // What the engine builds from a result.

@@ -6,7 +6,7 @@
  * what the engine runs.
  */
 import { isTerminal } from '../../protocol/history';
-import { processEpisode } from '../replay';
+import { KeptReplays, processEpisode } from '../replay';
 import type { EpisodeInput, EpisodeResult, OrchestrationSettings, SdkReply } from '../replay/types';
 import { durableFunctionNames, findDurableFunction, type DurableFunctionApp } from './functionApp';
 import type { EngineSettings } from './settings';
@@ -24,17 +24,18 @@ export interface ReplayCore {
 }
 
 /**
- * The pure replay core, with the stored histories' trigger text and the replies' actions kept
- * between episodes.
+ * The pure replay core, with the stored histories' trigger text, the replies' actions and the
+ * replay of each running execution kept between episodes.
  */
 export function createReplayCore(): ReplayCore {
   const trigger = new TriggerText();
   const reply = new ReplyText();
+  const replays = new KeptReplays();
   return {
     triggerText: (input) => trigger.text(input),
     parseReply: (input, text) => reply.parse(input, text),
     completeEpisode: (input, sdkReply) => {
-      const result = processEpisode(input, sdkReply);
+      const result = processEpisode(input, sdkReply, replays);
       // An execution that ended has no next episode: what was kept for it goes.
       if (isTerminal(result.runtimeStatus) || result.runtimeStatus === 'ContinuedAsNew') {
         trigger.forget(input);
