@@ -10,6 +10,7 @@ import { RealClock } from '../../../devhost/src/clock/realClock';
 import { VirtualClock } from '../../../devhost/src/clock/virtualClock';
 import type { Clock } from '../../../devhost/src/clock/clock';
 import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import { DEFAULT_PARTITION_COUNT } from '../../../devhost/src/store/azure/names';
 import { controlQueueIndex } from '../../../devhost/src/store/routing';
 import type { TaskMessage } from '../../../devhost/src/store/taskHubStore';
 import { eventRaisedMessage } from '../../support/durableEvents';
@@ -191,7 +192,7 @@ describe('azure store reading its queues', () => {
       maxPollIntervalMs: 100,
       log: (_level, message) => lines.push(message),
     });
-    const queues = 5; // four control queues and the work items
+    const queues = DEFAULT_PARTITION_COUNT + 1; // the control queues and the work items
     try {
       proxy.refuse(403);
       await until('reads fail', () => lines.filter((l) => l.startsWith('Could not read')).length === queues);
