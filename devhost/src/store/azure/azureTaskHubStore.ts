@@ -51,6 +51,8 @@ export interface AzureTaskHubStoreOptions {
   maxPollIntervalMs?: number;
   /** How long to wait for another owner's partition leases before refusing. */
   leaseWaitMs?: number;
+  /** How often the partition leases are renewed (default 10 s; they last 30 s). */
+  leaseRenewMs?: number;
   /** Messages read ahead per control queue before the local table is considered full. */
   bufferThreshold?: number;
   owner?: string;

@@ -34,6 +34,8 @@ export interface PartitionLeaseOptions {
   owner: string;
   /** How long to wait for another owner's lease before refusing. */
   waitMs: number;
+  /** How often the leases are renewed; default 10 s (they last 30 s). */
+  renewMs?: number | undefined;
   log: (message: string) => void;
 }
 
@@ -83,7 +85,7 @@ export class PartitionLeases {
       await manager.release();
       throw error;
     }
-    manager.renewer = setInterval(() => void manager.renewAll(), RENEW_MS);
+    manager.renewer = setInterval(() => void manager.renewAll(), options.renewMs ?? RENEW_MS);
     manager.renewer.unref();
     return manager;
   }
@@ -158,17 +160,31 @@ export class PartitionLeases {
         try {
           await lease.acquireLease(LEASE_SECONDS);
         } catch (error) {
-          if (!this.lost) {
-            this.options.log(
-              `Lost a task hub partition lease to another owner (${String((error as Error).message)}); ` +
-                'this devhost stops taking orchestration work. Stop the other process and restart devhost.',
-            );
-          }
+          if (!this.lost) this.options.log(lostLeaseMessage(error));
           this.lost = true;
         }
       }
     }
   }
+}
+
+/** Why a lease could not be renewed nor taken again, and what to do. */
+function lostLeaseMessage(error: unknown): string {
+  const reason = String((error as Error).message).split('\n')[0];
+  const stops = 'this devhost stops taking orchestration work.';
+  if (statusOf(error) === 404) {
+    return (
+      `A task hub partition lease is gone: its lease blob or container was deleted (${reason}); ${stops} ` +
+      'Restart devhost to set the task hub up again.'
+    );
+  }
+  if (statusOf(error) === 409) {
+    return (
+      `Lost a task hub partition lease to another owner (${reason}); ${stops} ` +
+      'Stop the other process and restart devhost.'
+    );
+  }
+  return `Could not renew a task hub partition lease (${reason}); ${stops} Restart devhost once storage answers.`;
 }
 
 async function readOwner(blob: ReturnType<ContainerClient['getBlockBlobClient']>): Promise<string> {

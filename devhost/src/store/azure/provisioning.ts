@@ -22,6 +22,7 @@ export interface ProvisionOptions {
   connectionString: string;
   partitionCount?: number | undefined;
   leaseWaitMs?: number | undefined;
+  leaseRenewMs?: number | undefined;
   owner?: string | undefined;
   log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
@@ -83,6 +84,7 @@ export async function provisionTaskHub(options: ProvisionOptions): Promise<Provi
     controlQueues: names.controlQueues,
     owner: options.owner ?? defaultOwner(),
     waitMs: options.leaseWaitMs ?? 40_000,
+    renewMs: options.leaseRenewMs,
     log: (message) => options.log('warn', message),
   });
   const hubQueue = (name: string) =>
