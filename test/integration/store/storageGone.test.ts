@@ -11,6 +11,7 @@ import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHub
 import { DEFAULT_PARTITION_COUNT, taskHubResourceNames } from '../../../devhost/src/store/azure/names';
 import { executionStarted } from '../../support/durableEvents';
 import { startTestAzurite, uniqueHubName } from '../../support/azuriteProcess';
+import { proxyService } from '../../support/holdingProxy';
 import { until } from '../../support/until';
 
 const LOCK_MS = 60_000;
@@ -96,6 +97,63 @@ it('says the task hub is gone when its lease container is deleted under it, and 
     expect(warnings.filter((w) => w.includes('partition lease'))).toHaveLength(1);
   } finally {
     await store?.close();
+    await azurite.stop();
+  }
+}, 60_000);
+
+it('holds orchestration work back while its leases cannot be renewed, and goes on once they are', async () => {
+  const azurite = await startTestAzurite();
+  const { proxy, connectionString } = await proxyService(azurite.connectionString, 'Blob', (req) =>
+    /[?&]comp=lease/.test(req.url ?? ''),
+  );
+  const warnings: string[] = [];
+  let store: AzureTaskHubStore | undefined;
+  try {
+    store = await AzureTaskHubStore.open({
+      taskHubName: uniqueHubName('renew'),
+      connectionString,
+      clock: new RealClock(),
+      leaseWaitMs: 0,
+      leaseRenewMs: 100,
+      maxPollIntervalMs: 100,
+      log: (level, message) => {
+        if (level !== 'info') warnings.push(message);
+      },
+    });
+    // Storage refuses the lease calls (403 is not retried by the storage client).
+    proxy.refuse(403);
+    await until('the failing renewals are said', () => warnings.some((w) => w.startsWith('Could not renew')));
+    const executionId = randomUUID().replace(/-/g, '');
+    await store.createInstance(
+      {
+        event: executionStarted({ name: 'Flow', instanceId: 'renew-1', executionId }),
+        orchestrationInstance: { InstanceId: 'renew-1', ExecutionId: executionId },
+      },
+      { dedupeStatuses: [] },
+    );
+    // The start is in the store, but no orchestration work is taken without the leases.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await expect(store.receiveOrchestrationWorkItem(LOCK_MS)).resolves.toBeUndefined();
+    expect(warnings.filter((w) => w.startsWith('Could not renew'))).toHaveLength(1);
+    expect(warnings.find((w) => w.startsWith('Could not renew'))).toMatch(
+      /; this devhost takes no orchestration work until it can, and tries again every 0\.1 s\.$/,
+    );
+
+    let woken = false;
+    store.onWorkAvailable(() => (woken = true));
+    proxy.release();
+    await until('the leases are renewed again', () => warnings.some((w) => w.startsWith('Renewed')));
+    expect(woken).toBe(true);
+    const item = await store.receiveOrchestrationWorkItem(LOCK_MS);
+    expect(item?.instanceId).toBe('renew-1');
+    // Held back, never given up: nothing says the leases were lost.
+    expect(warnings.filter((w) => /^(Lost|A task hub partition lease is gone)/.test(w))).toEqual([]);
+    expect(warnings.filter((w) => w.startsWith('Renewed'))).toEqual([
+      'Renewed the task hub partition leases again; orchestration work goes on.',
+    ]);
+  } finally {
+    await store?.close();
+    await proxy.close();
     await azurite.stop();
   }
 }, 60_000);

@@ -109,6 +109,8 @@ export class AzureTaskHubStore implements TaskHubStore {
       historyWritten: (instanceId) => this.writer.historyWritten(instanceId),
     });
     this.writer = new CheckpointWriter(deps);
+    // Orchestration work held back while the leases could not be renewed goes on once they are.
+    this.partitions.onRegained(() => this.held.table.notify());
   }
 
   /** Creates the hub's tables, queues and containers if needed and takes its partition leases. */

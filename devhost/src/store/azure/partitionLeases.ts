@@ -46,7 +46,12 @@ export function defaultOwner(): string {
 export class PartitionLeases {
   private readonly leases: BlobLeaseClient[] = [];
   private renewer: NodeJS.Timeout | undefined;
+  /** Another owner has a partition, or the hub's leases are gone: for good (until a restart). */
   private lost = false;
+  /** The last renewal round could not renew or take every lease (storage not answering, say). */
+  private failing = false;
+  private renewing = false;
+  private regained: () => void = () => undefined;
 
   private constructor(private readonly options: PartitionLeaseOptions) {}
 
@@ -90,8 +95,14 @@ export class PartitionLeases {
     return manager;
   }
 
+  /** Called when a renewal round succeeds after one that failed. */
+  onRegained(listener: () => void): void {
+    this.regained = listener;
+  }
+
+  /** Whether this process holds every partition: only then does it take orchestration work. */
   get healthy(): boolean {
-    return !this.lost;
+    return !this.lost && !this.failing;
   }
 
   /**
@@ -151,40 +162,74 @@ export class PartitionLeases {
     }
   }
 
+  /**
+   * One round: every lease renewed, or taken again if it expired (the process was paused past 30
+   * s) and nobody else took it. A lease another owner has, or one whose blob or container is gone,
+   * ends orchestration work for good. Any other failure (storage not answering) holds orchestration
+   * work back until a later round renews every lease again, as DTF's partition manager stops
+   * processing a partition whose lease it could not renew and takes it again later.
+   */
+  private renewSeconds(): number {
+    return Math.max(0.1, Math.round((this.options.renewMs ?? RENEW_MS) / 100) / 10);
+  }
+
   private async renewAll(): Promise<void> {
-    for (const lease of this.leases) {
-      try {
-        await lease.renewLease();
-      } catch {
-        // Expired (the process was paused past 30 s): take it again if nobody else has.
+    // With storage not answering, one call can take the storage client's retries (about 30 s).
+    if (this.renewing || this.lost) return;
+    this.renewing = true;
+    try {
+      let failure: unknown;
+      for (const lease of this.leases) {
         try {
-          await lease.acquireLease(LEASE_SECONDS);
-        } catch (error) {
-          if (!this.lost) this.options.log(lostLeaseMessage(error));
-          this.lost = true;
+          await lease.renewLease();
+        } catch {
+          try {
+            await lease.acquireLease(LEASE_SECONDS);
+          } catch (error) {
+            if (statusOf(error) === 404 || statusOf(error) === 409) {
+              this.options.log(lostLeaseMessage(error));
+              this.lost = true;
+              return;
+            }
+            failure ??= error;
+          }
         }
       }
+      if (failure !== undefined && !this.failing) {
+        this.options.log(
+          `Could not renew the task hub partition leases (${firstLine(failure)}); this devhost takes no ` +
+            `orchestration work until it can, and tries again every ${this.renewSeconds()} s.`,
+        );
+      }
+      const regained = failure === undefined && this.failing;
+      this.failing = failure !== undefined;
+      if (regained) {
+        this.options.log('Renewed the task hub partition leases again; orchestration work goes on.');
+        this.regained();
+      }
+    } finally {
+      this.renewing = false;
     }
   }
 }
 
-/** Why a lease could not be renewed nor taken again, and what to do. */
+/** Why a lease can be neither renewed nor taken again, and what to do. */
 function lostLeaseMessage(error: unknown): string {
-  const reason = String((error as Error).message).split('\n')[0];
   const stops = 'this devhost stops taking orchestration work.';
   if (statusOf(error) === 404) {
     return (
-      `A task hub partition lease is gone: its lease blob or container was deleted (${reason}); ${stops} ` +
-      'Restart devhost to set the task hub up again.'
+      `A task hub partition lease is gone: its lease blob or container was deleted (${firstLine(error)}); ` +
+      `${stops} Restart devhost to set the task hub up again.`
     );
   }
-  if (statusOf(error) === 409) {
-    return (
-      `Lost a task hub partition lease to another owner (${reason}); ${stops} ` +
-      'Stop the other process and restart devhost.'
-    );
-  }
-  return `Could not renew a task hub partition lease (${reason}); ${stops} Restart devhost once storage answers.`;
+  return (
+    `Lost a task hub partition lease to another owner (${firstLine(error)}); ${stops} ` +
+    'Stop the other process and restart devhost.'
+  );
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0] ?? '';
 }
 
 async function readOwner(blob: ReturnType<ContainerClient['getBlockBlobClient']>): Promise<string> {
