@@ -51,6 +51,7 @@ export class PartitionLeases {
   /** The last renewal round could not renew or take every lease (storage not answering, say). */
   private failing = false;
   private renewing = false;
+  private released = false;
   private regained: () => void = () => undefined;
 
   private constructor(private readonly options: PartitionLeaseOptions) {}
@@ -111,6 +112,7 @@ export class PartitionLeases {
    * retries alone took about 30 s).
    */
   async release(): Promise<void> {
+    this.released = true;
     if (this.renewer) clearInterval(this.renewer);
     const abortSignal = AbortSignal.timeout(RELEASE_MS);
     await Promise.all(this.leases.map((lease) => lease.releaseLease({ abortSignal }).catch(() => undefined)));
@@ -162,6 +164,10 @@ export class PartitionLeases {
     }
   }
 
+  private renewSeconds(): number {
+    return Math.max(0.1, Math.round((this.options.renewMs ?? RENEW_MS) / 100) / 10);
+  }
+
   /**
    * One round: every lease renewed, or taken again if it expired (the process was paused past 30
    * s) and nobody else took it. A lease another owner has, or one whose blob or container is gone,
@@ -169,13 +175,9 @@ export class PartitionLeases {
    * work back until a later round renews every lease again, as DTF's partition manager stops
    * processing a partition whose lease it could not renew and takes it again later.
    */
-  private renewSeconds(): number {
-    return Math.max(0.1, Math.round((this.options.renewMs ?? RENEW_MS) / 100) / 10);
-  }
-
   private async renewAll(): Promise<void> {
     // With storage not answering, one call can take the storage client's retries (about 30 s).
-    if (this.renewing || this.lost) return;
+    if (this.renewing || this.lost || this.released) return;
     this.renewing = true;
     try {
       let failure: unknown;
@@ -183,6 +185,8 @@ export class PartitionLeases {
         try {
           await lease.renewLease();
         } catch {
+          // Released meanwhile (a stop): taking it again would keep the next owner waiting 30 s.
+          if (this.released) return;
           try {
             await lease.acquireLease(LEASE_SECONDS);
           } catch (error) {
