@@ -1,8 +1,9 @@
 /**
- * An execution's replay kept from one episode to the next, as DTF keeps an orchestration's state in
- * memory between episodes of an extended session. The SDK replays the whole history every episode
- * (that is the worker's half of the protocol and stays as it is); the host's half, re-playing the
- * reply's actions against the whole history, then only goes on from where the last episode left it.
+ * An execution's replay kept from one episode to the next: a shortcut of devhost's own. For an
+ * out-of-process app the extension replays the whole history through its shim every episode
+ * (extended sessions are off for such apps), and so does the SDK in the worker, which stays as it
+ * is; devhost's half, re-playing the reply's actions against the history, goes on from where the
+ * last episode left it and comes to the state a replay from the start would.
  *
  * It goes on only when a replay from the start would come to the same state: the stored history is
  * the one the last episode saw (the same event objects) followed by exactly what it appended, the
