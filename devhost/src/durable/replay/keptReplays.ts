@@ -10,10 +10,11 @@
  * settings are the same, and the reply begins with the same action objects the walk has taken (see
  * `ActionWalk.extend`). Anything else replays from the start. An execution that ended keeps nothing.
  */
-import type { HistoryEvent } from '../../protocol/history';
+import { extendsHistory, type HistoryEvent } from '../../protocol/history';
 import type { OrchestratorAction } from '../../protocol/actions';
 import type { ActionWalk } from './actionWalk';
 import type { DtfContext } from './dtfContext';
+import { KeptByExecution, type Execution } from './keptByExecution';
 import type { EpisodeInput, OrchestrationSettings } from './types';
 
 /** Executions kept at most; the least recently used go first past it. */
@@ -40,21 +41,20 @@ export interface KeptReplay {
 }
 
 export class KeptReplays {
-  /** By execution, in order of last use. */
-  private readonly kept = new Map<string, KeptReplay>();
+  private readonly kept: KeptByExecution<KeptReplay>;
 
-  constructor(private readonly limit = DEFAULT_LIMIT) {}
+  constructor(limit = DEFAULT_LIMIT) {
+    this.kept = new KeptByExecution(limit);
+  }
 
   /**
    * Removes the replay kept for this episode's execution and returns it if this episode can go on
    * with it (its context then waits for the events from index `fed` of the episode's events).
    */
   take(input: EpisodeInput, actions: readonly OrchestratorAction[]): KeptReplay | undefined {
-    const key = keyOf(input);
-    const replay = this.kept.get(key);
-    if (replay === undefined) return undefined;
-    this.kept.delete(key);
+    const replay = this.kept.take(input);
     const goesOn =
+      replay !== undefined &&
       extendsStored(replay, input.history) &&
       sameSettings(replay.settings, input.settings) &&
       replay.walk.extend(actions);
@@ -62,18 +62,12 @@ export class KeptReplays {
   }
 
   keep(input: EpisodeInput, replay: KeptReplay): void {
-    const key = keyOf(input);
-    this.kept.delete(key);
-    this.kept.set(key, replay);
-    for (const oldest of this.kept.keys()) {
-      if (this.kept.size <= this.limit) break;
-      this.kept.delete(oldest);
-    }
+    this.kept.keep(input, replay, 1);
   }
 
   /** Drops what is kept for an execution (one that ended, say). */
-  forget(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): void {
-    this.kept.delete(keyOf(input));
+  forget(execution: Execution): void {
+    this.kept.take(execution);
   }
 
   get size(): number {
@@ -84,16 +78,10 @@ export class KeptReplays {
 /** The history is the kept one (the same objects), then what its episode appended (the same values). */
 function extendsStored(replay: KeptReplay, history: readonly HistoryEvent[]): boolean {
   const before = replay.history;
-  if (history.length !== before.length + replay.appended.length) return false;
-  for (let index = before.length - 1; index >= 0; index--) {
-    if (history[index] !== before[index]) return false;
+  if (history.length !== before.length + replay.appended.length || !extendsHistory(before, history)) {
+    return false;
   }
-  for (let index = 0; index < replay.appended.length; index++) {
-    const stored = history[before.length + index];
-    const appended = replay.appended[index];
-    if (!sameValue(stored, appended)) return false;
-  }
-  return true;
+  return replay.appended.every((appended, index) => sameValue(history[before.length + index], appended));
 }
 
 /** Equal as JSON values (own enumerable keys, in any order); a store's copy of an event is one. */
@@ -131,8 +119,4 @@ function sameNames(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   if (a.size !== b.size) return false;
   for (const name of a) if (!b.has(name)) return false;
   return true;
-}
-
-function keyOf(input: Pick<EpisodeInput, 'instanceId' | 'executionId'>): string {
-  return `${input.instanceId}\n${input.executionId}`;
 }

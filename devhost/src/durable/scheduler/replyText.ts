@@ -10,7 +10,7 @@
  * `JSON.parse(text)`, and invalid JSON throws as it does.
  */
 import { deepFreeze } from '../../store/frozen';
-import { KeptTexts, type Execution } from './keptTexts';
+import { KeptByExecution, type Execution } from '../replay/keptByExecution';
 
 /**
  * Kept actions text, in UTF-16 code units over all executions; the parsed actions kept with it
@@ -28,10 +28,10 @@ interface KeptActions {
 }
 
 export class ReplyText {
-  private readonly kept: KeptTexts<KeptActions>;
+  private readonly kept: KeptByExecution<KeptActions>;
 
   constructor(budgetChars = DEFAULT_BUDGET_CHARS) {
-    this.kept = new KeptTexts(budgetChars);
+    this.kept = new KeptByExecution(budgetChars);
   }
 
   parse(execution: Execution, text: string): unknown {

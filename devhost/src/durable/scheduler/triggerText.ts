@@ -10,7 +10,7 @@
 import { extendsHistory, type ExecutionStartedEvent, type HistoryEvent } from '../../protocol/history';
 import { triggerParts } from '../replay';
 import type { EpisodeInput } from '../replay/types';
-import { KeptTexts, type Execution } from './keptTexts';
+import { KeptByExecution, type Execution } from '../replay/keptByExecution';
 
 /** Kept history text, in UTF-16 code units over all executions; the oldest go first past it. */
 const DEFAULT_BUDGET_CHARS = 32 * 1024 * 1024;
@@ -22,12 +22,12 @@ interface KeptText {
 }
 
 export class TriggerText {
-  private readonly kept: KeptTexts<KeptText>;
+  private readonly kept: KeptByExecution<KeptText>;
   /** Whether an ExecutionStarted's stored input is JSON text (the payload then carries it as is). */
   private readonly inputIsJson = new WeakMap<ExecutionStartedEvent, boolean>();
 
   constructor(budgetChars = DEFAULT_BUDGET_CHARS) {
-    this.kept = new KeptTexts(budgetChars);
+    this.kept = new KeptByExecution(budgetChars);
   }
 
   text(input: EpisodeInput): string {
