@@ -72,7 +72,7 @@ export function testSettings(
 }
 
 /** Counts the episodes that went on from a kept replay. */
-class CountingKeptReplays extends KeptReplays {
+export class CountingKeptReplays extends KeptReplays {
   resumed = 0;
 
   override take(...args: Parameters<KeptReplays['take']>): ReturnType<KeptReplays['take']> {

@@ -7,7 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { RealClock } from '../../../devhost/src/clock/realClock';
-import { AzureTaskHubStore } from '../../../devhost/src/store/azure/azureTaskHubStore';
+import {
+  AzureTaskHubStore,
+  type AzureTaskHubStoreOptions,
+} from '../../../devhost/src/store/azure/azureTaskHubStore';
 import { DEFAULT_PARTITION_COUNT, taskHubResourceNames } from '../../../devhost/src/store/azure/names';
 import { executionStarted } from '../../support/durableEvents';
 import { startTestAzurite, uniqueHubName } from '../../support/azuriteProcess';
@@ -21,22 +24,35 @@ const LOCK_MS = 60_000;
  */
 const PROMPT_MS = 8_000;
 
+/** A store on `connectionString` whose warnings and errors go to `warnings`. */
+function openStore(
+  options: { taskHubName: string; connectionString: string } & Partial<AzureTaskHubStoreOptions>,
+  warnings: string[],
+): Promise<AzureTaskHubStore> {
+  return AzureTaskHubStore.open({
+    clock: new RealClock(),
+    leaseWaitMs: 0,
+    log: (level, message) => {
+      if (level !== 'info') warnings.push(message);
+    },
+    ...options,
+  });
+}
+
 it('answers a receive and closes promptly once its storage is gone', async () => {
   const azurite = await startTestAzurite();
   const warnings: string[] = [];
   let store: AzureTaskHubStore | undefined;
   try {
-    store = await AzureTaskHubStore.open({
-      taskHubName: uniqueHubName('gone'),
-      connectionString: azurite.connectionString,
-      clock: new RealClock(),
-      leaseWaitMs: 0,
-      // The queues are read all the time, so a pump's receive finds a read on its way.
-      maxPollIntervalMs: 100,
-      log: (level, message) => {
-        if (level !== 'info') warnings.push(message);
+    store = await openStore(
+      {
+        taskHubName: uniqueHubName('gone'),
+        connectionString: azurite.connectionString,
+        // The queues are read all the time, so a pump's receive finds a read on its way.
+        maxPollIntervalMs: 100,
       },
-    });
+      warnings,
+    );
     // A held start message, for the close to give back.
     const executionId = randomUUID().replace(/-/g, '');
     await store.createInstance(
@@ -71,16 +87,10 @@ it('says the task hub is gone when its lease container is deleted under it, and 
   const hubName = uniqueHubName('leases');
   let store: AzureTaskHubStore | undefined;
   try {
-    store = await AzureTaskHubStore.open({
-      taskHubName: hubName,
-      connectionString: azurite.connectionString,
-      clock: new RealClock(),
-      leaseWaitMs: 0,
-      leaseRenewMs: 100,
-      log: (level, message) => {
-        if (level !== 'info') warnings.push(message);
-      },
-    });
+    store = await openStore(
+      { taskHubName: hubName, connectionString: azurite.connectionString, leaseRenewMs: 100 },
+      warnings,
+    );
     const { leaseContainer } = taskHubResourceNames(hubName, DEFAULT_PARTITION_COUNT);
     await BlobServiceClient.fromConnectionString(azurite.connectionString).deleteContainer(leaseContainer);
 
@@ -109,17 +119,10 @@ it('holds orchestration work back while its leases cannot be renewed, and goes o
   const warnings: string[] = [];
   let store: AzureTaskHubStore | undefined;
   try {
-    store = await AzureTaskHubStore.open({
-      taskHubName: uniqueHubName('renew'),
-      connectionString,
-      clock: new RealClock(),
-      leaseWaitMs: 0,
-      leaseRenewMs: 100,
-      maxPollIntervalMs: 100,
-      log: (level, message) => {
-        if (level !== 'info') warnings.push(message);
-      },
-    });
+    store = await openStore(
+      { taskHubName: uniqueHubName('renew'), connectionString, leaseRenewMs: 100, maxPollIntervalMs: 100 },
+      warnings,
+    );
     // Storage refuses the lease calls (403 is not retried by the storage client).
     proxy.refuse(403);
     await until('the failing renewals are said', () => warnings.some((w) => w.startsWith('Could not renew')));

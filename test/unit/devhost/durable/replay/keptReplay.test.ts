@@ -1,5 +1,9 @@
 import * as df from 'durable-functions';
-import { KeptReplays, processEpisode } from '../../../../../devhost/src/durable/replay';
+import {
+  buildOrchestrationTrigger,
+  KeptReplays,
+  processEpisode,
+} from '../../../../../devhost/src/durable/replay';
 import type { EpisodeInput, SdkReply } from '../../../../../devhost/src/durable/replay/types';
 import { EventType } from '../../../../../devhost/src/protocol/history';
 import { ReplyText } from '../../../../../devhost/src/durable/scheduler/replyText';
@@ -11,6 +15,7 @@ import {
 } from '../../../../support/durableEvents';
 import {
   at,
+  CountingKeptReplays,
   DAY_MS,
   playToCompletion,
   runSdkEpisode,
@@ -18,7 +23,6 @@ import {
   testSettings,
   type OrchestratorFn,
 } from '../../../../support/sdkOrchestrator';
-import { buildOrchestrationTrigger } from '../../../../../devhost/src/durable/replay';
 
 // Every SdkOrchestration episode also checks that going on from the kept replay gives the result a
 // replay from the start gives (test/support/sdkOrchestrator.ts); these tests check when it goes on.
@@ -143,18 +147,10 @@ describe('the replay kept between episodes', () => {
     });
 
     it("goes on when the store's copies of the appended events hold the same values, not otherwise", async () => {
-      class Counting extends KeptReplays {
-        resumed = 0;
-        override take(...args: Parameters<KeptReplays['take']>): ReturnType<KeptReplays['take']> {
-          const replay = super.take(...args);
-          if (replay !== undefined) this.resumed += 1;
-          return replay;
-        }
-      }
       const reversed = (event: object): EpisodeInput['history'][number] =>
         Object.fromEntries(Object.entries(event).reverse()) as never;
 
-      const kept = new Counting();
+      const kept = new CountingKeptReplays();
       const replies = new ReplyText();
       const first = await play(kept, replies, episode([], [started], 0));
       const copies = first.appended.map(reversed);
